@@ -1,0 +1,331 @@
+"""Chinese typesetting for posters: fonts, line breaking with 禁则, fitting, balancing.
+
+Rules, in order of priority:
+1. Never draw outside the box: the fit is checked on real glyph ink boxes.
+2. No closing punctuation at the start of a line, no opening one at the end (禁则).
+3. Numbers, prices (¥15.8/斤) and Latin words stay unbroken.
+4. The largest font size in the slot's range that fits wins (binary search).
+5. Lines are balanced, so no lone character sits on the last line.
+6. If even the smallest size overflows, the text is shortened at a sentence boundary
+   with an ellipsis, and the layout says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+from pathlib import Path
+
+from PIL import ImageDraw, ImageFont
+
+# Noto Sans CJK collections: face 2 is Simplified Chinese (0 JP, 1 KR, 3 TC, 4 HK, 5-9 Mono).
+SC_FACE_INDEX = 2
+_DEBIAN_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+
+# 禁则: may not begin a line / may not end a line.
+NO_LINE_START = set("，。！？、；：）》」』】〕〉〗”’…—～·%‰,.!?;:)]}>°℃")
+NO_LINE_END = set("（《「『【〔〈〖“‘([{<¥￥$#")
+SENTENCE_ENDS = "。！？；!?;"
+ELLIPSIS = "…"
+
+# One unbreakable unit: a price or number with its unit, a Latin word, or one character.
+_UNIT = re.compile(
+    r"[¥￥$]?\d+(?:[.,:]\d+)*(?:%|元|块|角|斤|公斤|克|kg|g|ml|L)?(?:/(?:[\u4e00-\u9fff]|kg|g|ml|L))?"
+    r"|[A-Za-z][A-Za-z0-9'’\-_.@]*"
+    r"|\s+"
+    r"|.",
+    re.S,
+)
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+@dataclass(frozen=True)
+class FontFace:
+    path: Path
+    index: int
+    faux_bold: bool = False  # draw a stroke to thicken a Regular face
+
+
+class FontNotFoundError(RuntimeError):
+    pass
+
+
+@functools.lru_cache(maxsize=1)
+def regular_face() -> FontFace:
+    """The SC face of NotoSansCJK-Regular.ttc from the noto-cjk-sans-otc package."""
+    try:
+        dist = metadata.distribution("noto-cjk-sans-otc")
+    except metadata.PackageNotFoundError:
+        raise FontNotFoundError(
+            "缺少中文字体包 noto-cjk-sans-otc，请运行 pip install -r requirements.txt / "
+            "font package noto-cjk-sans-otc is not installed"
+        ) from None
+    for file in dist.files or ():
+        if file.name == "NotoSansCJK-Regular.ttc":
+            return FontFace(Path(dist.locate_file(file)), SC_FACE_INDEX)
+    raise FontNotFoundError("NotoSansCJK-Regular.ttc is missing from noto-cjk-sans-otc")
+
+
+@functools.lru_cache(maxsize=1)
+def bold_face() -> FontFace:
+    """Debian's real Bold when fonts-noto-cjk is installed, else Regular with a faux-bold stroke."""
+    if _DEBIAN_BOLD.is_file():
+        return FontFace(_DEBIAN_BOLD, SC_FACE_INDEX)
+    return FontFace(regular_face().path, SC_FACE_INDEX, faux_bold=True)
+
+
+def face_for(weight: str) -> FontFace:
+    return bold_face() if weight == "bold" else regular_face()
+
+
+@functools.lru_cache(maxsize=256)
+def load_font(face: FontFace, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(face.path), size, index=face.index)
+
+
+@functools.lru_cache(maxsize=8)
+def _codepoints(path: Path, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.suffix.lower() in (".ttc", ".otc"):
+        font = TTCollection(str(path), lazy=True)[index]
+    else:
+        font = TTFont(str(path), lazy=True)
+    return frozenset(font.getBestCmap())
+
+
+def has_glyph(face: FontFace, char: str) -> bool:
+    return ord(char) in _codepoints(face.path, face.index)
+
+
+def stroke_for(face: FontFace, size: int) -> int:
+    return max(1, round(size * 0.035)) if face.faux_bold else 0
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+def drawable_text(text: str, face: FontFace) -> tuple[str, str]:
+    """Split ``text`` into what the font can draw and the characters left out.
+
+    An emoji or any character without a glyph is left out cleanly instead of showing
+    as a box; variation selectors and joiners go with it.
+    """
+    kept, dropped = [], []
+    for char in unicodedata.normalize("NFC", text):
+        if char in "\r\t\n":
+            kept.append(" ")
+        elif unicodedata.category(char) in ("Cf", "Mn") and not has_glyph(face, char):
+            continue  # ZWJ, variation selectors: invisible anyway
+        elif has_glyph(face, char):
+            kept.append(char)
+        else:
+            dropped.append(char)
+    cleaned = re.sub(r"\s{2,}", " ", "".join(kept)).strip()
+    return cleaned, "".join(dropped)
+
+
+# --------------------------------------------------------------------------- breaking
+
+
+def units(text: str) -> list[str]:
+    """Unbreakable units, with 禁则 punctuation glued to its neighbour."""
+    raw = _UNIT.findall(text)
+    glued: list[str] = []
+    pending_open = ""
+    for unit in raw:
+        if unit in NO_LINE_END or (len(unit) == 1 and unit in NO_LINE_END):
+            pending_open += unit
+            continue
+        unit = pending_open + unit
+        pending_open = ""
+        if glued and unit[0] in NO_LINE_START and not unit.isspace():
+            glued[-1] += unit
+        else:
+            glued.append(unit)
+    if pending_open:
+        if glued:
+            glued[-1] += pending_open
+        else:
+            glued.append(pending_open)
+    return glued
+
+
+def wrap(text_units: list[str], width: float, measure) -> list[str] | None:
+    """Greedy line filling; ``None`` if some unit is wider than ``width`` on its own."""
+    lines: list[str] = []
+    current = ""
+    for unit in text_units:
+        if unit.isspace() and not current:
+            continue
+        candidate = current + unit
+        if measure(candidate.rstrip()) <= width:
+            current = candidate
+            continue
+        if not current:
+            return None
+        lines.append(current.rstrip())
+        current = "" if unit.isspace() else unit
+        if current and measure(current) > width:
+            return None
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
+def balanced_wrap(text_units: list[str], width: float, measure) -> list[str] | None:
+    """Wrap into as few lines as ``width`` allows, then narrow the measure as far as
+    that line count holds, so the lines come out even and no orphan is left."""
+    lines = wrap(text_units, width, measure)
+    if not lines or len(lines) == 1:
+        return lines
+    target = len(lines)
+    low, high = width / (target + 1), width
+    best = lines
+    for _ in range(12):
+        mid = (low + high) / 2
+        trial = wrap(text_units, mid, measure)
+        if trial is not None and len(trial) <= target:
+            best, high = trial, mid
+        else:
+            low = mid
+    return best
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How one text slot is set. Sizes are in pixels."""
+
+    min_size: int = 24
+    max_size: int = 72
+    weight: str = "regular"  # "regular" or "bold"
+    align: str = "left"  # left, center, right
+    valign: str = "top"  # top, middle, bottom
+    max_lines: int = 2
+    line_spacing: float = 1.3
+
+
+@dataclass
+class PlacedLine:
+    text: str
+    origin: tuple[float, float]  # baseline-left anchor ("ls")
+    ink: tuple[int, int, int, int]  # glyph ink box on the canvas
+
+
+@dataclass
+class TextLayout:
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1
+    size: int
+    face: FontFace
+    lines: list[PlacedLine] = field(default_factory=list)
+    truncated: bool = False
+    omitted: str = ""  # characters without a glyph, left out
+
+    @property
+    def text(self) -> str:
+        return "".join(line.text for line in self.lines)
+
+    @property
+    def stroke(self) -> int:
+        return stroke_for(self.face, self.size)
+
+
+def _place(lines: list[str], font, stroke: int, box, style: TextStyle) -> list[PlacedLine] | None:
+    """Position lines in the box; ``None`` if their ink would leave it."""
+    x0, y0, x1, y1 = box
+    size = font.size
+    pitch = size * style.line_spacing
+    ascent = size * 0.88  # CJK ideographs sit within ~0.88 em above the baseline
+    block = pitch * (len(lines) - 1) + size * 1.1
+    if style.valign == "middle":
+        top = y0 + (y1 - y0 - block) / 2
+    elif style.valign == "bottom":
+        top = y1 - block
+    else:
+        top = y0
+    placed = []
+    for i, line in enumerate(lines):
+        width = font.getlength(line) + 2 * stroke
+        if style.align == "center":
+            x = x0 + (x1 - x0 - width) / 2 + stroke
+        elif style.align == "right":
+            x = x1 - width + stroke
+        else:
+            x = x0 + stroke
+        baseline = top + ascent + i * pitch + stroke
+        left, upper, right, lower = font.getbbox(line, anchor="ls", stroke_width=stroke)
+        ink = (int(x + left), int(baseline + upper), int(x + right + 0.999), int(baseline + lower + 0.999))
+        if ink[0] < x0 or ink[1] < y0 or ink[2] > x1 or ink[3] > y1:
+            return None
+        placed.append(PlacedLine(line, (x, baseline), ink))
+    return placed
+
+
+def _try_size(text_units, face, size, box, style) -> list[PlacedLine] | None:
+    font = load_font(face, size)
+    stroke = stroke_for(face, size)
+    width = box[2] - box[0] - 2 * stroke
+    lines = balanced_wrap(text_units, width, font.getlength)
+    if lines is None or len(lines) > style.max_lines:
+        return None
+    return _place(lines, font, stroke, box, style)
+
+
+def _fit(text: str, face, box, style) -> tuple[int, list[PlacedLine]] | None:
+    text_units = units(text)
+    low, high = style.min_size, style.max_size
+    found = None
+    while low <= high:
+        mid = (low + high) // 2
+        placed = _try_size(text_units, face, mid, box, style)
+        if placed is not None:
+            found, low = (mid, placed), mid + 1
+        else:
+            high = mid - 1
+    return found
+
+
+def _shortenings(text: str):
+    """Ever shorter versions of ``text``: first at sentence ends, then character by character."""
+    cuts = [i + 1 for i, ch in enumerate(text) if ch in SENTENCE_ENDS + "，,、" and i + 1 < len(text)]
+    for cut in reversed(cuts):
+        yield text[:cut].rstrip("，,、；;") + ELLIPSIS
+    for cut in range(len(text) - 1, 0, -1):
+        head = text[:cut].rstrip("，,、；;。 ")
+        if head:
+            yield head + ELLIPSIS
+
+
+def layout_text(text: str, box: tuple[int, int, int, int], style: TextStyle) -> TextLayout:
+    """Fit ``text`` into ``box``: the largest size that fits, shortened only as a last resort."""
+    face = face_for(style.weight)
+    cleaned, omitted = drawable_text(text, face)
+    layout = TextLayout(box=box, size=style.min_size, face=face, omitted=omitted)
+    if not cleaned:
+        return layout
+    found = _fit(cleaned, face, box, style)
+    if found is None:
+        layout.truncated = True
+        for shorter in _shortenings(cleaned):
+            found = _fit(shorter, face, box, replace(style, max_size=style.min_size))
+            if found is not None:
+                break
+    if found is not None:
+        layout.size, layout.lines = found
+    return layout
+
+
+def draw_layout(draw: ImageDraw.ImageDraw, layout: TextLayout, color) -> None:
+    font = load_font(layout.face, layout.size)
+    stroke = layout.stroke
+    for line in layout.lines:
+        draw.text(line.origin, line.text, font=font, fill=color, anchor="ls",
+                  stroke_width=stroke, stroke_fill=color if stroke else None)
