@@ -1,0 +1,131 @@
+"""Mulan's Gradio page. UI only: every button calls a plain function in ``assistant.actions``.
+
+    python app.py                          # http://127.0.0.1:7860, embedded default models
+    python app.py --host 0.0.0.0 --port 7860   # classroom LAN (phones need https for the microphone)
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+
+import assistant  # noqa: F401  (sets the offline switches before gradio is imported)
+import gradio as gr
+
+from assistant import actions
+from assistant.config import Settings
+from assistant.pipeline import Assistant
+
+MAX_UPLOAD = "25mb"  # a 5-minute voice message or a phone photo fits; anything bigger is refused
+
+CSS = """
+.gradio-container {max-width: 980px !important; margin: auto;}
+.big-btn button, button.big-btn {font-size: 1.25rem !important; min-height: 3.2rem;}
+h2 {margin-top: 0.6rem !important;}
+"""
+
+
+def build_ui(helper: Assistant) -> gr.Blocks:
+    out_root = helper.settings.data_dir / "outputs"
+    with gr.Blocks(title="木兰 · 卖货文案和海报") as demo:
+        gr.Markdown("# 🌾 木兰：说一说，就有卖货文案和海报")
+        status = gr.Markdown(actions.model_status(helper))
+        timer = gr.Timer(2.0)
+        timer.tick(lambda: actions.model_status(helper), outputs=status)
+
+        gr.Markdown("## ① 说一说")
+        audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="🎤 点这里录音，或上传语音")
+        with gr.Row():
+            language = gr.Radio(list(actions.LANGUAGES), value="普通话", label="说的是", scale=2)
+            listen_btn = gr.Button("📝 变成文字", variant="primary", elem_classes="big-btn", scale=1)
+        listen_msg = gr.Markdown()
+
+        gr.Markdown("## ② 看一看、改一改")
+        transcript = gr.Textbox(label="你说的话（有错字可以直接改）", lines=4)
+        with gr.Row():
+            product = gr.Textbox(label="卖什么", placeholder="例如：杏子")
+            price = gr.Textbox(label="价格", placeholder="例如：15元/斤")
+            contact = gr.Textbox(label="微信号或电话", placeholder="会做成二维码")
+        photo = gr.Image(type="filepath", label="📷 商品照片（可以不放）", sources=["upload", "webcam"])
+        gr.Examples(actions.EXAMPLES, inputs=[transcript, product, price, contact], label="培训示例：点一下就填好")
+        write_btn = gr.Button("✍️ 写文案", variant="primary", elem_classes="big-btn")
+
+        gr.Markdown("## ③ 文案")
+        copy_state = gr.State(None)
+        regenerate = gr.State(0)
+        write_msg = gr.Markdown()
+        with gr.Tabs():
+            with gr.Tab("朋友圈"):
+                moments = gr.Textbox(label="朋友圈", lines=5, buttons=["copy"])
+                hashtags = gr.Textbox(label="话题", buttons=["copy"])
+            with gr.Tab("海报文字"):
+                title = gr.Textbox(label="标题（12 字以内）")
+                slogan = gr.Textbox(label="口号（20 字以内）")
+                points = gr.Textbox(label="卖点（一行一个）", lines=3)
+            with gr.Tab("写作过程"):
+                raw = gr.Textbox(label="模型正在写的内容", lines=6)
+        again_btn = gr.Button("🔄 换一个")
+
+        gr.Markdown("## ④ 海报")
+        poster_btn = gr.Button("🖼️ 做海报", variant="primary", elem_classes="big-btn")
+        poster_msg = gr.Markdown()
+        gallery = gr.Gallery(label="海报", columns=2, height="auto")
+        downloads = gr.File(label="下载海报", file_count="multiple")
+
+        # ---------------------------------------------------------------- wiring
+        def on_listen(audio_path, lang, current, progress=gr.Progress()):
+            return actions.transcribe(helper, audio_path, lang, current,
+                                      progress=lambda f, m: progress(f, desc=m))
+
+        listen_btn.click(on_listen, [audio, language, transcript], [transcript, listen_msg])
+
+        def on_write(text, prod, pri, cont, pic, seed):
+            for shown, copy_dict, message in actions.stream_copy(helper, text, prod, pri, cont, pic, seed):
+                if copy_dict is None:
+                    yield shown, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), message
+                else:
+                    copy = actions.Copy.from_dict(copy_dict)
+                    t, s, p, m, h = actions.copy_fields(copy)
+                    yield shown, copy_dict, t, s, p, m, h, message
+
+        copy_outputs = [raw, copy_state, title, slogan, points, moments, hashtags, write_msg]
+        write_btn.click(lambda: 0, None, regenerate).then(
+            on_write, [transcript, product, price, contact, photo, regenerate], copy_outputs)
+        again_btn.click(lambda n: n + 1, regenerate, regenerate).then(
+            on_write, [transcript, product, price, contact, photo, regenerate], copy_outputs)
+
+        def on_poster(copy_dict, t, s, p, text, prod, pri, cont, pic):
+            return actions.render_posters(helper, copy_dict, t, s, p, text, prod, pri, cont, pic, out_root)
+
+        poster_btn.click(on_poster, [copy_state, title, slogan, points, transcript, product, price, contact, photo],
+                         [gallery, downloads, poster_msg])
+    return demo
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Mulan web app")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this computer only)")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--speech-model", help="your own CTranslate2 Whisper folder")
+    parser.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder")
+    parser.add_argument("--llm-backend", choices=["auto", "llama.cpp", "transformers"])
+    parser.add_argument("--no-preload", action="store_true", help="load models on first use instead of at start-up")
+    args = parser.parse_args(argv)
+
+    settings = Settings.from_env(speech_model=args.speech_model, copy_model=args.copy_model,
+                                 llm_backend=args.llm_backend)
+    helper = Assistant(settings)
+    if not args.no_preload:
+        # Load the models in the background; the page says when they are ready.
+        threading.Thread(target=helper.warm_up, daemon=True, name="warm-up").start()
+    out_root = settings.data_dir / "outputs"
+    out_root.mkdir(parents=True, exist_ok=True)
+    demo = build_ui(helper)
+    # One generation at a time per model on a 2-core machine; others wait in a bounded queue.
+    demo.queue(default_concurrency_limit=1, max_size=32)
+    demo.launch(server_name=args.host, server_port=args.port, share=False, max_file_size=MAX_UPLOAD,
+                allowed_paths=[str(out_root)], css=CSS, footer_links=[], show_error=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Plain functions behind the UI's buttons.
+
+Each takes and returns plain values (strings, lists, dicts, paths), turns every
+:class:`UserError` into a friendly Chinese message, and never throws away what the
+user already typed: on failure the caller gets its own input back. ``app.py`` only
+wires Gradio components to these.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterator
+
+from .copywriting import Brief, Copy, CopyOptions
+from .errors import UserError
+from .pipeline import Assistant
+from .poster import list_templates, save
+
+LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
+
+# Typed sample briefs for trainers: (transcript, product, price, contact).
+EXAMPLES = [
+    ["我家的杏子又大又甜，一斤十五块，包邮。", "杏子", "15元/斤", "xingzi_88"],
+    ["我们的民宿在山脚下，推开窗就是茶园，一晚两百八，含早餐，周末要提前订。", "山居民宿", "280元/晚", "13800138000"],
+    ["这是我自己绣的苗绣小包，一针一线都是手工，图案是我们寨子传下来的，一个一百二。", "苗绣小包", "120元/个", "miaoxiu_ayi"],
+    ["今年的土蜂蜜摇出来了，是山里的野花蜜，一斤装六十块，两斤以上包邮。", "土蜂蜜", "60元/斤", ""],
+]
+
+WORKING = "⏳ 正在处理，请稍等……"
+
+
+def model_status(assistant: Assistant) -> str:
+    ready = assistant.ready
+    if all(ready.values()):
+        return "✅ 准备好了，可以开始说话。"
+    parts = [("听写", ready["speech"]), ("写文案", ready["copy"])]
+    return "⏳ 正在准备：" + "，".join(f"{name}{'已就绪' if ok else '加载中'}" for name, ok in parts)
+
+
+def transcribe(assistant: Assistant, audio_path: str | None, language: str, current_text: str,
+               progress=None) -> tuple[str, str]:
+    """(transcript, message). On failure the current text stays as it was."""
+    if not audio_path:
+        return current_text, "请先录音，或者上传一段语音。"
+    try:
+        options = replace(assistant.speech_options, language=LANGUAGES.get(language, "zh"))
+        transcript = assistant.transcribe(audio_path, progress=progress, options=options)
+    except UserError as exc:
+        return current_text, f"⚠️ {exc.zh}"
+    seconds = transcript.timings.get("transcribe_s", 0)
+    return transcript.text, f"✅ 听写好了（{transcript.duration_s:.0f} 秒的录音，用时 {seconds:.1f} 秒）。有错字可以直接改。"
+
+
+def _brief(transcript: str, product: str, price: str, contact: str, photo: str | None) -> Brief:
+    return Brief(transcript=transcript, product=product, price=price, contact=contact, photo=photo or None)
+
+
+def copy_fields(copy: Copy) -> tuple[str, str, str, str, str]:
+    """title, slogan, selling points (one per line), moments post, hashtags."""
+    return (copy.title, copy.slogan, "\n".join(copy.selling_points), copy.posts.get("moments", ""),
+            " ".join(f"#{t}" for t in copy.hashtags))
+
+
+def explain(copy: Copy) -> str:
+    lines = [f"· {c.explain()}" for c in copy.changes]
+    if copy.source == "fallback":
+        lines.insert(0, "· 文案模型这次没写好，先给你一个根据原话整理的版本，可以点「换一个」再试。")
+    return "\n".join(lines) or "· 没有需要改的地方。"
+
+
+def stream_copy(assistant: Assistant, transcript: str, product: str, price: str, contact: str,
+                photo: str | None, regenerate: int = 0) -> Iterator[tuple[str, dict | None, str]]:
+    """Yield (text so far, finished copy as a dict or None, message)."""
+    brief = _brief(transcript, product, price, contact, photo)
+    try:
+        brief.validate()
+        # "换一个" samples on purpose; the first version is greedy and reproducible.
+        options = CopyOptions(temperature=0.8, seed=regenerate) if regenerate else CopyOptions()
+        shown = ""
+        for item in assistant.stream_copy(brief, options):
+            if isinstance(item, Copy):
+                yield shown, item.to_dict(), f"✅ 文案写好了（用时 {item.seconds:.0f} 秒）。\n{explain(item)}"
+                return
+            shown += item
+            yield shown, None, "✍️ 正在写……"
+    except UserError as exc:
+        yield "", None, f"⚠️ {exc.zh}"
+
+
+def render_posters(assistant: Assistant, copy_dict: dict | None, title: str, slogan: str, points: str,
+                   transcript: str, product: str, price: str, contact: str, photo: str | None,
+                   out_root: Path) -> tuple[list[tuple[str, str]], list[str], str]:
+    """(gallery items, files to download, message). The user's edits to the copy are used."""
+    if not copy_dict:
+        return [], [], "请先写文案（第 ③ 步）。"
+    copy = Copy.from_dict(copy_dict)
+    copy.title, copy.slogan = title.strip() or copy.title, slogan.strip() or copy.slogan
+    edited_points = [p.strip() for p in points.splitlines() if p.strip()]
+    copy.selling_points = edited_points or copy.selling_points
+    brief = _brief(transcript, product, price, contact, photo)
+    try:
+        posters = assistant.render_posters(copy, brief)
+    except UserError as exc:
+        return [], [], f"⚠️ {exc.zh}"
+    # A fresh folder per request: names are ours, never taken from user input.
+    out_dir = out_root / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
+    gallery, files = [], []
+    for poster in posters:
+        w, h = poster.template.size
+        path = save(poster, out_dir / f"poster-{poster.template.id}-{w}x{h}.png")
+        gallery.append((str(path), f"{poster.template.name} {w}×{h}"))
+        files.append(str(path))
+    (out_dir / "copy.json").write_text(json.dumps(copy.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    warnings = [w for p in posters for w in p.warnings]
+    message = "✅ 海报做好了，点图片可以放大，下面可以下载。"
+    if warnings:
+        message += "\n" + "\n".join(f"· {w}" for w in warnings)
+    return gallery, files, message
+
+
+def template_names() -> list[str]:
+    return [f"{t.name}（{t.size[0]}×{t.size[1]}）" for t in list_templates()]

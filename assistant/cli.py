@@ -1,0 +1,149 @@
+"""Command line: ``python -m assistant make|transcribe|models``.
+
+Bad input never shows a traceback: it prints one line, Chinese then English, and
+exits with status 2. ``MULAN_DEBUG=1`` shows the traceback of unexpected errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+from .config import Settings
+from .errors import UserError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL = 1
+
+
+def _model_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--speech-model", help="your own CTranslate2 Whisper folder (overrides MULAN_SPEECH_MODEL)")
+    parser.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder (overrides MULAN_COPY_MODEL)")
+    parser.add_argument("--llm-backend", choices=["auto", "llama.cpp", "transformers"],
+                        help="text generation back-end (default: auto)")
+    parser.add_argument("--small", action="store_true", help="use the embedded 0.5B copy model (faster, weaker)")
+
+
+def _settings(args) -> Settings:
+    return Settings.from_env(speech_model=args.speech_model, copy_model=args.copy_model,
+                             llm_backend=args.llm_backend, copy_model_size="small" if args.small else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="Mulan: voice to copy and posters, offline.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    make = sub.add_parser("make", help="voice or text in; transcript, copy.json and posters out")
+    make.add_argument("audio", nargs="?", help="a recording (wav, mp3, m4a, ogg, webm, flac)")
+    make.add_argument("--text", help="type the description instead of recording it")
+    make.add_argument("--out", required=True, help="output folder")
+    make.add_argument("--photo", help="your product photo (jpg/png)")
+    make.add_argument("--price", default="", help="e.g. 15元/斤")
+    make.add_argument("--contact", default="", help="WeChat ID, phone number or URL (becomes a QR code)")
+    make.add_argument("--product", default="", help="product name, e.g. 杏子")
+    _model_flags(make)
+
+    transcribe = sub.add_parser("transcribe", help="speech to text, one line per file")
+    transcribe.add_argument("files", nargs="+")
+    transcribe.add_argument("--language", choices=["zh", "yue", "auto"], default="zh")
+    transcribe.add_argument("--hotwords", default="", help="comma-separated words to favour (product, place names)")
+    transcribe.add_argument("--json", action="store_true", help="print JSON with segments and timings")
+    _model_flags(transcribe)
+
+    models = sub.add_parser("models", help="list the configured models, where they live and whether they are verified")
+    models.add_argument("--assemble", action="store_true", help="assemble and verify the models in use now")
+    _model_flags(models)
+    return parser
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cmd_make(args) -> int:
+    from .pipeline import Assistant
+
+    if bool(args.audio) == bool(args.text):
+        raise UserError("请给一个录音文件，或者用 --text 写一段文字（二选一）。",
+                        "Give either an audio file or --text, not both and not neither.")
+    started = time.perf_counter()
+    assistant = Assistant(_settings(args))
+
+    def progress(fraction: float, message: str) -> None:
+        print(f"\r  {message} {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+
+    result = assistant.make(Path(args.out), audio=args.audio, text=args.text, product=args.product,
+                            price=args.price, contact=args.contact, photo=args.photo, progress=progress)
+    print(file=sys.stderr)
+    total = time.perf_counter() - started
+    if result.transcript is not None:
+        print(f"transcript ({result.timings['transcribe_s']:.1f} s): {result.transcript.text}")
+    print(f"copy ({result.timings['copy_s']:.1f} s, {result.copy.generator}, {result.copy.source}): {result.copy.title}")
+    for change in result.copy.changes:
+        print(f"  · {change.explain()}")
+    print(f"posters ({result.timings['posters_s']:.1f} s)")
+    for path in result.files:
+        print(f"  {path}")
+    loads = ", ".join(f"{k} {v:.1f} s" for k, v in assistant.load_times.items())
+    print(f"total {total:.1f} s (model loading: {loads or 'none'}); peak memory {_peak_rss_mb():.0f} MB")
+    return 0
+
+
+def cmd_transcribe(args) -> int:
+    from dataclasses import replace
+
+    from .pipeline import Assistant
+
+    assistant = Assistant(_settings(args))
+    options = replace(assistant.speech_options, language=None if args.language == "auto" else args.language,
+                      hotwords=" ".join(w.strip() for w in args.hotwords.split(",") if w.strip()) or None)
+    status = 0
+    for name in args.files:
+        try:
+            transcript = assistant.transcribe(name, options=options)
+        except UserError as exc:
+            print(f"{name}\t错误 / error: {exc.one_line()}", file=sys.stderr)
+            status = EXIT_USER_ERROR
+            continue
+        if args.json:
+            print(json.dumps({"file": name, **transcript.to_dict()}, ensure_ascii=False))
+        else:
+            print(f"{name}\t{transcript.text}")
+    return status
+
+
+def cmd_models(args) -> int:
+    from . import models
+
+    settings = _settings(args)
+    if args.assemble:
+        models.resolve_speech_model(settings)
+        models.resolve_copy_model(settings)
+    print(f"cache folder: {settings.models_dir}")
+    for row in models.status(settings):
+        size = f"{row.size / 1e6:8.1f} MB" if row.size else "       ? MB"
+        print(f"{row.role:7s} {row.name:40s} {row.source:16s} {size}  {row.state}\n        {row.path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"make": cmd_make, "transcribe": cmd_transcribe, "models": cmd_models}[args.command]
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(f"错误 / error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("已取消 / cancelled", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an unexpected bug: still one readable line unless debugging
+        if os.environ.get("MULAN_DEBUG"):
+            raise
+        print(f"程序出错了，请把这行发给技术人员 / internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL

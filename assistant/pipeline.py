@@ -1,0 +1,140 @@
+"""The one place that chains the stages: voice → transcript → copy → posters.
+
+:class:`Assistant` owns the loaded models. It loads each one on first use, once per
+process, behind a lock, so the UI, the CLI and the tests share the same code path
+and a second request never loads a model again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .config import Settings
+from .copywriting import Brief, Copy, CopyOptions, Copywriter
+from .llm import TextGenerator, load_generator
+from .models import resolve_copy_model, resolve_speech_model
+from .poster import Poster, Renderer, Template, list_templates, open_photo, save
+from .speech import Progress, SpeechOptions, Transcriber, Transcript
+
+
+@dataclass
+class MakeResult:
+    out_dir: Path
+    transcript: Transcript | None
+    copy: Copy
+    files: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, speech_options: SpeechOptions = SpeechOptions()):
+        self.settings = settings or Settings.from_env()
+        self.speech_options = speech_options
+        self._transcriber: Transcriber | None = None
+        self._generator: TextGenerator | None = None
+        self._speech_lock = threading.Lock()
+        self._copy_lock = threading.Lock()
+        self.renderer = Renderer()
+        self.load_times: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ models
+
+    def transcriber(self, progress: Progress | None = None) -> Transcriber:
+        with self._speech_lock:
+            if self._transcriber is None:
+                started = time.perf_counter()
+                model = resolve_speech_model(self.settings, progress)
+                self._transcriber = Transcriber(model.path, self.speech_options, self.settings.threads)
+                self.load_times["speech"] = round(time.perf_counter() - started, 2)
+        return self._transcriber
+
+    def generator(self, progress: Progress | None = None) -> TextGenerator:
+        with self._copy_lock:
+            if self._generator is None:
+                started = time.perf_counter()
+                model = resolve_copy_model(self.settings, progress)
+                self._generator = load_generator(model, self.settings)
+                self.load_times["copy"] = round(time.perf_counter() - started, 2)
+        return self._generator
+
+    def warm_up(self) -> None:
+        """Load both models (the UI calls this in a background thread at start-up)."""
+        self.transcriber()
+        self.generator()
+
+    @property
+    def ready(self) -> dict[str, bool]:
+        return {"speech": self._transcriber is not None, "copy": self._generator is not None}
+
+    # ------------------------------------------------------------------ stages
+
+    def transcribe(self, audio_path: str | Path, progress: Progress | None = None,
+                   options: SpeechOptions | None = None) -> Transcript:
+        return self.transcriber(progress).transcribe(audio_path, options, progress)
+
+    def copywriter(self) -> Copywriter:
+        return Copywriter(self.generator())
+
+    def write_copy(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Copy:
+        return self.copywriter().write(brief, options)
+
+    def stream_copy(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[str | Copy]:
+        yield from self.copywriter().stream(brief, options)
+
+    def render_posters(self, copy: Copy, brief: Brief, templates: list[Template] | None = None) -> list[Poster]:
+        photo = open_photo(brief.photo) if brief.photo else None  # decode once for every template
+        return [self.renderer.render(t, copy, brief, photo) for t in (templates or list_templates())]
+
+    # ------------------------------------------------------------------ end to end
+
+    def make(self, out_dir: Path, *, audio: str | Path | None = None, text: str | None = None,
+             product: str = "", price: str = "", contact: str = "", photo: str | None = None,
+             progress: Progress | None = None) -> MakeResult:
+        """Voice or text in, transcript + copy.json + one PNG per template out."""
+        timings: dict[str, float] = {}
+        transcript = None
+        if photo:
+            open_photo(photo)  # fail on a bad photo before spending a minute on models
+        if audio is not None:
+            started = time.perf_counter()
+            transcript = self.transcribe(audio, progress)
+            timings["transcribe_s"] = round(time.perf_counter() - started, 2)
+            text = transcript.text
+        brief = Brief(transcript=text or "", product=product, price=price, contact=contact, photo=photo)
+        brief.validate()
+
+        started = time.perf_counter()
+        copy = self.write_copy(brief)
+        timings["copy_s"] = round(time.perf_counter() - started, 2)
+
+        started = time.perf_counter()
+        posters = self.render_posters(copy, brief)
+        timings["posters_s"] = round(time.perf_counter() - started, 2)
+
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        files: list[Path] = []
+        if transcript is not None:
+            files.append(_write_text(out_dir / "transcript.txt", transcript.text + "\n"))
+        files.append(_write_text(out_dir / "copy.json", json.dumps(copy.to_dict(), ensure_ascii=False, indent=2)))
+        for poster in posters:
+            w, h = poster.template.size
+            files.append(save(poster, out_dir / f"poster-{_safe(poster.template.id)}-{w}x{h}.png"))
+        return MakeResult(out_dir, transcript, copy, files, timings)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def _write_text(path: Path, text: str) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
