@@ -1,0 +1,78 @@
+"""Shared fixtures: real models, loaded once per test session.
+
+Speech clips are read from ../shared/data/speech (override with MULAN_SPEECH_DATA) and
+never copied into the repository; their licences allow evaluation here only.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import assistant  # noqa: F401  (offline switches)
+from assistant.config import Settings
+from assistant.pipeline import Assistant
+
+REPO = Path(__file__).resolve().parent.parent
+SPEECH_DATA = Path(os.environ.get("MULAN_SPEECH_DATA", REPO.parent / "shared" / "data" / "speech"))
+PHOTO_DATA = Path(os.environ.get("MULAN_PHOTO_DATA", REPO.parent / "shared" / "data" / "photos"))
+
+
+def speech_clip(name: str) -> Path:
+    path = SPEECH_DATA / name
+    if not path.is_file():
+        pytest.fail(f"speech clip {path} is missing; set MULAN_SPEECH_DATA to the shared speech folder")
+    return path
+
+
+def photo(name: str) -> Path:
+    path = PHOTO_DATA / name
+    if not path.is_file():
+        pytest.fail(f"photo {path} is missing; set MULAN_PHOTO_DATA to the shared photos folder")
+    return path
+
+
+def reference_transcript(name: str) -> str:
+    with open(SPEECH_DATA / "manifest.tsv", encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            if row["file"] == name:
+                return row["transcript"]
+    raise KeyError(name)
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    """Character error rate after removing spaces and punctuation (both sides Simplified)."""
+    strip = re.compile(r"[\W_]+", re.UNICODE)
+    ref, hyp = strip.sub("", reference), strip.sub("", hypothesis)
+    previous = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        current = [i]
+        for j, h in enumerate(hyp, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
+        previous = current
+    return previous[-1] / max(len(ref), 1)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@pytest.fixture(scope="session")
+def helper(settings) -> Assistant:
+    """The real pipeline with the embedded default models (whisper-base, Qwen2.5 1.5B on llama.cpp)."""
+    return Assistant(settings)
+
+
+@pytest.fixture(scope="session")
+def transcriber(helper):
+    return helper.transcriber()
+
+
+@pytest.fixture(scope="session")
+def generator(helper):
+    return helper.generator()

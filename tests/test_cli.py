@@ -1,0 +1,96 @@
+"""The make command end to end, as a user runs it, and its clean errors on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import REPO, photo, speech_clip
+
+
+def run(*args, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "assistant", *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=900)
+
+
+def _check_outputs(out: Path, expect_transcript: bool) -> dict:
+    assert (out / "transcript.txt").exists() == expect_transcript
+    copy = json.loads((out / "copy.json").read_text(encoding="utf-8"))
+    for key in ("title", "slogan", "selling_points", "posts", "hashtags"):
+        assert key in copy
+    assert isinstance(copy["selling_points"], list) and isinstance(copy["hashtags"], list)
+    assert copy["posts"]["moments"]
+    pngs = sorted(out.glob("*.png"))
+    sizes = {Image.open(p).size for p in pngs}
+    assert (1080, 1080) in sizes and (1080, 1920) in sizes
+    return copy
+
+
+def test_make_from_text_with_photo_price_and_contact(tmp_path):
+    out = tmp_path / "out"
+    result = run("make", "--text", "我家的杏子又大又甜，一斤十五块，包邮", "--out", out,
+                 "--photo", photo("exif_orientation6_portrait_01.jpg"), "--price", "15元/斤",
+                 "--contact", "xingzi_88", "--product", "杏子")
+    assert result.returncode == 0, result.stderr
+    copy = _check_outputs(out, expect_transcript=False)
+    assert "15" in copy["posts"]["moments"] or "十五" in copy["posts"]["moments"]
+    assert "copy (" in result.stdout and "posters (" in result.stdout and "peak memory" in result.stdout
+    assert str(out / "copy.json") in result.stdout
+
+
+def test_make_from_audio(tmp_path):
+    out = tmp_path / "out"
+    result = run("make", speech_clip("zh_funasr_asr_example_zh.wav"), "--out", out)
+    assert result.returncode == 0, result.stderr
+    _check_outputs(out, expect_transcript=True)
+    assert "达摩院" in (out / "transcript.txt").read_text(encoding="utf-8")
+    assert "transcript (" in result.stdout
+
+
+@pytest.mark.parametrize("make_input, zh", [
+    ("missing", "找不到音频文件"),
+    ("empty", "是空的"),
+    ("corrupt", "无法读取"),
+    ("silent", "没有听到说话"),
+])
+def test_bad_audio_gives_one_line_in_chinese_and_english(tmp_path, make_input, zh):
+    audio = tmp_path / "voice.wav"
+    if make_input == "empty":
+        audio.write_bytes(b"")
+    elif make_input == "corrupt":
+        audio.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk" * 50)
+    elif make_input == "silent":
+        subprocess.run([sys.executable, "-c", (
+            "import wave,sys; w=wave.open(sys.argv[1],'wb'); w.setnchannels(1); w.setsampwidth(2);"
+            "w.setframerate(16000); w.writeframes(b'\\x00\\x00'*48000); w.close()"), str(audio)], check=True)
+    result = run("make", audio, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert zh in lines[0] and " / " in lines[0]
+    assert not (tmp_path / "out" / "copy.json").exists()
+
+
+def test_photo_that_is_not_an_image(tmp_path):
+    fake = tmp_path / "photo.jpg"
+    fake.write_text("hello")
+    result = run("make", "--text", "我家的杏子", "--photo", fake, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert "不是照片" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_text_that_is_too_long(tmp_path):
+    result = run("make", "--text", "杏子很甜。" * 400, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert "太长" in result.stderr and "too long" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_audio_and_text_together_is_refused(tmp_path):
+    result = run("make", "a.wav", "--text", "x", "--out", tmp_path)
+    assert result.returncode == 2 and "二选一" in result.stderr

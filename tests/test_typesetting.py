@@ -1,0 +1,77 @@
+"""typesetting.py: 禁则, unbroken numbers, fitting, balancing, fonts."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.typesetting import (NO_LINE_END, NO_LINE_START, TextStyle, balanced_wrap, bold_face, drawable_text,
+                                   layout_text, load_font, regular_face, units)
+
+
+def test_the_simplified_chinese_face_of_the_pypi_font_is_used():
+    face = regular_face()
+    assert face.path.name == "NotoSansCJK-Regular.ttc" and "noto_cjk_sans_otc" in str(face.path)
+    assert load_font(face, 40).getname()[0] == "Noto Sans CJK SC"
+    assert load_font(bold_face(), 40).getname()[0] == "Noto Sans CJK SC"
+
+
+def test_punctuation_sticks_to_its_neighbour():
+    assert units("好吃，便宜。") == ["好", "吃，", "便", "宜。"]
+    assert units("《杏子》") == ["《杏", "子》"]
+    assert "¥15.8/斤" in units("只要¥15.8/斤！") or "¥15.8/斤！" in units("只要¥15.8/斤！")
+    assert "Wi-Fi" in units("有Wi-Fi")
+
+
+@pytest.mark.parametrize("text", [
+    "我家的杏子又大又甜，一斤十五块，包邮！欢迎大家来买，买多了还送小礼物。",
+    "（新品）《山里来的好东西》：土鸡蛋、土蜂蜜、核桃……应有尽有！！",
+    "价格¥15.8/斤，满3斤包邮，Wi-Fi全覆盖，支持WeChat Pay",
+])
+def test_no_line_starts_or_ends_with_forbidden_punctuation(text):
+    font = load_font(regular_face(), 40)
+    for width in range(200, 700, 37):
+        lines = balanced_wrap(units(text), width, font.getlength)
+        assert lines is not None
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for line in lines:
+            assert line[0] not in NO_LINE_START, (width, lines)
+            assert line[-1] not in NO_LINE_END, (width, lines)
+            assert font.getlength(line) <= width
+
+
+def test_numbers_and_latin_words_are_not_broken():
+    font = load_font(regular_face(), 40)
+    text = "现在只要¥15.8/斤，WeChat下单更方便"
+    for width in range(200, 600, 23):
+        lines = balanced_wrap(units(text), width, font.getlength)
+        assert any("¥15.8/斤" in line for line in lines), lines
+        assert any("WeChat" in line for line in lines), lines
+
+
+def test_lines_are_balanced():
+    font = load_font(regular_face(), 40)
+    text = "一二三四五六七八九十一二三四五六七八九十一"  # 21 characters: greedy gives 20 + 1
+    lines = balanced_wrap(units(text), font.getlength("一" * 20), font.getlength)
+    assert len(lines) == 2 and abs(len(lines[0]) - len(lines[1])) <= 1
+
+
+def test_text_is_fitted_inside_the_box():
+    box = (100, 100, 500, 260)
+    layout = layout_text("我家的杏子又大又甜，一斤十五块，包邮", box, TextStyle(min_size=20, max_size=120, max_lines=2))
+    assert 20 <= layout.size < 120 and not layout.truncated
+    for line in layout.lines:
+        x0, y0, x1, y1 = line.ink
+        assert box[0] <= x0 and box[1] <= y0 and x1 <= box[2] and y1 <= box[3]
+
+
+def test_text_that_cannot_fit_is_shortened_with_an_ellipsis():
+    box = (0, 0, 300, 60)
+    layout = layout_text("这是一段非常非常长的文字，" * 10, box, TextStyle(min_size=24, max_size=40, max_lines=1))
+    assert layout.truncated and layout.text.endswith("…")
+    assert all(line.ink[2] <= 300 and line.ink[3] <= 60 for line in layout.lines)
+
+
+def test_emoji_is_left_out_not_drawn_as_a_box():
+    cleaned, dropped = drawable_text("杏子🍑真甜😋👍🏻", regular_face())
+    assert cleaned == "杏子真甜"
+    assert "🍑" in dropped and "😋" in dropped
