@@ -64,13 +64,14 @@ build_llama() {
   if ! ls "$wheel_dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
     say "Compiling llama.cpp (llama-cpp-python $LLAMA_VERSION); this takes about 5 minutes on 2 cores"
     mkdir -p "$wheel_dir.tmp"
-    # Progress: cmake's [ NN%] lines from the verbose build, nothing else.
+    # Progress: ninja's [n/N] counter and the file being compiled, plus real errors.
     CMAKE_ARGS="$LLAMA_CMAKE" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
       "$PY" -m pip wheel --no-deps --no-cache-dir -v "llama-cpp-python==$LLAMA_VERSION" -w "$wheel_dir.tmp" 2>&1 \
-      | { grep --line-buffered -E '\[ *[0-9]+%\]|Successfully|[Ee]rror' | sed -u 's/^ */    /' || true; }
+      | { grep --line-buffered -E '^\s*\[[0-9]+/[0-9]+\]|\[ *[0-9]+%\]|error:|ERROR|Successfully built' \
+          | sed -u -E 's#^\s*(\[[0-9]+/[0-9]+\]).* -c .*/vendor/llama.cpp/(.*)$#    \1 \2#' || true; }
     rm -rf "$wheel_dir"; mv "$wheel_dir.tmp" "$wheel_dir"
   fi
-  "$PY" -m pip install -q --no-deps "$wheel_dir"/llama_cpp_python-*.whl
+  "$PY" -m pip install -q "$wheel_dir"/llama_cpp_python-*.whl
 }
 
 install() {
@@ -79,9 +80,10 @@ install() {
   if [ -x "$PY" ] && [ "$(cat "$VENV/.mulan-installed" 2>/dev/null)" = "$stamp" ]; then
     return 0
   fi
-  # Compilers for llama.cpp; Bold CJK font for poster titles (Regular comes from PyPI).
+  # Compilers for llama.cpp.
   command -v cmake >/dev/null && command -v g++ >/dev/null || apt_install build-essential cmake
-  apt_install fonts-noto-cjk || say "fonts-noto-cjk not installed: titles use a faux bold"
+  # Bold CJK for poster titles (Regular comes from PyPI); colour emoji so the page shows no boxes.
+  apt_install fonts-noto-cjk fonts-noto-color-emoji || say "fonts not installed: titles use a faux bold"
   local python
   if ! python="$(find_python)"; then
     apt_install python3 python3-venv python3-dev

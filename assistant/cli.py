@@ -75,11 +75,12 @@ def cmd_make(args) -> int:
     assistant = Assistant(_settings(args))
 
     def progress(fraction: float, message: str) -> None:
-        print(f"\r  {message} {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+        # Only on a terminal: in logs and pipes, carriage-return updates are noise.
+        if sys.stderr.isatty():
+            print(f"\r  {message} {fraction:4.0%}", end="\n" if fraction >= 1 else "", file=sys.stderr, flush=True)
 
     result = assistant.make(Path(args.out), audio=args.audio, text=args.text, product=args.product,
                             price=args.price, contact=args.contact, photo=args.photo, progress=progress)
-    print(file=sys.stderr)
     total = time.perf_counter() - started
     if result.transcript is not None:
         print(f"transcript ({result.timings['transcribe_s']:.1f} s): {result.transcript.text}")

@@ -104,6 +104,8 @@ class Assistant:
         if audio is not None:
             started = time.perf_counter()
             transcript = self.transcribe(audio, progress)
+            if progress:
+                progress(1.0, "听写完成")
             timings["transcribe_s"] = round(time.perf_counter() - started, 2)
             text = transcript.text
         brief = Brief(transcript=text or "", product=product, price=price, contact=contact, photo=photo)
