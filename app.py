@@ -69,7 +69,7 @@ def build_ui(helper: Assistant) -> gr.Blocks:
         gr.Markdown("## ④ 海报")
         poster_btn = gr.Button("🖼️ 做海报", variant="primary", elem_classes="big-btn")
         poster_msg = gr.Markdown()
-        gallery = gr.Gallery(label="海报", columns=2, height="auto")
+        gallery = gr.Gallery(label="海报", columns=2, height="auto", object_fit="contain")
         downloads = gr.File(label="下载海报", file_count="multiple")
 
         # ---------------------------------------------------------------- wiring
@@ -123,8 +123,11 @@ def main(argv=None) -> None:
     demo = build_ui(helper)
     # One generation at a time per model on a 2-core machine; others wait in a bounded queue.
     demo.queue(default_concurrency_limit=1, max_size=32)
+    shown_host = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else args.host
+    print(f"木兰已启动 / Mulan is running: http://{shown_host}:{args.port}"
+          + ("  (只有这台电脑能打开 / this computer only)" if shown_host == "127.0.0.1" else ""), flush=True)
     demo.launch(server_name=args.host, server_port=args.port, share=False, max_file_size=MAX_UPLOAD,
-                allowed_paths=[str(out_root)], css=CSS, footer_links=[], show_error=False)
+                allowed_paths=[str(out_root)], css=CSS, footer_links=[], show_error=False, quiet=True)
 
 
 if __name__ == "__main__":

@@ -293,15 +293,30 @@ def _fit(text: str, face, box, style) -> tuple[int, list[PlacedLine]] | None:
     return found
 
 
-def _shortenings(text: str):
-    """Ever shorter versions of ``text``: first at sentence ends, then character by character."""
+def _shortenings(text: str) -> tuple[list[str], list[str]]:
+    """Shorter versions of ``text``, longest first: cut at clause ends, and cut anywhere."""
     cuts = [i + 1 for i, ch in enumerate(text) if ch in SENTENCE_ENDS + "，,、" and i + 1 < len(text)]
-    for cut in reversed(cuts):
-        yield text[:cut].rstrip("，,、；;") + ELLIPSIS
+    at_clauses = [text[:cut].rstrip("，,、；;") + ELLIPSIS for cut in reversed(cuts)]
+    anywhere = []
     for cut in range(len(text) - 1, 0, -1):
         head = text[:cut].rstrip("，,、；;。 ")
         if head:
-            yield head + ELLIPSIS
+            anywhere.append(head + ELLIPSIS)
+    return at_clauses, anywhere
+
+
+def _longest_that_fits(candidates: list[str], face, box, style) -> tuple[str, tuple] | None:
+    """Binary search: candidates run longest to shortest, and a shorter prefix fits whenever a longer one does."""
+    best = None
+    low, high = 0, len(candidates) - 1
+    while low <= high:
+        mid = (low + high) // 2
+        fitted = _fit(candidates[mid], face, box, style)
+        if fitted is not None:
+            best, high = (candidates[mid], fitted), mid - 1
+        else:
+            low = mid + 1
+    return best
 
 
 def layout_text(text: str, box: tuple[int, int, int, int], style: TextStyle) -> TextLayout:
@@ -314,10 +329,15 @@ def layout_text(text: str, box: tuple[int, int, int, int], style: TextStyle) -> 
     found = _fit(cleaned, face, box, style)
     if found is None:
         layout.truncated = True
-        for shorter in _shortenings(cleaned):
-            found = _fit(shorter, face, box, replace(style, max_size=style.min_size))
-            if found is not None:
-                break
+        at_min = replace(style, max_size=style.min_size)
+        at_clauses, anywhere = _shortenings(cleaned)
+        by_clause = _longest_that_fits(at_clauses, face, box, at_min)
+        by_char = _longest_that_fits(anywhere, face, box, at_min)
+        # A cut at a clause end reads better; take it unless it throws away much more text.
+        if by_clause and (not by_char or len(by_clause[0]) >= 0.6 * len(by_char[0])):
+            found = by_clause[1]
+        elif by_char:
+            found = by_char[1]
     if found is not None:
         layout.size, layout.lines = found
     return layout
