@@ -77,7 +77,9 @@ def build_ui(helper: Assistant) -> gr.Blocks:
             return actions.transcribe(helper, audio_path, lang, current,
                                       progress=lambda f, m: progress(f, desc=m))
 
-        listen_btn.click(on_listen, [audio, language, transcript], [transcript, listen_msg])
+        # All model work shares one queue slot: on 2 cores, two jobs at once are slower than one after another.
+        cpu = dict(concurrency_id="cpu", concurrency_limit=1)
+        listen_btn.click(on_listen, [audio, language, transcript], [transcript, listen_msg], **cpu)
 
         def on_write(text, prod, pri, cont, pic, seed):
             for shown, copy_dict, message in actions.stream_copy(helper, text, prod, pri, cont, pic, seed):
@@ -90,15 +92,15 @@ def build_ui(helper: Assistant) -> gr.Blocks:
 
         copy_outputs = [raw, copy_state, title, slogan, points, moments, hashtags, write_msg]
         write_btn.click(lambda: 0, None, regenerate).then(
-            on_write, [transcript, product, price, contact, photo, regenerate], copy_outputs)
+            on_write, [transcript, product, price, contact, photo, regenerate], copy_outputs, **cpu)
         again_btn.click(lambda n: n + 1, regenerate, regenerate).then(
-            on_write, [transcript, product, price, contact, photo, regenerate], copy_outputs)
+            on_write, [transcript, product, price, contact, photo, regenerate], copy_outputs, **cpu)
 
         def on_poster(copy_dict, t, s, p, text, prod, pri, cont, pic):
             return actions.render_posters(helper, copy_dict, t, s, p, text, prod, pri, cont, pic, out_root)
 
         poster_btn.click(on_poster, [copy_state, title, slogan, points, transcript, product, price, contact, photo],
-                         [gallery, downloads, poster_msg])
+                         [gallery, downloads, poster_msg], **cpu)
     return demo
 
 

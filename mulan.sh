@@ -8,7 +8,7 @@
 #   MULAN_PYTHON        Python 3.11 interpreter to build the venv with (default: python3.11 or python3)
 #   MULAN_TORCH_INDEX   pip index for torch when this machine has no local CPU wheel of torch 2.13.0
 #                       (PyTorch's CPU-only wheel index); keeps pip from pulling a multi-GB CUDA build
-#   MULAN_LLAMA_CMAKE   CMake flags for the llama.cpp build (default: portable AVX2, see below)
+#   MULAN_LLAMA_CMAKE   CMake flags for the llama.cpp build (default: chosen from this CPU, see below)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,12 +18,30 @@ cd "$ROOT"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# llama.cpp compiled with -march=native can die with "Illegal instruction" when the CPU
-# advertises features the hypervisor does not really provide (seen here with AMX/AVX-512),
-# and a wheel built natively cannot be copied to an older laptop. AVX2+FMA+F16C runs on
-# every x86-64 PC sold since ~2015 and is within a few per cent of native speed here.
+# llama.cpp is compiled for the CPU it will run on, but not with -march=native: on this
+# VM the CPU advertises AMX, and a native build died with "Illegal instruction". So the
+# flags are chosen from /proc/cpuinfo: AVX2/FMA/F16C (every x86-64 PC since ~2015), plus
+# AVX-512 where the CPU has it (+50% prompt speed measured here), never AMX. The flags
+# are part of the wheel cache key, so a different CPU gets its own build.
 LLAMA_VERSION="$(grep -E '^llama-cpp-python==' requirements-llama.txt | cut -d= -f3)"
-LLAMA_CMAKE="${MULAN_LLAMA_CMAKE:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON}"
+llama_cpu_flags() {
+  local flags="-DGGML_NATIVE=OFF" cpu
+  cpu="$(grep -m1 -E '^flags' /proc/cpuinfo 2>/dev/null || true)"
+  has() { [[ " $cpu " == *" $1 "* ]]; }
+  if has avx2 && has fma && has f16c; then
+    flags="$flags -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+    if has avx512f && has avx512bw && has avx512vl; then
+      flags="$flags -DGGML_AVX512=ON"
+      has avx512vbmi && flags="$flags -DGGML_AVX512_VBMI=ON"
+      has avx512_vnni && flags="$flags -DGGML_AVX512_VNNI=ON"
+      has avx512_bf16 && flags="$flags -DGGML_AVX512_BF16=ON"
+    fi
+  elif has avx; then
+    flags="$flags -DGGML_AVX=ON"
+  fi
+  echo "$flags"
+}
+LLAMA_CMAKE="${MULAN_LLAMA_CMAKE:-$(llama_cpu_flags)}"
 
 apt_install() {
   # Install Debian packages that are missing; needs root (or sudo).
@@ -62,7 +80,7 @@ build_llama() {
   key="$(echo "$LLAMA_VERSION $LLAMA_CMAKE $("$PY" -c 'import sys; print(sys.version_info[:2])')" | sha256sum | cut -c1-12)"
   wheel_dir="${XDG_CACHE_HOME:-$HOME/.cache}/mulan/wheels/llama-$key"
   if ! ls "$wheel_dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
-    say "Compiling llama.cpp (llama-cpp-python $LLAMA_VERSION); this takes about 5 minutes on 2 cores"
+    say "Compiling llama.cpp (llama-cpp-python $LLAMA_VERSION, $LLAMA_CMAKE); this takes 5-15 minutes on 2 cores"
     mkdir -p "$wheel_dir.tmp"
     # Progress: ninja's [n/N] counter and the file being compiled, plus real errors.
     CMAKE_ARGS="$LLAMA_CMAKE" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \

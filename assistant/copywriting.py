@@ -385,6 +385,13 @@ class Copywriter:
         self.generator = generator
         self.prompt = Prompt.load(prompt_name)
 
+    def prime(self) -> None:
+        """Evaluate the shared part of the prompt now (the back-end keeps it), so the
+        first real request is as fast as the later ones."""
+        if self.generator is not None:
+            for _ in self.generator.stream(self.prompt.messages(Brief("你好")), GenerationOptions(max_tokens=1)):
+                pass
+
     def write(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Copy:
         final = None
         for item in self.stream(brief, options):

@@ -64,9 +64,9 @@ class Assistant:
         return self._generator
 
     def warm_up(self) -> None:
-        """Load both models (the UI calls this in a background thread at start-up)."""
+        """Load both models and prime the copy prompt (the UI does this in the background at start-up)."""
         self.transcriber()
-        self.generator()
+        self.copywriter().prime()
 
     @property
     def ready(self) -> dict[str, bool]:
