@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -163,23 +162,19 @@ def open_photo(path: str | Path) -> Image.Image:
         raise UserError(f"找不到照片「{path.name}」。", f"Photo not found: {path}.")
     if path.stat().st_size > MAX_PHOTO_BYTES:
         raise UserError("照片文件太大了（超过 30 MB），请换一张。", "The photo is larger than 30 MB.")
-    previous = Image.MAX_IMAGE_PIXELS
     try:
-        Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-            image.draft("RGB", (2400, 2400))  # JPEG: decode at reduced scale, saves memory on 50 MP photos
-            image = ImageOps.exif_transpose(image)
-            image.load()
+        image = Image.open(path)  # lazy: reads the header only
+        if image.width * image.height > MAX_PHOTO_PIXELS:
+            raise Image.DecompressionBombError(f"{image.width}x{image.height}")
+        image.draft("RGB", (2400, 2400))  # JPEG: decode at reduced scale, saves memory on 50 MP photos
+        image = ImageOps.exif_transpose(image)
+        image.load()
+    except Image.DecompressionBombError:  # also raised by Pillow itself for far larger images
+        raise UserError("照片像素太多了，请换一张普通手机照片。",
+                        "The photo has too many pixels (possible decompression bomb).") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise UserError(f"「{path.name}」不是照片，或者文件坏了。请选一张 jpg 或 png 照片。",
                         f"{path.name} is not a readable image; use a JPEG or PNG photo.") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UserError("照片像素太多了，请换一张普通手机照片。",
-                        "The photo has too many pixels (possible decompression bomb).") from None
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")

@@ -71,10 +71,9 @@ class Transcript:
 
 # --------------------------------------------------------------------------- audio
 
-NOT_HEARD = UserError(
-    "没有听到说话，请靠近手机再说一遍。",
-    "No speech was heard; please speak closer to the microphone and try again.",
-)
+def not_heard() -> UserError:
+    return UserError("没有听到说话，请靠近手机再说一遍。",
+                     "No speech was heard; please speak closer to the microphone and try again.")
 
 
 def _probe_duration(path: Path) -> float | None:
@@ -133,7 +132,7 @@ def check_audio(audio: np.ndarray, options: SpeechOptions = SpeechOptions()) -> 
     audio = np.asarray(audio, dtype=np.float32).reshape(-1)
     seconds = len(audio) / SAMPLE_RATE
     if seconds < options.min_duration_s:
-        raise NOT_HEARD
+        raise not_heard()
     if seconds > options.max_duration_s:
         raise UserError(
             f"录音太长了（{seconds / 60:.0f} 分钟），最多 {options.max_duration_s / 60:.0f} 分钟。请说短一点再试。",
@@ -141,7 +140,7 @@ def check_audio(audio: np.ndarray, options: SpeechOptions = SpeechOptions()) -> 
         )
     peak = float(np.max(np.abs(audio))) if audio.size else 0.0
     if peak < 10 ** (-70 / 20):  # below -70 dBFS is digital silence
-        raise NOT_HEARD
+        raise not_heard()
     if options.normalize_gain and peak < 0.5:
         # Quiet phone recordings confuse the VAD; bring the peak to -3 dBFS, at most +40 dB.
         gain = min(0.7 / peak, 100.0)
@@ -253,7 +252,7 @@ class Transcriber:
             segments.append(Segment(round(seg.start, 2), round(seg.end, 2), text))
         elapsed = time.perf_counter() - started
         if not segments:
-            raise NOT_HEARD
+            raise not_heard()
         return Transcript(
             text=join_segments([s.text for s in segments]),
             segments=segments,
