@@ -27,7 +27,7 @@ from typing import Iterator, Protocol
 
 from .config import Settings
 from .errors import UserError
-from .models import ResolvedModel
+from .models import ResolvedModel, converted_dir
 
 Message = dict  # {"role": "system" | "user" | "assistant", "content": str}
 
@@ -148,18 +148,12 @@ class LlamaCppGenerator:
 # --------------------------------------------------------------------------- transformers
 
 
-def _converted_dir(model: ResolvedModel, settings: Settings) -> Path:
-    # Keyed by name and size, so a different user file never reuses a stale conversion.
-    size = model.path.stat().st_size
-    return settings.models_dir / f"{model.key.removesuffix('.gguf')}-{size}-transformers-bf16"
-
-
 def convert_gguf_once(model: ResolvedModel, settings: Settings) -> Path:
     """De-quantize a GGUF file into a cached safetensors folder; reuse it later."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    target = _converted_dir(model, settings)
+    target = converted_dir(model.path, model.key, settings)
     if (target / "converted.json").is_file():
         return target
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")

@@ -290,6 +290,14 @@ def resolve_copy_model(settings: Settings, progress=None) -> ResolvedModel:
     return ResolvedModel("copy", folder / model.filename, "gguf", "embedded", model.key)
 
 
+def converted_dir(gguf: Path, key: str, settings: Settings) -> Path:
+    """Where the transformers back-end caches a de-quantized GGUF as bf16 safetensors.
+
+    Keyed by name and size, so a different user file never reuses a stale conversion.
+    """
+    return settings.models_dir / f"{key.removesuffix('.gguf')}-{gguf.stat().st_size}-transformers-bf16"
+
+
 # --------------------------------------------------------------------------- listing
 
 
@@ -329,6 +337,8 @@ def status(settings: Settings) -> list[ModelStatus]:
             _, missing = installed_packages(model)
             if _read_stamp(target, model):
                 state = "verified (sha256 ok)"
+                if (converted_dir(target, model.key, settings) / "converted.json").is_file():
+                    state += "; transformers bf16 copy cached"
             elif missing:
                 state = f"packages missing: {len(missing)} of {len(model.distributions)}"
             else:

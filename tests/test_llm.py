@@ -51,9 +51,7 @@ def test_transformers_runs_the_same_gguf(small_transformers):
 
 def test_transformers_conversion_is_cached_as_safetensors(small_transformers):
     _, model, settings = small_transformers
-    from assistant.llm import _converted_dir
-
-    folder = _converted_dir(model, settings)
+    folder = models.converted_dir(model.path, model.key, settings)
     assert (folder / "model.safetensors").is_file()
     assert json.loads((folder / "converted.json").read_text())["dtype"] == "bfloat16"
     started = time.perf_counter()
