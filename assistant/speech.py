@@ -181,6 +181,15 @@ class _ToSimplified:
         return self._converter.convert(text)
 
 
+_HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ";": "；", ":": "："}
+
+
+def fullwidth_punctuation(text: str) -> str:
+    """Whisper often writes ASCII commas in Chinese; after a Chinese character they become "，"."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s*([,?!;:])\s*",
+                  lambda m: _HALF_TO_FULL[m.group(1)], text)
+
+
 def join_segments(texts: list[str]) -> str:
     """Join segment texts into readable sentences.
 
@@ -217,6 +226,9 @@ class Transcriber:
         self.load_s = time.perf_counter() - started
         self._simplify = _ToSimplified()
         self._hallucinations = _Hallucinations.load()
+        # Only large-v3 style vocabularies (100 languages) have a Cantonese token; older
+        # models learned Cantonese under "zh", and given "yue" they loop on garbage.
+        self.has_cantonese_token = self.model.model.num_languages >= 100
 
     def transcribe(self, audio_path: str | Path, options: SpeechOptions | None = None,
                    progress: Progress | None = None) -> Transcript:
@@ -234,9 +246,12 @@ class Transcriber:
         audio = check_audio(audio, options)
         duration = len(audio) / SAMPLE_RATE
         started = time.perf_counter()
+        language = options.language
+        if language == "yue" and not self.has_cantonese_token:
+            language = "zh"
         segments_iter, info = self.model.transcribe(
             audio,
-            language=options.language,
+            language=language,
             beam_size=options.beam_size,
             vad_filter=options.vad_filter,
             condition_on_previous_text=False,
@@ -244,7 +259,7 @@ class Transcriber:
         )
         segments: list[Segment] = []
         for seg in segments_iter:
-            text = self._simplify(seg.text.strip())
+            text = fullwidth_punctuation(self._simplify(seg.text.strip()))
             if progress:
                 progress(min(seg.end / max(duration, 1e-6), 1.0), "正在听写")
             if self._hallucinations.is_hallucination(text):

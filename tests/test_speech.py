@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from assistant.errors import UserError
-from assistant.speech import SAMPLE_RATE, _Hallucinations, join_segments
+from assistant.speech import SAMPLE_RATE, _Hallucinations, fullwidth_punctuation, join_segments
 from conftest import cer, reference_transcript, speech_clip
 
 
@@ -35,6 +35,16 @@ def test_output_is_simplified_chinese(transcriber):
     assert "這" not in transcript.text and "開" not in transcript.text
     assert "这" in transcript.text
     assert cer(reference_transcript("zh_kimiaudio_asr_example.wav"), transcript.text) <= 0.25
+
+
+def test_cantonese_choice_works_on_a_model_without_a_cantonese_token(transcriber):
+    # whisper-base has 99 languages; "yue" must fall back to "zh" instead of looping on garbage.
+    from dataclasses import replace
+
+    name = "yue_wsyue_xg0011541_133580_136570.wav"
+    transcript = transcriber.transcribe(speech_clip(name), replace(transcriber.options, language="yue"))
+    assert cer(reference_transcript(name), transcript.text) <= 0.5, transcript.text
+    assert len(transcript.text) < 30, transcript.text
 
 
 def test_silence_gives_a_plain_chinese_message(transcriber, tmp_path):
@@ -84,6 +94,10 @@ def test_known_hallucinations_are_recognised():
     assert filt.is_hallucination("字幕由Amara.org社群提供")
     assert filt.is_hallucination("请不吝点赞 订阅 转发 打赏支持明镜与点点栏目")
     assert not filt.is_hallucination("我家的杏子又大又甜，一斤十五块")
+
+
+def test_ascii_punctuation_after_chinese_becomes_full_width():
+    assert fullwidth_punctuation("竟然想不到,竟然这么无礼, 好吗?ok, fine") == "竟然想不到，竟然这么无礼，好吗？ok, fine"
 
 
 def test_segments_are_joined_into_sentences():
