@@ -139,7 +139,7 @@ def units(text: str) -> list[str]:
     glued: list[str] = []
     pending_open = ""
     for unit in raw:
-        if unit in NO_LINE_END or (len(unit) == 1 and unit in NO_LINE_END):
+        if unit in NO_LINE_END:
             pending_open += unit
             continue
         unit = pending_open + unit
