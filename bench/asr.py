@@ -17,7 +17,6 @@ import argparse
 import csv
 import os
 import platform
-import re
 import resource
 import sys
 import time
@@ -29,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from assistant import models  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.errors import UserError  # noqa: E402
+from assistant.metrics import edit_distance, strip_for_cer  # noqa: E402
 from assistant.speech import SpeechOptions, Transcriber, _ToSimplified  # noqa: E402
 
 DATA = Path(os.environ.get("MULAN_SPEECH_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "speech"))
@@ -46,18 +46,8 @@ def group_of(dialect: str) -> str:
     return dialect.split()[0].split("(")[0]  # "Mandarin", "Cantonese", "Wu"
 
 
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
-
-
 def normalise(text: str, simplify) -> str:
-    return re.sub(r"[\W_]+", "", simplify(text))
+    return strip_for_cer(simplify(text))
 
 
 def main() -> None:
