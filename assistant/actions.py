@@ -18,7 +18,7 @@ from typing import Iterator
 from .copywriting import Brief, Copy, CopyOptions
 from .errors import UserError
 from .pipeline import Assistant
-from .poster import list_templates, save
+from .poster import save
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
 
@@ -29,8 +29,6 @@ EXAMPLES = [
     ["这是我自己绣的苗绣小包，一针一线都是手工，图案是我们寨子传下来的，一个一百二。", "苗绣小包", "120元/个", "miaoxiu_ayi"],
     ["今年的土蜂蜜摇出来了，是山里的野花蜜，一斤装六十块，两斤以上包邮。", "土蜂蜜", "60元/斤", ""],
 ]
-
-WORKING = "⏳ 正在处理，请稍等……"
 
 
 def model_status(assistant: Assistant) -> str:
@@ -120,7 +118,3 @@ def render_posters(assistant: Assistant, copy_dict: dict | None, title: str, slo
     if warnings:
         message += "\n" + "\n".join(f"· {w}" for w in warnings)
     return gallery, files, message
-
-
-def template_names() -> list[str]:
-    return [f"{t.name}（{t.size[0]}×{t.size[1]}）" for t in list_templates()]

@@ -7,7 +7,7 @@ Nothing here touches the network: the offline switches are set on import of the 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import platformdirs
@@ -72,9 +72,6 @@ class Settings:
         settings = cls(**values)
         settings.validate()
         return settings
-
-    def with_(self, **changes) -> "Settings":
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def validate(self) -> None:
         from .errors import UserError

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from . import compliance
 from .errors import UserError
-from .facts import cn_numerals_to_digits, contact_kind, find_price, numbers_in
+from .facts import contact_kind, find_price, numbers_in
 from .llm import GenerationOptions, TextGenerator
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -418,5 +418,4 @@ class Copywriter:
         yield copy
 
 
-__all__ = ["Brief", "Copy", "CopyOptions", "Copywriter", "rule_based_draft", "parse_json_object",
-           "cn_numerals_to_digits"]
+__all__ = ["Brief", "Copy", "CopyOptions", "Copywriter", "rule_based_draft", "parse_json_object"]

