@@ -8,7 +8,6 @@ wires Gradio components to these.
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from dataclasses import replace
@@ -17,8 +16,7 @@ from typing import Iterator
 
 from .copywriting import Brief, Copy, CopyOptions
 from .errors import UserError
-from .pipeline import Assistant
-from .poster import save
+from .pipeline import Assistant, save_copy, save_posters
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
 
@@ -106,13 +104,11 @@ def render_posters(assistant: Assistant, copy_dict: dict | None, title: str, slo
         return [], [], f"⚠️ {exc.zh}"
     # A fresh folder per request: names are ours, never taken from user input.
     out_dir = out_root / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
-    gallery, files = [], []
-    for poster in posters:
-        w, h = poster.template.size
-        path = save(poster, out_dir / f"poster-{poster.template.id}-{w}x{h}.png")
-        gallery.append((str(path), f"{poster.template.name} {w}×{h}"))
-        files.append(str(path))
-    (out_dir / "copy.json").write_text(json.dumps(copy.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    paths = save_posters(out_dir, posters)
+    save_copy(out_dir, copy)
+    gallery = [(str(path), f"{p.template.name} {p.template.size[0]}×{p.template.size[1]}")
+               for path, p in zip(paths, posters)]
+    files = [str(path) for path in paths]
     warnings = [w for p in posters for w in p.warnings]
     message = "✅ 海报做好了，点图片可以放大，下面可以下载。"
     if warnings:

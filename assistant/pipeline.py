@@ -120,15 +120,27 @@ class Assistant:
         timings["posters_s"] = round(time.perf_counter() - started, 2)
 
         out_dir = Path(out_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
         files: list[Path] = []
         if transcript is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
             files.append(_write_text(out_dir / "transcript.txt", transcript.text + "\n"))
-        files.append(_write_text(out_dir / "copy.json", json.dumps(copy.to_dict(), ensure_ascii=False, indent=2)))
-        for poster in posters:
-            w, h = poster.template.size
-            files.append(save(poster, out_dir / f"poster-{_safe(poster.template.id)}-{w}x{h}.png"))
+        files.append(save_copy(out_dir, copy))
+        files.extend(save_posters(out_dir, posters))
         return MakeResult(out_dir, transcript, copy, files, timings)
+
+
+def save_copy(out_dir: Path, copy: Copy) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return _write_text(out_dir / "copy.json", json.dumps(copy.to_dict(), ensure_ascii=False, indent=2))
+
+
+def save_posters(out_dir: Path, posters: list[Poster]) -> list[Path]:
+    """One PNG per poster, named by template and size (never by user input)."""
+    paths = []
+    for poster in posters:
+        w, h = poster.template.size
+        paths.append(save(poster, out_dir / f"poster-{_safe(poster.template.id)}-{w}x{h}.png"))
+    return paths
 
 
 def _safe(name: str) -> str:
