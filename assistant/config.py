@@ -39,6 +39,8 @@ class Settings:
         models_dir: cache for assembled and converted weights (``MULAN_MODELS_DIR``).
         data_dir: where outputs and history live (``MULAN_DATA_DIR``).
         threads: CPU threads for inference (``MULAN_THREADS``); default all cores.
+        max_audio_s: the longest recording accepted, in seconds (``MULAN_MAX_AUDIO_S``);
+            10 minutes by default. Longer ones are refused with a message, never cut.
     """
 
     speech_model: str | None = None
@@ -48,6 +50,7 @@ class Settings:
     models_dir: Path = field(default_factory=_default_models_dir)
     data_dir: Path = field(default_factory=_default_data_dir)
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)
+    max_audio_s: float = 600.0
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -67,6 +70,8 @@ class Settings:
             values["data_dir"] = Path(env["MULAN_DATA_DIR"]).expanduser()
         if env.get("MULAN_THREADS"):
             values["threads"] = int(env["MULAN_THREADS"])
+        if env.get("MULAN_MAX_AUDIO_S"):
+            values["max_audio_s"] = float(env["MULAN_MAX_AUDIO_S"])
         known = {f.name for f in fields(cls)}
         values.update({k: v for k, v in overrides.items() if k in known and v is not None})
         settings = cls(**values)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from .audio import AudioLimits
 from .config import Settings
 from .copywriting import Brief, Copy, CopyOptions, Copywriter
 from .llm import TextGenerator, load_generator
@@ -33,9 +34,10 @@ class MakeResult:
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None, speech_options: SpeechOptions = SpeechOptions()):
+    def __init__(self, settings: Settings | None = None, speech_options: SpeechOptions | None = None):
         self.settings = settings or Settings.from_env()
-        self.speech_options = speech_options
+        self.speech_options = speech_options or SpeechOptions(
+            audio=AudioLimits(max_duration_s=self.settings.max_audio_s))
         self._transcriber: Transcriber | None = None
         self._generator: TextGenerator | None = None
         self._speech_lock = threading.Lock()

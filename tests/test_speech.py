@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import wave
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from assistant.errors import UserError
-from assistant.speech import SAMPLE_RATE, _Hallucinations, fullwidth_punctuation, join_segments
+from assistant.speech import (SAMPLE_RATE, _Hallucinations, collapse_loops, fullwidth_punctuation, hotwords_from,
+                              join_segments, particle_zhe)
+from audio_files import write_wav
 from conftest import cer, reference_transcript, speech_clip
-
-
-def _write_wav(path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
 
 
 def test_funasr_clip_is_transcribed_within_10_percent_cer(transcriber):
@@ -39,8 +33,6 @@ def test_output_is_simplified_chinese(transcriber):
 
 def test_cantonese_choice_works_on_a_model_without_a_cantonese_token(transcriber):
     # whisper-base has 99 languages; "yue" must fall back to "zh" instead of looping on garbage.
-    from dataclasses import replace
-
     name = "yue_wsyue_xg0011541_133580_136570.wav"
     transcript = transcriber.transcribe(speech_clip(name), replace(transcriber.options, language="yue"))
     assert cer(reference_transcript(name), transcript.text) <= 0.5, transcript.text
@@ -49,7 +41,7 @@ def test_cantonese_choice_works_on_a_model_without_a_cantonese_token(transcriber
 
 def test_silence_gives_a_plain_chinese_message(transcriber, tmp_path):
     silent = tmp_path / "silent.wav"
-    _write_wav(silent, np.zeros(SAMPLE_RATE * 3))
+    write_wav(silent, np.zeros(SAMPLE_RATE * 3))
     with pytest.raises(UserError) as info:
         transcriber.transcribe(silent)
     assert "没有听到说话" in info.value.zh
@@ -57,36 +49,9 @@ def test_silence_gives_a_plain_chinese_message(transcriber, tmp_path):
 
 def test_noise_only_is_not_turned_into_text(transcriber, tmp_path):
     noise = tmp_path / "noise.wav"
-    _write_wav(noise, np.random.default_rng(0).normal(0, 0.02, SAMPLE_RATE * 4))
+    write_wav(noise, np.random.default_rng(0).normal(0, 0.02, SAMPLE_RATE * 4))
     with pytest.raises(UserError):
         transcriber.transcribe(noise)
-
-
-@pytest.mark.parametrize("content, message", [
-    (b"", "空的"),
-    (b"this is not audio at all" * 100, "无法读取"),
-])
-def test_bad_files_give_clear_errors(transcriber, tmp_path, content, message):
-    bad = tmp_path / "voice.wav"
-    bad.write_bytes(content)
-    with pytest.raises(UserError) as info:
-        transcriber.transcribe(bad)
-    assert message in info.value.zh
-
-
-def test_missing_file(transcriber, tmp_path):
-    with pytest.raises(UserError) as info:
-        transcriber.transcribe(tmp_path / "nothing.wav")
-    assert "找不到" in info.value.zh
-
-
-def test_too_long_recording_is_refused_before_decoding(transcriber, tmp_path):
-    long_file = tmp_path / "long.wav"
-    # 11 minutes of near-silence at 8 kHz: the header alone tells the length.
-    _write_wav(long_file, np.zeros(8000 * 660), rate=8000)
-    with pytest.raises(UserError) as info:
-        transcriber.transcribe(long_file)
-    assert "太长" in info.value.zh
 
 
 def test_known_hallucinations_are_recognised():
@@ -103,3 +68,67 @@ def test_ascii_punctuation_after_chinese_becomes_full_width():
 def test_segments_are_joined_into_sentences():
     assert join_segments(["我家的杏子又大又甜", "一斤十五块"]) == "我家的杏子又大又甜，一斤十五块。"
     assert join_segments(["真好吃！", "快来买"]) == "真好吃！快来买。"
+
+
+def test_the_particle_zhe_is_simplified_but_zhuming_keeps_its_character():
+    assert particle_zhe("要带著全部家当，换著喝") == "要带着全部家当，换着喝"
+    assert particle_zhe("著名的景德镇，效果显著") == "著名的景德镇，效果显著"
+
+
+def test_decoder_loops_are_cut_but_phone_numbers_and_laughter_survive():
+    assert collapse_loops("我家的杏子消消消消消消消消消消消消") == "我家的杏子消消消"
+    assert collapse_loops("好的好的好的好的好的好的") == "好的好的"
+    assert collapse_loops("电话13888888888，哈哈哈") == "电话13888888888，哈哈哈"
+
+
+def test_an_echoed_prompt_is_not_a_transcript():
+    filt = _Hallucinations.load()
+    prompt = "我们村的杏子和桃子。"
+    assert filt.is_hallucination("我们村的杏子和桃子", prompt)
+    assert filt.is_hallucination("杏子和桃子", prompt)
+    assert not filt.is_hallucination("我们村的杏子和桃子", None)
+    assert not filt.is_hallucination("我家的杏子又大又甜", prompt)
+
+
+def test_hotwords_are_split_from_what_people_type():
+    assert hotwords_from("燕之屋，景德镇、 黑神话,  ", "杏子") == "燕之屋 景德镇 黑神话 杏子"
+    assert hotwords_from("", " ") is None
+
+
+def test_a_hotword_fixes_a_misheard_brand_name(transcriber):
+    # whisper-base hears the brand 燕之屋 as 燕之污; the seller's own word puts it right.
+    name = "zh_sparktts_prompt_audio.wav"
+    plain = transcriber.transcribe(speech_clip(name))
+    assert "燕之屋" not in plain.text
+    helped = transcriber.transcribe(speech_clip(name), replace(transcriber.options, hotwords=hotwords_from("燕之屋")))
+    assert "燕之屋" in helped.text, helped.text
+    assert cer(reference_transcript(name), helped.text) < cer(reference_transcript(name), plain.text)
+
+
+def test_five_minutes_of_speech_with_progress_and_timestamps(transcriber, tmp_path):
+    # Every Mandarin clip twice, with pauses between them: about 4 min 45 s of real speech.
+    from assistant.audio import AudioLimits, load_audio
+
+    names = [row for row in _manifest() if row.startswith("zh_")]
+    pieces, references = [], []
+    for name in names * 2:
+        pieces += [load_audio(speech_clip(name), AudioLimits(normalize_gain=False)), np.zeros(SAMPLE_RATE)]
+        references.append(reference_transcript(name))
+    long_file = write_wav(tmp_path / "long.wav", np.concatenate(pieces) * 0.8)
+    reports = []
+    transcript = transcriber.transcribe(long_file, progress=lambda f, m: reports.append((f, m)))
+    assert 270 <= transcript.duration_s <= 300
+    listening = [f for f, m in reports if m == "正在听写"]
+    assert len(listening) >= 20 and listening == sorted(listening) and listening[-1] >= 0.95
+    starts = [s.start for s in transcript.segments]
+    assert starts == sorted(starts) and transcript.segments[-1].end >= 270
+    assert cer("".join(references), transcript.text) <= 0.25
+
+
+def _manifest() -> list[str]:
+    import csv
+
+    from conftest import SPEECH_DATA
+
+    with open(SPEECH_DATA / "manifest.tsv", encoding="utf-8") as f:
+        return [row["file"] for row in csv.DictReader(f, delimiter="\t")]
