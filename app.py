@@ -16,7 +16,9 @@ from assistant import actions
 from assistant.config import Settings
 from assistant.pipeline import Assistant
 
-MAX_UPLOAD = "25mb"  # a 5-minute voice message or a phone photo fits; anything bigger is refused
+# The browser records the microphone as 48 kHz WAV: 10 minutes (the speech limit) of
+# stereo is 115 MB. Phone photos are under 20 MB. Anything bigger is refused.
+MAX_UPLOAD = "120mb"
 
 CSS = """
 .gradio-container {max-width: 980px !important; margin: auto;}
@@ -37,6 +39,7 @@ def build_ui(helper: Assistant) -> gr.Blocks:
         audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="🎤 点这里录音，或上传语音")
         with gr.Row():
             language = gr.Radio(list(actions.LANGUAGES), value="普通话", label="说的是", scale=2)
+            hotwords = gr.Textbox(label="容易听错的词（可不填）", placeholder="例如：杏子，张家村", scale=2)
             listen_btn = gr.Button("📝 变成文字", variant="primary", elem_classes="big-btn", scale=1)
         listen_msg = gr.Markdown()
 
@@ -73,13 +76,13 @@ def build_ui(helper: Assistant) -> gr.Blocks:
         downloads = gr.File(label="下载海报", file_count="multiple")
 
         # ---------------------------------------------------------------- wiring
-        def on_listen(audio_path, lang, current, progress=gr.Progress()):
-            return actions.transcribe(helper, audio_path, lang, current,
+        def on_listen(audio_path, lang, words, current, progress=gr.Progress()):
+            return actions.transcribe(helper, audio_path, lang, current, words,
                                       progress=lambda f, m: progress(f, desc=m))
 
         # All model work shares one queue slot: on 2 cores, two jobs at once are slower than one after another.
         cpu = dict(concurrency_id="cpu", concurrency_limit=1)
-        listen_btn.click(on_listen, [audio, language, transcript], [transcript, listen_msg], **cpu)
+        listen_btn.click(on_listen, [audio, language, hotwords, transcript], [transcript, listen_msg], **cpu)
 
         def on_write(text, prod, pri, cont, pic, seed):
             for shown, copy_dict, message in actions.stream_copy(helper, text, prod, pri, cont, pic, seed):

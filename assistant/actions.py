@@ -17,6 +17,7 @@ from typing import Iterator
 from .copywriting import Brief, Copy, CopyOptions
 from .errors import UserError
 from .pipeline import Assistant, save_copy, save_posters
+from .speech import hotwords_from
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
 
@@ -38,12 +39,17 @@ def model_status(assistant: Assistant) -> str:
 
 
 def transcribe(assistant: Assistant, audio_path: str | None, language: str, current_text: str,
-               progress=None) -> tuple[str, str]:
-    """(transcript, message). On failure the current text stays as it was."""
+               hotwords: str = "", progress=None) -> tuple[str, str]:
+    """(transcript, message). On failure the current text stays as it was.
+
+    ``hotwords`` are words the seller typed (product, place, brand) that the recogniser
+    should prefer, e.g. "燕之屋" that whisper-base otherwise hears as "燕之污".
+    """
     if not audio_path:
         return current_text, "请先录音，或者上传一段语音。"
     try:
-        options = replace(assistant.speech_options, language=LANGUAGES.get(language, "zh"))
+        options = replace(assistant.speech_options, language=LANGUAGES.get(language, "zh"),
+                          hotwords=hotwords_from(hotwords))
         transcript = assistant.transcribe(audio_path, progress=progress, options=options)
     except UserError as exc:
         return current_text, f"⚠️ {exc.zh}"

@@ -99,10 +99,11 @@ def cmd_transcribe(args) -> int:
     from dataclasses import replace
 
     from .pipeline import Assistant
+    from .speech import hotwords_from
 
     assistant = Assistant(_settings(args))
     options = replace(assistant.speech_options, language=None if args.language == "auto" else args.language,
-                      hotwords=" ".join(w.strip() for w in args.hotwords.split(",") if w.strip()) or None)
+                      hotwords=hotwords_from(args.hotwords))
     status = 0
     for name in args.files:
         try:

@@ -94,3 +94,27 @@ def test_text_that_is_too_long(tmp_path):
 def test_audio_and_text_together_is_refused(tmp_path):
     result = run("make", "a.wav", "--text", "x", "--out", tmp_path)
     assert result.returncode == 2 and "二选一" in result.stderr
+
+
+def test_transcribe_prints_json_per_file_and_one_line_for_a_bad_one(tmp_path):
+    bad = tmp_path / "broken.m4a"
+    bad.write_bytes(b"\x00\x00\x00\x18ftypM4A " + b"\x13" * 400)
+    good = speech_clip("zh_funasr_asr_example_zh.wav")
+    result = run("transcribe", good, bad, speech_clip("zh_fireredtts2_zh_S2.flac"), "--json", "--language", "auto")
+    assert result.returncode == 2
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(r["file"]).name for r in rows] == [good.name, "zh_fireredtts2_zh_S2.flac"]
+    assert rows[0]["language"] == "zh" and "达摩院" in rows[0]["text"]
+    assert rows[0]["duration_s"] == pytest.approx(5.55, abs=0.05)
+    assert rows[0]["segments"][0]["end"] > rows[0]["segments"][0]["start"]
+    assert {"decode_s", "transcribe_s", "rtf"} <= set(rows[0]["timings"])
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith(f"{bad}\t") and "无法读取" in errors[0] and " / " in errors[0]
+
+
+def test_transcribe_with_hotwords_prints_file_tab_text():
+    clip = speech_clip("zh_sparktts_prompt_audio.wav")
+    result = run("transcribe", clip, "--hotwords", "燕之屋,豆本豆")
+    assert result.returncode == 0, result.stderr
+    name, text = result.stdout.rstrip("\n").split("\t")
+    assert name == str(clip) and "燕之屋" in text
