@@ -3,8 +3,9 @@
     .venv/bin/python bench/asr.py [--configs app,beam1,float32,no-vad,no-gain] [--per-clip]
 
 For each configuration: CER per group (Mandarin, Cantonese, Wu) after OpenCC t2s with
-punctuation and spaces removed, real-time factor, and for the first one load time and
-peak RSS. Mandarin and Wu clips are decoded as 普通话 ("zh"); Cantonese as 粤语 ("yue"),
+punctuation and spaces removed, real-time factor, load time and peak RSS so far; and
+punctuation precision/recall on the clips whose reference is punctuated, for Whisper's
+own marks alone ("whisper") and with the pause rule of ``join_segments`` ("app"). Mandarin and Wu clips are decoded as 普通话 ("zh"); Cantonese as 粤语 ("yue"),
 as a user would choose in the app. The clips are read from ../shared/data/speech
 (MULAN_SPEECH_DATA overrides) and never copied.
 
@@ -26,9 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant import models  # noqa: E402
+from assistant.audio import AudioLimits  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.errors import UserError  # noqa: E402
-from assistant.metrics import edit_distance, strip_for_cer  # noqa: E402
+from assistant.metrics import edit_distance, punctuation_counts, strip_for_cer  # noqa: E402
 from assistant.speech import SpeechOptions, Transcriber, _ToSimplified  # noqa: E402
 
 DATA = Path(os.environ.get("MULAN_SPEECH_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "speech"))
@@ -38,7 +40,8 @@ CONFIGS = {
     "beam1": SpeechOptions(beam_size=1),
     "float32": SpeechOptions(compute_type="float32"),
     "no-vad": SpeechOptions(vad_filter=False),
-    "no-gain": SpeechOptions(normalize_gain=False),
+    "no-gain": SpeechOptions(audio=AudioLimits(normalize_gain=False)),
+    "prompt": SpeechOptions(initial_prompt="以下是普通话的句子。"),
 }
 
 
@@ -67,6 +70,7 @@ def main() -> None:
         options = CONFIGS[name]
         transcriber = Transcriber(model_path, options, settings.threads)
         errors: dict[str, list[int]] = {}
+        punct = {"whisper": [0, 0, 0], "app": [0, 0, 0]}
         audio_s = compute_s = 0.0
         for clip in clips:
             group = group_of(clip["language_dialect"])
@@ -74,9 +78,10 @@ def main() -> None:
             reference = normalise(clip["transcript"], simplify)
             started = time.perf_counter()
             try:
-                text = transcriber.transcribe(DATA / clip["file"], replace(options, language=language)).text
+                transcript = transcriber.transcribe(DATA / clip["file"], replace(options, language=language))
+                text, raw = transcript.text, "".join(seg.text for seg in transcript.segments)
             except UserError as exc:
-                text = ""
+                text = raw = ""
                 print(f"  {clip['file']}: {exc.en}")
             compute_s += time.perf_counter() - started
             audio_s += float(clip["duration_s"])
@@ -85,16 +90,23 @@ def main() -> None:
             e = errors.setdefault(group, [0, 0])
             e[0] += distance
             e[1] += len(reference)
+            if any(mark in clip["transcript"] for mark in "，。？！"):
+                for kind, output in (("whisper", raw), ("app", text)):
+                    counts = punctuation_counts(simplify(clip["transcript"]), output)
+                    punct[kind] = [x + y for x, y in zip(punct[kind], counts)]
             if args.per_clip:
                 print(f"  {name:8s} {clip['file'][:44]:44s} CER {distance / max(len(reference), 1):6.1%}  {text}")
         groups = {g: e[0] / e[1] for g, e in errors.items()}
-        summary.append((name, groups, compute_s / audio_s, transcriber.load_s))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    names = sorted({g for _, groups, _, _ in summary for g in groups})
-    print(f"{'config':10s} " + " ".join(f"{g + ' CER':>14s}" for g in names) + f" {'RTF':>6s} {'load s':>7s}")
-    for name, groups, rtf, load in summary:
-        print(f"{name:10s} " + " ".join(f"{groups.get(g, float('nan')):14.1%}" for g in names) + f" {rtf:6.2f} {load:7.2f}")
-    print(f"peak RSS (all configs in one process): {peak:.0f} MB")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        summary.append((name, groups, compute_s / audio_s, transcriber.load_s, peak, punct))
+    names = sorted({g for row in summary for g in row[1]})
+    print(f"{'config':10s} " + " ".join(f"{g + ' CER':>14s}" for g in names)
+          + f" {'RTF':>6s} {'load s':>7s} {'RSS MB':>7s}  punctuation P/R: whisper alone | with pause rule")
+    for name, groups, rtf, load, peak, punct in summary:
+        pr = " | ".join(f"{c[0] / max(c[1], 1):4.0%}/{c[0] / max(c[2], 1):4.0%}" for c in punct.values())
+        print(f"{name:10s} " + " ".join(f"{groups.get(g, float('nan')):14.1%}" for g in names)
+              + f" {rtf:6.2f} {load:7.2f} {peak:7.0f}  {pr}")
+    print("RSS is the peak of the whole process so far, so it grows down the table.")
 
 
 if __name__ == "__main__":
