@@ -34,12 +34,16 @@ def encode(samples: np.ndarray, path: Path, *, codec: str, rate: int, channels: 
             stream.format = sample_format
         if bit_rate:
             stream.bit_rate = bit_rate
-        source = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[None, :], dtype=np.float32),
-                                            format="flt", layout="mono")
-        source.sample_rate = 16_000
         resampler = av.AudioResampler(format=stream.format.name, layout=stream.layout.name, rate=rate,
                                       frame_size=stream.codec_context.frame_size or None)
-        for frame in [*resampler.resample(source), *resampler.resample(None)]:
+        for start in range(0, len(samples), 16_000):  # one second at a time: long files stay small in memory
+            source = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(samples[None, start:start + 16_000], dtype=np.float32), format="flt", layout="mono")
+            source.sample_rate = 16_000
+            for frame in resampler.resample(source):
+                frame.pts = None
+                out.mux(stream.encode(frame))
+        for frame in resampler.resample(None):
             frame.pts = None
             out.mux(stream.encode(frame))
         out.mux(stream.encode(None))

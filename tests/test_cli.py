@@ -118,3 +118,20 @@ def test_transcribe_with_hotwords_prints_file_tab_text():
     assert result.returncode == 0, result.stderr
     name, text = result.stdout.rstrip("\n").split("\t")
     assert name == str(clip) and "燕之屋" in text
+
+
+def test_a_users_own_speech_model_plugs_in_with_one_setting(tmp_path, settings):
+    from assistant import models
+
+    embedded = models.resolve_speech_model(settings).path
+    mine = tmp_path / "my-whisper-ct2"  # stands in for whisper-small/medium/turbo copied from ModelScope
+    mine.mkdir()
+    for item in embedded.iterdir():
+        (mine / item.name).symlink_to(item)
+    env = {"MULAN_SPEECH_MODEL": str(mine)}
+    listing = run("models", env=env)
+    speech_row = next(line for line in listing.stdout.splitlines() if line.startswith("speech"))
+    assert "user" in speech_row, listing.stdout
+    assert str(mine) in listing.stdout
+    result = run("transcribe", speech_clip("zh_funasr_asr_example_zh.wav"), env=env)
+    assert result.returncode == 0 and "达摩院" in result.stdout, result.stderr
