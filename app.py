@@ -15,6 +15,7 @@ import gradio as gr
 from assistant import actions
 from assistant.config import Settings
 from assistant.pipeline import Assistant
+from assistant.platforms import PLATFORMS, TEXT_PLATFORMS
 
 # The browser records the microphone as 48 kHz WAV: 10 minutes (the speech limit) of
 # stereo is 115 MB. Phone photos are under 20 MB. Anything bigger is refused.
@@ -50,6 +51,7 @@ def build_ui(helper: Assistant) -> gr.Blocks:
             price = gr.Textbox(label="价格", placeholder="例如：15元/斤")
             contact = gr.Textbox(label="微信号或电话", placeholder="会做成二维码")
         photo = gr.Image(type="filepath", label="📷 商品照片（可以不放）", sources=["upload", "webcam"])
+        style = gr.Radio(actions.STYLES, value=actions.STYLES[0], label="文案风格")
         gr.Examples(actions.EXAMPLES, inputs=[transcript, product, price, contact], label="培训示例：点一下就填好")
         write_btn = gr.Button("✍️ 写文案", variant="primary", elem_classes="big-btn")
 
@@ -57,14 +59,16 @@ def build_ui(helper: Assistant) -> gr.Blocks:
         copy_state = gr.State(None)
         regenerate = gr.State(0)
         write_msg = gr.Markdown()
+        posts = {}
         with gr.Tabs():
-            with gr.Tab("朋友圈"):
-                moments = gr.Textbox(label="朋友圈", lines=5, buttons=["copy"])
-                hashtags = gr.Textbox(label="话题", buttons=["copy"])
             with gr.Tab("海报文字"):
                 title = gr.Textbox(label="标题（12 字以内）")
                 slogan = gr.Textbox(label="口号（20 字以内）")
                 points = gr.Textbox(label="卖点（一行一个）", lines=3)
+                hashtags = gr.Textbox(label="话题", buttons=["copy"])
+            for platform in TEXT_PLATFORMS:
+                with gr.Tab(PLATFORMS[platform].label):
+                    posts[platform] = gr.Textbox(label=PLATFORMS[platform].label, lines=6, buttons=["copy"])
             with gr.Tab("写作过程"):
                 raw = gr.Textbox(label="模型正在写的内容", lines=6)
         again_btn = gr.Button("🔄 换一个")
@@ -84,20 +88,17 @@ def build_ui(helper: Assistant) -> gr.Blocks:
         cpu = dict(concurrency_id="cpu", concurrency_limit=1)
         listen_btn.click(on_listen, [audio, language, hotwords, transcript], [transcript, listen_msg], **cpu)
 
-        def on_write(text, prod, pri, cont, pic, seed):
-            for shown, copy_dict, message in actions.stream_copy(helper, text, prod, pri, cont, pic, seed):
+        def on_write(text, prod, pri, cont, pic, sty, seed):
+            for shown, copy_dict, message in actions.stream_copy(helper, text, prod, pri, cont, pic, sty, seed):
                 if copy_dict is None:
-                    yield shown, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), message
+                    yield shown, gr.skip(), *[gr.skip()] * (4 + len(posts)), message
                 else:
-                    copy = actions.Copy.from_dict(copy_dict)
-                    t, s, p, m, h = actions.copy_fields(copy)
-                    yield shown, copy_dict, t, s, p, m, h, message
+                    yield shown, copy_dict, *actions.copy_fields(actions.Copy.from_dict(copy_dict)), message
 
-        copy_outputs = [raw, copy_state, title, slogan, points, moments, hashtags, write_msg]
-        write_btn.click(lambda: 0, None, regenerate).then(
-            on_write, [transcript, product, price, contact, photo, regenerate], copy_outputs, **cpu)
-        again_btn.click(lambda n: n + 1, regenerate, regenerate).then(
-            on_write, [transcript, product, price, contact, photo, regenerate], copy_outputs, **cpu)
+        copy_outputs = [raw, copy_state, title, slogan, points, hashtags, *posts.values(), write_msg]
+        copy_inputs = [transcript, product, price, contact, photo, style, regenerate]
+        write_btn.click(lambda: 0, None, regenerate).then(on_write, copy_inputs, copy_outputs, **cpu)
+        again_btn.click(lambda n: n + 1, regenerate, regenerate).then(on_write, copy_inputs, copy_outputs, **cpu)
 
         def on_poster(copy_dict, t, s, p, text, prod, pri, cont, pic):
             return actions.render_posters(helper, copy_dict, t, s, p, text, prod, pri, cont, pic, out_root)

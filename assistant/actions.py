@@ -14,12 +14,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
-from .copywriting import Brief, Copy, CopyOptions
+from .brief import DEFAULT_STYLE, styles
+from .copywriting import Brief, Copy, CopyOptions, Piece
 from .errors import UserError
 from .pipeline import Assistant, save_copy, save_posters
+from .platforms import PLATFORMS, TEXT_PLATFORMS, default_platforms
 from .speech import hotwords_from
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
+STYLES = list(styles())
 
 # Typed sample briefs for trainers: (transcript, product, price, contact).
 EXAMPLES = [
@@ -57,14 +60,16 @@ def transcribe(assistant: Assistant, audio_path: str | None, language: str, curr
     return transcript.text, f"✅ 听写好了（{transcript.duration_s:.0f} 秒的录音，用时 {seconds:.1f} 秒）。有错字可以直接改。"
 
 
-def _brief(transcript: str, product: str, price: str, contact: str, photo: str | None) -> Brief:
-    return Brief(transcript=transcript, product=product, price=price, contact=contact, photo=photo or None)
+def _brief(transcript: str, product: str, price: str, contact: str, photo: str | None,
+           style: str = DEFAULT_STYLE) -> Brief:
+    return Brief(transcript=transcript, product=product, price=price, contact=contact, photo=photo or None,
+                 style=style or DEFAULT_STYLE)
 
 
-def copy_fields(copy: Copy) -> tuple[str, str, str, str, str]:
-    """title, slogan, selling points (one per line), moments post, hashtags."""
-    return (copy.title, copy.slogan, "\n".join(copy.selling_points), copy.posts.get("moments", ""),
-            " ".join(f"#{t}" for t in copy.hashtags))
+def copy_fields(copy: Copy) -> tuple[str, ...]:
+    """title, slogan, selling points (one per line), hashtags, then one text per platform in TEXT_PLATFORMS order."""
+    return (copy.title, copy.slogan, "\n".join(copy.selling_points), " ".join(f"#{t}" for t in copy.hashtags),
+            *(copy.posts.get(p, "") for p in TEXT_PLATFORMS))
 
 
 def explain(copy: Copy) -> str:
@@ -75,20 +80,34 @@ def explain(copy: Copy) -> str:
 
 
 def stream_copy(assistant: Assistant, transcript: str, product: str, price: str, contact: str,
-                photo: str | None, regenerate: int = 0) -> Iterator[tuple[str, dict | None, str]]:
-    """Yield (text so far, finished copy as a dict or None, message)."""
-    brief = _brief(transcript, product, price, contact, photo)
+                photo: str | None, style: str = DEFAULT_STYLE, regenerate: int = 0,
+                platforms: tuple[str, ...] | None = None) -> Iterator[tuple[str, dict | None, str]]:
+    """Yield (text being written, the copy so far as a dict or None, message).
+
+    The copy comes after each platform, so the page can fill each tab as soon as it is ready.
+    """
+    brief = _brief(transcript, product, price, contact, photo, style)
     try:
         brief.validate()
-        # "换一个" samples on purpose; the first version is greedy and reproducible.
-        options = CopyOptions(temperature=0.8, seed=regenerate) if regenerate else CopyOptions()
-        shown = ""
+        options = CopyOptions(platforms=platforms)
+        if regenerate:  # "换一个" samples on purpose; the first version is greedy and reproducible
+            options = options.regenerated(regenerate)
+        wanted = {"poster", *(platforms or default_platforms(brief))}
+        started = time.perf_counter()
+        shown, current = "", None
         for item in assistant.stream_copy(brief, options):
-            if isinstance(item, Copy):
-                yield shown, item.to_dict(), f"✅ 文案写好了（用时 {item.seconds:.0f} 秒）。\n{explain(item)}"
-                return
-            shown += item
-            yield shown, None, "✍️ 正在写……"
+            if isinstance(item, Piece):
+                if item.platform != current:
+                    current, shown = item.platform, f"【{PLATFORMS[item.platform].label}】\n"
+                shown += item.text
+                yield shown, None, f"✍️ 正在写{PLATFORMS[item.platform].label}……"
+                continue
+            if len(item.sources) < len(wanted):
+                done = "、".join(PLATFORMS[p].label for p in item.sources)
+                yield shown, item.to_dict(), f"✍️ 已写好：{done}。还在写……"
+            else:
+                seconds = time.perf_counter() - started
+                yield shown, item.to_dict(), f"✅ 文案写好了（用时 {seconds:.0f} 秒）。\n{explain(item)}"
     except UserError as exc:
         yield "", None, f"⚠️ {exc.zh}"
 

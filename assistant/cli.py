@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     make.add_argument("--price", default="", help="e.g. 15元/斤")
     make.add_argument("--contact", default="", help="WeChat ID, phone number or URL (becomes a QR code)")
     make.add_argument("--product", default="", help="product name, e.g. 杏子")
+    make.add_argument("--style", default="朴实", help="朴实 (default), 热情, 文艺 or 活泼")
+    make.add_argument("--platforms", default="",
+                      help="comma-separated: poster,moments,video,xiaohongshu,shop_title,homestay "
+                           "(default: all a seller of this product needs)")
     _model_flags(make)
 
     transcribe = sub.add_parser("transcribe", help="speech to text, one line per file")
@@ -67,6 +71,7 @@ def _peak_rss_mb() -> float:
 
 def cmd_make(args) -> int:
     from .pipeline import Assistant
+    from .platforms import PLATFORMS
 
     if bool(args.audio) == bool(args.text):
         raise UserError("请给一个录音文件，或者用 --text 写一段文字（二选一）。",
@@ -79,12 +84,21 @@ def cmd_make(args) -> int:
         if sys.stderr.isatty():
             print(f"\r  {message} {fraction:4.0%}", end="\n" if fraction >= 1 else "", file=sys.stderr, flush=True)
 
+    platforms = tuple(p.strip() for p in args.platforms.split(",") if p.strip()) or None
+    unknown = [p for p in platforms or () if p not in PLATFORMS]
+    if unknown:
+        raise UserError(f"不认识的平台「{'、'.join(unknown)}」，可选：{'、'.join(PLATFORMS)}。",
+                        f"Unknown platform(s) {', '.join(unknown)}; choose from {', '.join(PLATFORMS)}.")
     result = assistant.make(Path(args.out), audio=args.audio, text=args.text, product=args.product,
-                            price=args.price, contact=args.contact, photo=args.photo, progress=progress)
+                            price=args.price, contact=args.contact, photo=args.photo, style=args.style,
+                            platforms=platforms, progress=progress)
     total = time.perf_counter() - started
     if result.transcript is not None:
         print(f"transcript ({result.timings['transcribe_s']:.1f} s): {result.transcript.text}")
-    print(f"copy ({result.timings['copy_s']:.1f} s, {result.copy.generator}, {result.copy.source}): {result.copy.title}")
+    copy = result.copy
+    print(f"copy ({result.timings['copy_s']:.1f} s, {copy.generator}, {copy.source}): {copy.title}")
+    for platform, text in copy.posts.items():
+        print(f"  [{PLATFORMS[platform].label}, {copy.seconds[platform]:.1f} s] {' / '.join(text.split())}")
     for change in result.copy.changes:
         print(f"  · {change.explain()}")
     print(f"posters ({result.timings['posters_s']:.1f} s)")

@@ -2,8 +2,9 @@
 
 * 广告法: absolute and medical terms are rewritten or removed, and every change is
   reported in plain words, so the UI can say what was changed and why.
-* Fact guard: every number in the copy must come from the brief. A sentence with an
-  invented number is dropped, and the drop is reported too.
+* Fact guard: every number, place and certification in the copy must come from the
+  brief, and no health claim is made at all. A sentence that breaks this is dropped,
+  and the drop is reported too.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .facts import numbers_in
+from .facts import invented_places, numbers_in
 
 _TERMS_FILE = Path(__file__).with_name("data") / "ad_terms.tsv"
+_CLAIMS_FILE = Path(__file__).with_name("data") / "claims.tsv"
 
 
 @dataclass(frozen=True)
@@ -23,13 +25,20 @@ class Change:
     field: str
     before: str
     after: str
-    reason: str  # "广告法" or "事实"
+    reason: str  # "广告法", "事实" (a number), "地名", "认证" or "功效"
+    detail: str = ""  # the offending word, for 地名/认证/功效
 
     def explain(self) -> str:
         if self.reason == "广告法":
             if self.after:
                 return f"为了符合广告法，已把「{self.before}」改为「{self.after}」"
             return f"为了符合广告法，已删去「{self.before}」"
+        if self.reason == "地名":
+            return f"「{self.before}」里的地名「{self.detail}」你没说过，已删去这句"
+        if self.reason == "认证":
+            return f"「{self.before}」说了「{self.detail}」，你没说过，不能乱写，已删去这句"
+        if self.reason == "功效":
+            return f"「{self.before}」写了「{self.detail}」这类功效，广告法不允许，已删去这句"
         return f"「{self.before}」里的数字在原话里没有，已删去"
 
 
@@ -68,19 +77,56 @@ def clean_ad_terms(text: str, field: str) -> tuple[str, list[Change]]:
     return re.sub(r"[ \t]{2,}", " ", text).strip(), changes
 
 
+@functools.lru_cache(maxsize=1)
+def _claims() -> list[tuple[str, str]]:
+    rows = []
+    for line in _CLAIMS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and not line.startswith("term\t"):
+            term, _, kind = line.partition("\t")
+            rows.append((term, kind.strip()))
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+
+
+def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None:
+    """Why ``text`` may not be printed, as (reason, word), or None when it is true to the brief.
+
+    ``source`` is everything the seller said or typed; ``allowed`` the numbers in it.
+    """
+    invented = numbers_in(text) - allowed
+    if invented:
+        return "事实", sorted(invented)[0]
+    for term, kind in _claims():
+        if term in text and (kind == "功效" or term not in source):
+            return kind, term
+    places = invented_places(text, source)
+    if places:
+        return "地名", sorted(places)[0]
+    return None
+
+
+def guard_facts(text: str, source: str, allowed: set[str], field: str) -> tuple[str, list[Change]]:
+    """Drop each sentence with an invented number, place or certification, or a health claim.
+
+    Line breaks are kept, so a note with paragraphs keeps its shape.
+    """
+    kept, changes = [], []
+    for sentence in _SENTENCE.findall(text):
+        found = problem(sentence, source, allowed)
+        if found:
+            changes.append(Change(field, sentence.strip(), "", found[0], found[1]))
+            if sentence.endswith("\n"):
+                kept.append("\n")
+        else:
+            kept.append(sentence)
+    return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip(), changes
 
 
 def guard_numbers(text: str, allowed: set[str], field: str) -> tuple[str, list[Change]]:
     """Drop each sentence holding a number that the brief does not have."""
-    kept, changes = [], []
-    for sentence in _SENTENCE.findall(text):
-        invented = numbers_in(sentence) - allowed
-        if invented:
-            changes.append(Change(field, sentence.strip(), "", "事实"))
-        else:
-            kept.append(sentence)
-    return "".join(kept).strip(), changes
+    return guard_facts(text, "", allowed, field) if numbers_in(text) - allowed else (text, [])
 
 
 def has_invented_numbers(text: str, allowed: set[str]) -> bool:

@@ -12,19 +12,19 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from copy import deepcopy
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
 from . import compliance
-from .errors import UserError
-from .facts import contact_kind, find_price, numbers_in
+from .brief import MAX_FIELD_CHARS, MAX_TRANSCRIPT_CHARS, Brief
+from .facts import numbers_in
 from .llm import GenerationOptions, TextGenerator
+from .platforms import PLATFORMS, Finished, default_platforms, finish, leaks_prompt, product_name, seller_clauses
+from .text import fit_length, fit_post
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-
-MAX_TRANSCRIPT_CHARS = 1500
-MAX_FIELD_CHARS = 100
 
 LIMITS = {"title": 12, "slogan": 20, "selling_point": 10, "moments": 150, "hashtag": 10}
 N_SELLING_POINTS = 3
@@ -32,69 +32,31 @@ MAX_HASHTAGS = 5
 
 
 @dataclass
-class Brief:
-    """What the seller told us. Only ``transcript`` is required."""
+class Piece:
+    """A piece of text as the model writes it, for showing progress."""
 
-    transcript: str
-    product: str = ""
-    price: str = ""
-    contact: str = ""
-    photo: str | None = None  # path of the seller's photo, if any
-
-    def __post_init__(self):
-        self.transcript = (self.transcript or "").strip()
-        self.product = (self.product or "").strip()
-        self.price = (self.price or "").strip()
-        self.contact = (self.contact or "").strip()
-
-    def validate(self) -> None:
-        if not self.transcript and not self.product:
-            raise UserError("请先说一说或写一写要卖的东西。", "The brief is empty: say or type what you sell.")
-        if len(self.transcript) > MAX_TRANSCRIPT_CHARS:
-            raise UserError(
-                f"文字太长了（{len(self.transcript)} 字），请控制在 {MAX_TRANSCRIPT_CHARS} 字以内。",
-                f"The text is too long ({len(self.transcript)} characters); the limit is {MAX_TRANSCRIPT_CHARS}.",
-            )
-        for label, value in (("产品名", self.product), ("价格", self.price), ("联系方式", self.contact)):
-            if len(value) > MAX_FIELD_CHARS:
-                raise UserError(f"「{label}」太长了，请控制在 {MAX_FIELD_CHARS} 字以内。",
-                                f"The {label} field is longer than {MAX_FIELD_CHARS} characters.")
-
-    @property
-    def effective_price(self) -> str:
-        return self.price or find_price(self.transcript) or ""
-
-    def allowed_numbers(self) -> set[str]:
-        return numbers_in(" ".join([self.transcript, self.product, self.price, self.contact]))
-
-    def as_prompt(self) -> str:
-        # The seller's words are quoted: material for the copy, never instructions.
-        transcript = self.transcript.replace("「", "“").replace("」", "”")
-        lines = [f"- 卖家原话：「{transcript}」"]
-        if self.product:
-            lines.append(f"- 产品：{self.product}")
-        if self.effective_price:
-            lines.append(f"- 价格：{self.effective_price}")
-        if self.contact:
-            label = {"phone": "电话", "url": "网址", "wechat": "微信"}[contact_kind(self.contact)]
-            lines.append(f"- 联系方式：{label} {self.contact}")
-        return "\n".join(lines)
+    platform: str
+    text: str
 
 
 @dataclass
 class Copy:
+    """Everything written for one brief. ``posts`` maps a platform id to its text."""
+
     title: str
     slogan: str
     selling_points: list[str]
     posts: dict[str, str]
     hashtags: list[str]
     facts: dict[str, str] = field(default_factory=dict)
-    source: str = "model"  # "model", "model (repaired)" or "fallback"
+    source: str = "model"  # "model", "model (repaired)" or "fallback", over all platforms
+    sources: dict[str, str] = field(default_factory=dict)  # the same, per platform
     changes: list[compliance.Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     generator: str = ""
-    raw: str = ""
-    seconds: float = 0.0
+    raw: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    style: str = ""
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -105,7 +67,8 @@ class Copy:
     def from_dict(cls, data: dict) -> "Copy":
         keep = {k: data[k] for k in ("title", "slogan", "selling_points", "posts", "hashtags") if k in data}
         return cls(**keep, facts=data.get("facts", {}), source=data.get("source", "model"),
-                   notes=data.get("notes", []), generator=data.get("generator", ""))
+                   sources=data.get("sources", {}), notes=data.get("notes", []),
+                   generator=data.get("generator", ""), style=data.get("style", ""))
 
 
 # --------------------------------------------------------------------------- prompts
@@ -191,32 +154,7 @@ def parse_json_object(text: str) -> tuple[dict | None, bool]:
     return (fields or None), True
 
 
-# --------------------------------------------------------------------------- length rules
-
-_TRIM = " \t\n，,、。.；;：:！!？?#\"'“”「」"
-
-
-def fit_length(text: str, limit: int) -> str:
-    """Shorten to ``limit`` characters at a clause boundary if there is one."""
-    text = re.sub(r"\s+", " ", str(text)).strip(_TRIM)
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    cut = max(head.rfind(p) for p in "，,、；;。！!？? ")
-    return (head[:cut] if cut >= limit // 2 else head).strip(_TRIM)
-
-
-def fit_post(text: str, limit: int) -> str:
-    """Shorten a post to ``limit`` characters at a sentence end, keeping its final punctuation."""
-    text = re.sub(r"[ \t]+", " ", str(text)).strip()
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    cut = max(head.rfind(p) for p in "。！!？?")
-    if cut >= limit // 2:
-        return head[:cut + 1]
-    cut = max(head.rfind(p) for p in "，,；;")
-    return (head[:cut] if cut > 0 else head[:limit - 1]).rstrip("，,；; ") + "。"
+# --------------------------------------------------------------------------- poster text
 
 
 def _as_list(value) -> list[str]:
@@ -227,83 +165,80 @@ def _as_list(value) -> list[str]:
     return [str(v) for v in value if isinstance(v, (str, int, float))]
 
 
-# --------------------------------------------------------------------------- fallback
-
-
-def guess_product(brief: Brief) -> str:
-    if brief.product:
-        return brief.product
-    m = re.search(r"(?:我家|我们家|自家|家里)(?:的|种的|养的|做的|产的)?([\u4e00-\u9fff]{1,6}?)(?:又|很|特别|都|是|，|,|。|有|今年|现在|熟)",
-                  brief.transcript)
-    return m.group(1) if m else "自家好物"
-
-
-def _clauses(text: str) -> list[str]:
-    cleaned = re.sub(r"(嗯+|啊+|呃+|那个|就是说|然后呢)[，,]?", "", text)
-    return [c.strip() for c in re.split(r"[，,。！!？?；;\n]+", cleaned) if c.strip()]
-
-
-def rule_based_draft(brief: Brief) -> dict:
-    """A plain but decent copy made only from the seller's own words and fields."""
-    product = guess_product(brief)
-    price = brief.effective_price
+def poster_draft(brief: Brief) -> dict:
+    """Poster text made only from the seller's own words and fields."""
+    product = product_name(brief)
     own = re.compile(rf"^(?:我家|我们家|自家|家里)?(?:的|种的|养的|做的)?{re.escape(product)}")
-    clauses = [own.sub("", c).strip() or c for c in _clauses(brief.transcript) if not find_price(c)]
+    clauses = [own.sub("", c).strip() or c for c in seller_clauses(brief)]
     slogan = fit_length(clauses[0] if clauses else f"自家的{product}，实在", LIMITS["slogan"])
     points = [c for c in clauses[1:] if 2 <= len(c) <= LIMITS["selling_point"]][:N_SELLING_POINTS]
     for generic in ("农户自家", "诚信经营", "欢迎咨询"):
         if len(points) < N_SELLING_POINTS and generic not in points:
             points.append(generic)
-    body = "，".join(clauses) if clauses else product
-    contact = f"，联系我：{brief.contact}" if brief.contact else ""
-    price_text = f"，{price}" if price else ""
-    moments = fit_post(f"我家的{product}上新啦！{body}{price_text}{contact}。", LIMITS["moments"])
     return {
         "title": fit_length(f"{product}上新啦" if len(product) <= 8 else product, LIMITS["title"]),
         "slogan": slogan,
         "selling_points": [fit_length(p, LIMITS["selling_point"]) for p in points],
-        "moments": moments,
         "hashtags": [fit_length(product, LIMITS["hashtag"]), "农家好物", "助农"],
     }
 
 
-# --------------------------------------------------------------------------- assembly
+def rule_based_draft(brief: Brief) -> dict:
+    """The whole fallback copy: poster text and a Moments post from the seller's words."""
+    from .platforms import fallback_moments
+
+    return {**poster_draft(brief), "moments": fallback_moments(brief)}
 
 
-def _finish(parsed: dict | None, repaired: bool, brief: Brief) -> Copy:
+@dataclass
+class PosterText:
+    title: str
+    slogan: str
+    selling_points: list[str]
+    hashtags: list[str]
+    finished: Finished
+
+
+def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterText:
     """Hold each field to its rules; take what is missing or wrong from the draft."""
-    draft = rule_based_draft(brief)
+    draft = poster_draft(brief)
     notes: list[str] = []
     changes: list[compliance.Change] = []
-    allowed = brief.allowed_numbers()
     parsed = parsed or {}
     used_model = 0
 
-    def clean(text: str, name: str) -> str:
+    def acceptable(text: str, name: str) -> str:
+        """The text after the 广告法 pass, or "" if it states something the brief does not."""
         text, ad_changes = compliance.clean_ad_terms(text, name)
         changes.extend(ad_changes)
+        found = compliance.problem(text, brief.source, brief.allowed_numbers())
+        if found and text:
+            changes.append(compliance.Change(name, text, "", found[0], found[1]))
+            return ""
         return text
 
     def single(name: str, limit: int) -> str:
         nonlocal used_model
         value = parsed.get(name)
         if isinstance(value, str) and value.strip():
-            text = fit_length(clean(value, name), limit)
-            if text and not compliance.has_invented_numbers(text, allowed):
+            text = fit_length(acceptable(value, name), limit)
+            if text:
                 used_model += 1
                 return text
-            if text:
-                changes.append(compliance.Change(name, text, "", "事实"))
         notes.append(f"{name}: 用了根据原话整理的版本")
         return draft[name]
 
+    # A poster title is one phrase; "自家杏子，又大又甜" reads as two, so the comma becomes a space.
+    parsed["title"] = re.sub(r"\s*[，,、]\s*", " ", parsed["title"]) if isinstance(parsed.get("title"), str) else None
     title = single("title", LIMITS["title"])
     slogan = single("slogan", LIMITS["slogan"])
+    price_numbers = numbers_in(brief.effective_price)
 
     points: list[str] = []
     for item in _as_list(parsed.get("selling_points")):
-        text = fit_length(clean(item, "selling_points"), LIMITS["selling_point"])
-        if text and text not in points and not compliance.has_invented_numbers(text, allowed):
+        text = fit_length(acceptable(item, "selling_points"), LIMITS["selling_point"])
+        repeats_price = price_numbers and numbers_in(text) & price_numbers
+        if text and text not in points and not repeats_price:  # the price has its own badge
             points.append(text)
     if points:
         used_model += 1
@@ -313,47 +248,23 @@ def _finish(parsed: dict | None, repaired: bool, brief: Brief) -> Copy:
         if extra not in points:
             points.append(extra)
             notes.append("selling_points: 卖点不够三个，用原话补上")
-    points = points[:N_SELLING_POINTS]
-
-    moments = parsed.get("moments") if isinstance(parsed.get("moments"), str) else ""
-    moments = clean(moments, "moments")
-    moments, fact_changes = compliance.guard_numbers(moments, allowed, "moments")
-    changes.extend(fact_changes)
-    if len(moments) >= 10:
-        used_model += 1
-    else:
-        moments = draft["moments"]
-        notes.append("moments: 用了根据原话整理的版本")
-    price = brief.effective_price
-    if price and not (numbers_in(price) <= numbers_in(moments)):
-        # The price is the one fact a buyer needs; never let the post lose it.
-        moments = fit_post(moments, LIMITS["moments"] - len(price) - 4).rstrip("。！!") + f"，{price}。"
-    if brief.contact and brief.contact not in moments:
-        tail = f"联系：{brief.contact}。"
-        moments = fit_post(moments, LIMITS["moments"] - len(tail)) + tail
-    moments = fit_post(moments, LIMITS["moments"])
 
     hashtags: list[str] = []
     for item in _as_list(parsed.get("hashtags")):
-        tag = fit_length(clean(item.replace("#", ""), "hashtags"), LIMITS["hashtag"]).replace(" ", "")
-        if tag and tag not in hashtags and not compliance.has_invented_numbers(tag, allowed):
+        tag = fit_length(acceptable(item.replace("#", ""), "hashtags"), LIMITS["hashtag"]).replace(" ", "")
+        if tag and tag not in hashtags:
             hashtags.append(tag)
     if hashtags:
         used_model += 1
     else:
         hashtags = draft["hashtags"]
-    hashtags = hashtags[:MAX_HASHTAGS]
 
-    if used_model == 0:
-        source = "fallback"
-    elif repaired or notes:
-        source = "model (repaired)"
-    else:
-        source = "model"
-    facts = {"product": guess_product(brief), "price": price, "contact": brief.contact}
-    return Copy(title=title, slogan=slogan, selling_points=points, posts={"moments": moments},
-                hashtags=hashtags, facts={k: v for k, v in facts.items() if v}, source=source,
-                changes=changes, notes=list(dict.fromkeys(notes)))
+    source = "fallback" if used_model == 0 else "model (repaired)" if repaired or notes else "model"
+    return PosterText(title, slogan, points[:N_SELLING_POINTS], hashtags[:MAX_HASHTAGS],
+                      Finished("", source, changes, list(dict.fromkeys(notes))))
+
+
+# --------------------------------------------------------------------------- the copywriter
 
 
 @dataclass(frozen=True)
@@ -361,36 +272,50 @@ class CopyOptions:
     """How copy is generated.
 
     Attributes:
-        max_tokens: the JSON answer is ~200 tokens; 400 leaves room without letting a loop run long.
-        temperature: 0 (greedy) for the first version; "regenerate" raises it with a new seed.
+        platforms: which copy to write, in order; ``None`` means every platform the
+            brief needs (the 民宿 introduction only for homestays). "poster" always
+            comes first: the posters need it, and it is the quickest.
+        temperature: 0 (greedy) for the first version; "换一个" raises it with a new seed.
         seed: varies the regenerated version.
     """
 
-    max_tokens: int = 400
+    platforms: tuple[str, ...] | None = None
     temperature: float = 0.0
     seed: int = 0
 
-    def generation(self) -> GenerationOptions:
-        return GenerationOptions(max_tokens=self.max_tokens, temperature=self.temperature, seed=self.seed,
-                                 repeat_penalty=1.1)
+    def generation(self, platform: str) -> GenerationOptions:
+        return GenerationOptions(max_tokens=PLATFORMS[platform].max_tokens, temperature=self.temperature,
+                                 seed=self.seed, repeat_penalty=1.1)
+
+    def regenerated(self, attempt: int) -> "CopyOptions":
+        """A different version on purpose: sampled, with a seed per attempt."""
+        return replace(self, temperature=0.8, seed=attempt)
+
+
+def _overall(sources: dict[str, str]) -> str:
+    values = set(sources.values())
+    if values == {"fallback"}:
+        return "fallback"
+    return "model" if values == {"model"} else "model (repaired)"
 
 
 class Copywriter:
     """Writes a :class:`Copy` for a :class:`Brief` with any :class:`TextGenerator`.
 
-    ``generator=None`` gives the rule-based draft only (used when no model could load).
+    ``generator=None`` gives the rule-based version only (used when no model could load).
     """
 
-    def __init__(self, generator: TextGenerator | None, prompt_name: str = "poster_and_moments"):
+    def __init__(self, generator: TextGenerator | None):
         self.generator = generator
-        self.prompt = Prompt.load(prompt_name)
+        self.prompts = {name: Prompt.load(name) for name in PLATFORMS}
 
-    def prime(self) -> None:
-        """Evaluate the shared part of the prompt now (the back-end keeps it), so the
+    def prime(self, platforms: tuple[str, ...] = tuple(PLATFORMS)) -> None:
+        """Evaluate the shared part of each prompt now (the back-end keeps it), so the
         first real request is as fast as the later ones."""
         if self.generator is not None:
-            for _ in self.generator.stream(self.prompt.messages(Brief("你好")), GenerationOptions(max_tokens=1)):
-                pass
+            for name in platforms:
+                for _ in self.generator.stream(self.prompts[name].messages(Brief("你好")), GenerationOptions(max_tokens=1)):
+                    pass
 
     def write(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Copy:
         final = None
@@ -399,23 +324,47 @@ class Copywriter:
                 final = item
         return final
 
-    def stream(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[str | Copy]:
-        """Yield the raw text as it is generated, then the finished :class:`Copy`."""
-        brief.validate()
-        started = time.perf_counter()
-        raw = ""
-        if self.generator is not None:
-            for piece in self.generator.stream(self.prompt.messages(brief), options.generation()):
-                raw += piece
-                yield piece
-        parsed, repaired = parse_json_object(raw) if raw else (None, True)
-        copy = _finish(parsed, repaired, brief)
-        copy.raw = raw
-        copy.generator = self.generator.name if self.generator else "rule-based"
-        copy.seconds = round(time.perf_counter() - started, 2)
+    def _generate(self, platform: str, brief: Brief, options: CopyOptions) -> Iterator[str]:
         if self.generator is None:
-            copy.notes.insert(0, "没有加载文案模型，这是根据原话整理的版本")
-        yield copy
+            return
+        yield from self.generator.stream(self.prompts[platform].messages(brief), options.generation(platform))
+
+    def stream(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[Piece | Copy]:
+        """Yield each :class:`Piece` as it is generated, and the :class:`Copy` so far
+        after each platform; the last item is the finished copy."""
+        brief.validate()
+        wanted = options.platforms or default_platforms(brief)
+        order = ["poster", *[p for p in wanted if p != "poster" and p in PLATFORMS]]
+        copy = Copy(title="", slogan="", selling_points=[], posts={}, hashtags=[], facts=brief.facts.as_dict(),
+                    generator=self.generator.name if self.generator else "rule-based", style=brief.style)
+        for platform in order:
+            started = time.perf_counter()
+            raw = ""
+            for piece in self._generate(platform, brief, options):
+                raw += piece
+                yield Piece(platform, piece)
+            if raw and leaks_prompt(raw, self.prompts[platform].system):
+                copy.notes.append(f"{platform}: 模型没按要求写，换成了根据原话整理的版本")
+                raw = ""
+            if platform == "poster":
+                parsed, repaired = parse_json_object(raw) if raw else (None, True)
+                poster = finish_poster(parsed, repaired, brief)
+                copy.title, copy.slogan = poster.title, poster.slogan
+                copy.selling_points, copy.hashtags = poster.selling_points, poster.hashtags
+                result = poster.finished
+            else:
+                result = finish(platform, raw, brief, copy.hashtags)
+                copy.posts[platform] = result.text
+            copy.raw[platform] = raw
+            copy.sources[platform] = result.source
+            copy.changes.extend(result.changes)
+            copy.notes.extend(result.notes)
+            copy.seconds[platform] = round(time.perf_counter() - started, 2)
+            copy.source = _overall(copy.sources)
+            if self.generator is None and platform == order[-1]:
+                copy.notes.insert(0, "没有加载文案模型，这是根据原话整理的版本")
+            yield deepcopy(copy)  # a snapshot: the consumer may keep it while the next platform is written
 
 
-__all__ = ["Brief", "Copy", "CopyOptions", "Copywriter", "rule_based_draft", "parse_json_object"]
+__all__ = ["Brief", "Copy", "CopyOptions", "Copywriter", "Piece", "rule_based_draft", "parse_json_object",
+           "fit_length", "fit_post", "MAX_FIELD_CHARS", "MAX_TRANSCRIPT_CHARS"]

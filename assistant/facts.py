@@ -1,4 +1,4 @@
-"""Facts a seller states: numbers (spoken or written), prices, contacts.
+"""Facts a seller states: numbers (spoken or written), prices, places, contacts.
 
 Small local models invent numbers. The fact guard in ``compliance.py`` compares the
 numbers in the copy against the numbers in the brief, so both sides are normalised
@@ -7,7 +7,10 @@ here the same way: spoken Chinese numerals become digits ("十五块" → "15块
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -54,6 +57,8 @@ def cn_numerals_to_digits(text: str) -> str:
     text = _NOT_QUANTITY.sub(protect, text)
 
     def convert(m: re.Match) -> str:
+        if all(ch in "百千万" for ch in m.group(0)):
+            return m.group(0)  # a bare unit is a word, not a number: 万荣, 百合, 千层饼
         whole, _, frac = m.group(0).partition("点")
         value = _cn_integer(whole)
         if value is None:
@@ -112,3 +117,84 @@ def contact_kind(contact: str) -> str:
     if _PHONE.fullmatch(re.sub(r"[\s-]", "", text)):
         return "phone"
     return "wechat"
+
+
+# --------------------------------------------------------------------------- places
+
+# No 区: it ends too many ordinary words (评论区, 景区, 山区) and few sellers name a district.
+_PLACE_SUFFIXED = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:省|市|县|镇|乡|村|寨|屯)")
+# What speech puts before a place that is not part of its name ("我们村", "在县城", "从镇上").
+_NOT_NAME = re.compile(r"^(?:[我你他她咱]们?|大家|自家|家|在|从|到|去|来|自|于|位于|产|出|是|的|就|都|也|和|跟|这|那|本|每|全|各|老|城|乡下)+")
+_NOT_PLACE = {"城市", "都市", "超市", "上市", "门市", "夜市", "集市", "城区", "景区", "山区", "社区", "小区", "园区",
+              "郊区", "市区", "县城", "乡村", "农村", "山村", "乡镇", "城镇", "街区", "地区", "专区", "新村"}
+
+
+@functools.lru_cache(maxsize=1)
+def _known_places() -> tuple[str, ...]:
+    text = (Path(__file__).with_name("data") / "places.txt").read_text(encoding="utf-8")
+    names = {w for line in text.splitlines() if not line.startswith("#") for w in line.split()}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def places_in(text: str) -> set[str]:
+    """Place names in ``text``: known regions and origins, and names ending in 省/市/县/镇/乡/村."""
+    found = {name for name in _known_places() if name in text}
+    for m in _PLACE_SUFFIXED.finditer(text):
+        name = _NOT_NAME.sub("", m.group(0))
+        if len(name) >= 2 and name not in _NOT_PLACE:
+            found.add(name)
+    # "陕西万荣县" holds "陕西": keep the longest name only.
+    return {name for name in found if not any(name != other and name in other for other in found)}
+
+
+def invented_places(text: str, source: str) -> set[str]:
+    """Places in ``text`` that ``source`` (the brief) never mentions."""
+    return {p for p in places_in(text) if p not in source and p.rstrip("省市县镇乡村寨屯") not in source}
+
+
+# --------------------------------------------------------------------------- all facts
+
+
+# A weight is a pack size ("5斤装", "一箱10斤", "净重500克"), not the unit of a price ("一斤15块").
+_WEIGHT = re.compile(r"\d+(?:\.\d+)?(?:斤|公斤|千克|克)装|(?:一|每|1)(?:箱|盒|袋|筐|件)\d+(?:\.\d+)?(?:斤|公斤|千克|克|个|只|枚)"
+                     r"|\d+(?:\.\d+)?(?:斤|公斤|千克|克|个|只|枚)(?:一|每|1)(?:箱|盒|袋|筐|件)|净重\d+(?:\.\d+)?(?:斤|公斤|千克|克)")
+_VARIETY = re.compile(r"品种(?:是|叫|为)([\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,。！!的]|$)"
+                      r"|(?:是|种的|种)?([\u4e00-\u9fff]{2,4}?)品种")
+_HARVEST = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份|初|中|底|中旬|下旬|上旬)?(?:开始)?(?:上市|成熟|采摘|摘|收|熟)?|刚摘的?|现摘|现挖|现采|今年新[\u4e00-\u9fff]{0,2}|新鲜采摘|当天(?:摘|采|挖|发货)")
+_SHIPPING = re.compile(r"包邮|顺丰|快递|送货上门|同城配送|自提|上门自取|冷链|次日达|当天发货")
+
+
+@dataclass
+class Facts:
+    """What the copy may state. Empty strings are facts the seller did not give."""
+
+    product: str = ""
+    price: str = ""
+    weight: str = ""
+    place: str = ""
+    variety: str = ""
+    harvest: str = ""
+    shipping: str = ""
+    contact: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+def extract_facts(transcript: str, product: str = "", price: str = "", contact: str = "") -> Facts:
+    """The facts in a seller's words and fields; typed fields win over the transcript."""
+    text = cn_numerals_to_digits(transcript)
+    weight = _WEIGHT.search(text)
+    variety = _VARIETY.search(transcript)
+    harvest = _HARVEST.search(transcript)
+    places = sorted(places_in(transcript), key=transcript.find)
+    return Facts(
+        product=product,
+        price=price or find_price(transcript) or "",
+        weight=re.sub(r"(?<![\d.])1(?=[箱盒袋筐件])", "一", weight.group(0)) if weight else "",
+        place="、".join(places[:2]),
+        variety=(variety.group(1) or variety.group(2)) if variety else "",
+        harvest=harvest.group(0) if harvest else "",
+        shipping="、".join(dict.fromkeys(_SHIPPING.findall(transcript))),
+        contact=contact,
+    )

@@ -81,7 +81,7 @@ class LlamaCppGenerator:
     reproducible (a plain prompt cache would evaluate a different split each time).
     """
 
-    _PREFIX_CACHE_SIZE = 4
+    _PREFIX_CACHE_SIZE = 8  # one per platform prompt (6), with room for a user's own
 
     def __init__(self, model: ResolvedModel, threads: int, n_ctx: int = 4096):
         from llama_cpp import Llama

@@ -17,7 +17,7 @@ from typing import Iterator
 
 from .audio import AudioLimits
 from .config import Settings
-from .copywriting import Brief, Copy, CopyOptions, Copywriter
+from .copywriting import Brief, Copy, CopyOptions, Copywriter, Piece
 from .llm import TextGenerator, load_generator
 from .models import resolve_copy_model, resolve_speech_model
 from .poster import Poster, Renderer, Template, list_templates, open_photo, save
@@ -40,6 +40,7 @@ class Assistant:
             audio=AudioLimits(max_duration_s=self.settings.max_audio_s))
         self._transcriber: Transcriber | None = None
         self._generator: TextGenerator | None = None
+        self._copywriter: Copywriter | None = None
         self._speech_lock = threading.Lock()
         self._copy_lock = threading.Lock()
         self.renderer = Renderer()
@@ -66,7 +67,7 @@ class Assistant:
         return self._generator
 
     def warm_up(self) -> None:
-        """Load both models and prime the copy prompt (the UI does this in the background at start-up)."""
+        """Load both models and prime every copy prompt (the UI does this in the background at start-up)."""
         self.transcriber()
         self.copywriter().prime()
 
@@ -81,12 +82,17 @@ class Assistant:
         return self.transcriber(progress).transcribe(audio_path, options, progress)
 
     def copywriter(self) -> Copywriter:
-        return Copywriter(self.generator())
+        with self._copy_lock:
+            if self._copywriter is None or self._copywriter.generator is not self._generator:
+                self._copywriter = None
+        if self._copywriter is None:
+            self._copywriter = Copywriter(self.generator())
+        return self._copywriter
 
     def write_copy(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Copy:
         return self.copywriter().write(brief, options)
 
-    def stream_copy(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[str | Copy]:
+    def stream_copy(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[Piece | Copy]:
         yield from self.copywriter().stream(brief, options)
 
     def render_posters(self, copy: Copy, brief: Brief, templates: list[Template] | None = None) -> list[Poster]:
@@ -97,6 +103,7 @@ class Assistant:
 
     def make(self, out_dir: Path, *, audio: str | Path | None = None, text: str | None = None,
              product: str = "", price: str = "", contact: str = "", photo: str | None = None,
+             style: str = "朴实", platforms: tuple[str, ...] | None = None,
              progress: Progress | None = None) -> MakeResult:
         """Voice or text in, transcript + copy.json + one PNG per template out."""
         timings: dict[str, float] = {}
@@ -110,11 +117,11 @@ class Assistant:
                 progress(1.0, "听写完成")
             timings["transcribe_s"] = round(time.perf_counter() - started, 2)
             text = transcript.text
-        brief = Brief(transcript=text or "", product=product, price=price, contact=contact, photo=photo)
+        brief = Brief(transcript=text or "", product=product, price=price, contact=contact, photo=photo, style=style)
         brief.validate()
 
         started = time.perf_counter()
-        copy = self.write_copy(brief)
+        copy = self.write_copy(brief, CopyOptions(platforms=platforms))
         timings["copy_s"] = round(time.perf_counter() - started, 2)
 
         started = time.perf_counter()

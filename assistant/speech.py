@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .audio import SAMPLE_RATE, AudioLimits, Progress, check_audio, load_audio, not_heard
+from .text import collapse_loops
 
 _DATA = Path(__file__).with_name("data")
 
@@ -111,18 +112,6 @@ def particle_zhe(text: str) -> str:
         return text
     keep = {m.start() + m.group().index("著") for m in _ZHU_WORDS.finditer(text)}
     return "".join("着" if ch == "著" and i not in keep else ch for i, ch in enumerate(text))
-
-
-_LOOP = re.compile(r"([^\d]{1,8}?)\1{3,}")  # digits excluded: 138 8888 8888 is a phone number
-
-
-def collapse_loops(text: str) -> str:
-    """Cut decoder loops ("消消消消消…", "好的好的好的好的…") to what a person would say.
-
-    A unit repeated four times or more in a row is a Whisper failure, not speech:
-    single characters keep three (哈哈哈), longer units keep two (好的好的).
-    """
-    return _LOOP.sub(lambda m: m.group(1) * (3 if len(m.group(1)) == 1 else 2), text)
 
 
 _HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ";": "；", ":": "："}

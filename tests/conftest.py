@@ -63,3 +63,14 @@ def transcriber(helper):
 @pytest.fixture(scope="session")
 def generator(helper):
     return helper.generator()
+
+
+@pytest.fixture(scope="session")
+def small_transformers():
+    """The 0.5B GGUF on transformers: de-quantized once into the cache, then reloaded from it."""
+    from assistant import models
+    from assistant.llm import load_generator
+
+    settings = Settings.from_env(copy_model_size="small", llm_backend="transformers")
+    model = models.resolve_copy_model(settings)
+    return load_generator(model, settings), model, settings

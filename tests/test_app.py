@@ -26,11 +26,16 @@ def test_transcribe_fills_the_text_and_keeps_it_on_error(helper, tmp_path):
 
 
 def test_copy_streams_then_finishes(helper):
-    steps = list(actions.stream_copy(helper, *actions.EXAMPLES[0], None))
-    assert any(copy is None and shown for shown, copy, _ in steps[:-1])
+    steps = list(actions.stream_copy(helper, *actions.EXAMPLES[0], None, "热情", platforms=("moments",)))
+    assert any(copy is None and shown.startswith("【海报文字】") for shown, copy, _ in steps)
+    assert any(copy is None and shown.startswith("【朋友圈】") for shown, copy, _ in steps)
+    partial = [copy for _, copy, message in steps if copy is not None and "已写好：海报文字" in message]
+    assert partial and partial[0]["title"] and "moments" not in partial[0]["posts"]
     shown, copy, message = steps[-1]
-    assert copy is not None and copy["title"] and "15" in numbers_in(copy["posts"]["moments"])
+    assert copy is not None and copy["style"] == "热情" and "15" in numbers_in(copy["posts"]["moments"])
     assert message.startswith("✅")
+    fields = actions.copy_fields(actions.Copy.from_dict(copy))
+    assert fields[0] == copy["title"] and copy["posts"]["moments"] in fields
 
 
 def test_empty_brief_gives_a_message_not_an_error(helper):

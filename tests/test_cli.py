@@ -36,17 +36,18 @@ def test_make_from_text_with_photo_price_and_contact(tmp_path):
     out = tmp_path / "out"
     result = run("make", "--text", "我家的杏子又大又甜，一斤十五块，包邮", "--out", out,
                  "--photo", photo("exif_orientation6_portrait_01.jpg"), "--price", "15元/斤",
-                 "--contact", "xingzi_88", "--product", "杏子")
+                 "--contact", "xingzi_88", "--product", "杏子", "--platforms", "poster,moments,shop_title")
     assert result.returncode == 0, result.stderr
     copy = _check_outputs(out, expect_transcript=False)
     assert "15" in copy["posts"]["moments"] or "十五" in copy["posts"]["moments"]
     assert "copy (" in result.stdout and "posters (" in result.stdout and "peak memory" in result.stdout
+    assert "[淘宝/拼多多标题" in result.stdout and set(copy["posts"]) == {"moments", "shop_title"}
     assert str(out / "copy.json") in result.stdout
 
 
 def test_make_from_audio(tmp_path):
     out = tmp_path / "out"
-    result = run("make", speech_clip("zh_funasr_asr_example_zh.wav"), "--out", out)
+    result = run("make", speech_clip("zh_funasr_asr_example_zh.wav"), "--out", out, "--platforms", "moments")
     assert result.returncode == 0, result.stderr
     _check_outputs(out, expect_transcript=True)
     assert "达摩院" in (out / "transcript.txt").read_text(encoding="utf-8")
@@ -89,6 +90,11 @@ def test_text_that_is_too_long(tmp_path):
     result = run("make", "--text", "杏子很甜。" * 400, "--out", tmp_path / "out")
     assert result.returncode == 2
     assert "太长" in result.stderr and "too long" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_platform_is_refused(tmp_path):
+    result = run("make", "--text", "我家的杏子", "--platforms", "moments,weibo", "--out", tmp_path)
+    assert result.returncode == 2 and "weibo" in result.stderr and "不认识的平台" in result.stderr
 
 
 def test_audio_and_text_together_is_refused(tmp_path):

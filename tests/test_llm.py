@@ -8,9 +8,8 @@ import time
 import pytest
 
 from assistant import models
-from assistant.config import Settings
 from assistant.errors import UserError
-from assistant.llm import GenerationOptions, TransformersGenerator, choose_backend, load_generator
+from assistant.llm import GenerationOptions, TransformersGenerator, choose_backend
 
 MESSAGES = [{"role": "user", "content": "用一句话介绍杏子，不超过二十个字。"}]
 SHORT = GenerationOptions(max_tokens=32)
@@ -30,14 +29,6 @@ def test_llama_cpp_greedy_is_reproducible_and_streams_the_same(generator):
 def test_sampling_with_a_seed_is_reproducible(generator):
     options = GenerationOptions(max_tokens=32, temperature=0.9, seed=7)
     assert generator.generate(MESSAGES, options) == generator.generate(MESSAGES, options)
-
-
-@pytest.fixture(scope="module")
-def small_transformers(tmp_path_factory):
-    """The 0.5B GGUF on transformers: de-quantized once into a fresh cache, then reloaded from it."""
-    settings = Settings.from_env(copy_model_size="small", llm_backend="transformers")
-    model = models.resolve_copy_model(settings)
-    return load_generator(model, settings), model, settings
 
 
 def test_transformers_runs_the_same_gguf(small_transformers):

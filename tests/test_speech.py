@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from assistant.errors import UserError
-from assistant.speech import (SAMPLE_RATE, _Hallucinations, collapse_loops, fullwidth_punctuation, hotwords_from,
-                              join_segments, particle_zhe)
+from assistant.speech import (SAMPLE_RATE, _Hallucinations, fullwidth_punctuation, hotwords_from, join_segments,
+                              particle_zhe)
+from assistant.text import collapse_loops
 from audio_files import write_wav
 from conftest import cer, reference_transcript, speech_clip
 
