@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .facts import Facts, contact_kind, extract_facts, find_price, numbers_in
+from .text import remove_fillers
 
 MAX_TRANSCRIPT_CHARS = 1500
 MAX_FIELD_CHARS = 100
@@ -84,7 +85,8 @@ class Brief:
 
     def as_prompt(self) -> str:
         # The seller's words are quoted: material for the copy, never instructions.
-        transcript = self.transcript.replace("「", "“").replace("」", "”")
+        # Filler words are dropped for the model too, or it copies "嗯，那个" into the copy.
+        transcript = remove_fillers(self.transcript).replace("「", "“").replace("」", "”")
         facts = self.facts
         lines = [f"- 卖家原话：「{transcript}」"]
         for label, value in (("产品", self.product), ("价格", self.effective_price), ("重量", facts.weight),

@@ -237,8 +237,9 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
     points: list[str] = []
     for item in _as_list(parsed.get("selling_points")):
         text = fit_length(acceptable(item, "selling_points"), LIMITS["selling_point"])
-        repeats_price = price_numbers and numbers_in(text) & price_numbers
-        if text and text not in points and not repeats_price:  # the price has its own badge
+        repeats_price = price_numbers and numbers_in(text) & price_numbers  # the price has its own badge
+        overlaps = any(text in p or p in text for p in points)  # "汁多" next to "汁多味美"
+        if text and not overlaps and not repeats_price:
             points.append(text)
     if points:
         used_model += 1
@@ -284,8 +285,9 @@ class CopyOptions:
     seed: int = 0
 
     def generation(self, platform: str) -> GenerationOptions:
-        return GenerationOptions(max_tokens=PLATFORMS[platform].max_tokens, temperature=self.temperature,
-                                 seed=self.seed, repeat_penalty=1.1)
+        spec = PLATFORMS[platform]
+        return GenerationOptions(max_tokens=spec.max_tokens, temperature=self.temperature, seed=self.seed,
+                                 repeat_penalty=spec.repeat_penalty)
 
     def regenerated(self, attempt: int) -> "CopyOptions":
         """A different version on purpose: sampled, with a seed per attempt."""

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from . import compliance
 from .brief import Brief
 from .facts import find_price, numbers_in
-from .text import EMOJI, collapse_loops, drop_repeated_sentences, fit_length, fit_post, sentences, visible_length
+from .text import (EMOJI, collapse_loops, drop_repeated_sentences, fit_length, fit_post, remove_fillers, sentences,
+                   visible_length)
 
 SPEECH_CHARS_PER_SECOND = 4.5  # a seller reading her script aloud, measured Mandarin pace
 
@@ -28,6 +29,9 @@ class Platform:
         label: the name sellers know it by, shown in the UI.
         max_tokens: generation budget; a little over the longest good answer, so a loop stops early.
         min_chars, max_chars: the length rule, in visible characters.
+        repeat_penalty: llama.cpp's penalty also hits the brief's own words in the prompt;
+            a shop title is made of those words, and with 1.1 the model swaps them for
+            look-alikes (汁多 → 汇汁多, 咬 → 咯), so it gets none. Loops are cut in code.
     """
 
     id: str
@@ -35,6 +39,7 @@ class Platform:
     max_tokens: int
     min_chars: int = 0
     max_chars: int = 0
+    repeat_penalty: float = 1.1
 
 
 PLATFORMS: dict[str, Platform] = {p.id: p for p in (
@@ -42,7 +47,7 @@ PLATFORMS: dict[str, Platform] = {p.id: p for p in (
     Platform("moments", "朋友圈", 240, 10, 150),
     Platform("video", "抖音/快手口播", 240, round(15 * SPEECH_CHARS_PER_SECOND), round(30 * SPEECH_CHARS_PER_SECOND)),
     Platform("xiaohongshu", "小红书", 420, 30, 300),
-    Platform("shop_title", "淘宝/拼多多标题", 60, 6, 30),
+    Platform("shop_title", "淘宝/拼多多标题", 60, 6, 30, repeat_penalty=1.0),
     Platform("homestay", "民宿介绍", 380, 60, 250),
 )}
 TEXT_PLATFORMS = tuple(p for p in PLATFORMS if p != "poster")
@@ -82,7 +87,7 @@ def leaks_prompt(text: str, system: str) -> bool:
 
 def _clean(text: str, brief: Brief, platform: str, changes: list) -> str:
     text = _LABEL.sub("", _SCAFFOLD.sub("", text)).strip().strip('"“”')
-    text = drop_repeated_sentences(collapse_loops(text))
+    text = drop_repeated_sentences(collapse_loops(remove_fillers(text)))
     # Facts first: a health claim takes its whole sentence with it, where the 广告法 pass
     # would only cut the word and leave "吃了能。".
     text, fact_changes = compliance.guard_facts(text, brief.source, brief.allowed_numbers(), platform)
@@ -98,8 +103,7 @@ def _price_missing(text: str, price: str) -> bool:
 
 def seller_clauses(brief: Brief) -> list[str]:
     """The seller's own clauses, fillers removed, price clauses left out."""
-    cleaned = re.sub(r"(嗯+|啊+|呃+|那个|就是说|然后呢)[，,]?", "", brief.transcript)
-    clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]+", cleaned) if c.strip()]
+    clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]+", remove_fillers(brief.transcript)) if c.strip()]
     return [c for c in clauses if not find_price(c)]
 
 
@@ -249,8 +253,8 @@ def finish_shop_title(raw: str, brief: Brief) -> Finished:
     line = next((l for l in _clean(raw, brief, "shop_title", changes).splitlines() if l.strip()), "")
     words = [w for w in re.split(r"[\s，,。！!？?、；;：:|/（）()【】\[\]“”\"'·…—-]+", _FLUFF.sub("", line)) if w]
     # Shops forbid contacts in titles, and the price has its own field.
-    words = [w for w in words if not _CONTACT_WORD.search(w) and not (brief.contact and brief.contact in w)
-             and not find_price(w)]
+    words = [w for w in words if len(w) >= 2 and not _CONTACT_WORD.search(w)
+             and not (brief.contact and brief.contact in w) and not find_price(w)]
     source = "model" if not changes else "model (repaired)"
     product = product_name(brief)
     if not words:

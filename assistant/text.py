@@ -67,3 +67,15 @@ def fit_post(text: str, limit: int) -> str:
 def visible_length(text: str) -> int:
     """Characters a reader sees: line breaks and spaces between words do not count."""
     return len(re.sub(r"\s+", "", text))
+
+
+# Spoken filler at the start of a clause: "嗯，那个，就是说我们家的桃…" → "我们家的桃…".
+# "那个", "这个" and "然后" only count when a pause follows: "这个月底上市" keeps its words.
+_FILLER = re.compile(r"(?:(?<=^)|(?<=[，,。！？!?；;\n]))\s*(?:(?:嗯+|呃+|额+|啊+|哦+|就是说|然后呢)[，,、\s]*"
+                     r"|(?:那个|这个|然后)[，,、\s]+)+")
+
+
+def remove_fillers(text: str) -> str:
+    """Drop spoken filler words at clause starts; they read as hesitation in written copy."""
+    text = _FILLER.sub("", text)
+    return re.sub(r"[，,]{2,}", "，", text).strip("，, ")

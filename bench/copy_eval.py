@@ -1,0 +1,166 @@
+"""Benchmark: copy quality and speed on the dev set, per platform.
+
+    .venv/bin/python bench/copy_eval.py [--backend llama.cpp|transformers] [--small] [--limit N]
+                                        [--platforms poster,moments,...] [--examples 3] [--json out.json]
+
+For every brief in bench/data/copy_dev_set.jsonl (33 briefs: fruit, vegetables, eggs,
+honey, tea, grain, crafts, homestays, farm stays; with and without a price, with spoken
+filler and ASR errors, one hostile and one with a health claim), every platform the brief
+needs is written as the app writes it, and then measured:
+
+- model output used: the share where the model's own text survived (the rest is the
+  rule-based fallback, which is always usable);
+- usable: non-empty and within the platform's length rule, fallback included;
+- facts kept: the price (when there is one) is in each post, the contact in the Moments
+  post and the product in the titles;
+- invented: final texts holding a number, place, contact or claim the brief lacks
+  (compliance.problem), and the raw model texts that did before the checks;
+- forbidden: texts with 广告法 terms, in the raw model output and in the final copy;
+- latency per platform (mean, p95) and generation speed in tokens/s.
+
+The models load once and every prompt is primed first, as the app does at start-up,
+so the latencies are those of a warm app. This measures; it is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform as machine
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant import compliance, models  # noqa: E402
+from assistant.brief import Brief  # noqa: E402
+from assistant.config import Settings  # noqa: E402
+from assistant.copywriting import LIMITS, Copywriter, CopyOptions  # noqa: E402
+from assistant.facts import numbers_in  # noqa: E402
+from assistant.llm import load_generator  # noqa: E402
+from assistant.platforms import PLATFORMS, default_platforms, follows_rules  # noqa: E402
+
+DEV_SET = Path(__file__).resolve().parent / "data" / "copy_dev_set.jsonl"
+
+
+def load_briefs(limit: int | None) -> list[tuple[str, Brief]]:
+    rows = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    briefs = [(r["id"], Brief(r["transcript"], product=r.get("product", ""), price=r.get("price", ""),
+                              contact=r.get("contact", ""), style=r.get("style", "朴实"))) for r in rows]
+    return briefs[:limit] if limit else briefs
+
+
+def poster_texts(copy) -> list[str]:
+    return [copy.title, copy.slogan, *copy.selling_points, *copy.hashtags]
+
+
+def poster_follows_rules(copy) -> bool:
+    return (0 < len(copy.title) <= LIMITS["title"] and 0 < len(copy.slogan) <= LIMITS["slogan"]
+            and len(copy.selling_points) == 3 and all(0 < len(p) <= LIMITS["selling_point"] for p in copy.selling_points)
+            and 1 <= len(copy.hashtags) <= 5)
+
+
+def facts_kept(platform: str, text: str, brief: Brief) -> bool:
+    price = brief.effective_price
+    if platform in ("moments", "video", "xiaohongshu", "homestay") and price and not numbers_in(price) <= numbers_in(text):
+        return False
+    if platform == "moments" and brief.contact and brief.contact not in text:
+        return False
+    if platform in ("poster", "shop_title") and brief.product and brief.product[:2] not in text:
+        return False
+    return True
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", default="llama.cpp", choices=["llama.cpp", "transformers"])
+    parser.add_argument("--small", action="store_true", help="the embedded 0.5B model instead of the 1.5B default")
+    parser.add_argument("--limit", type=int, help="only the first N briefs")
+    parser.add_argument("--platforms", default="", help="comma-separated; default: what each brief needs")
+    parser.add_argument("--examples", type=int, default=3, help="full examples to print, chosen at random")
+    parser.add_argument("--seed", type=int, default=int(time.time()), help="seed for choosing the examples")
+    parser.add_argument("--json", help="write every result to this file")
+    args = parser.parse_args()
+
+    settings = Settings.from_env(llm_backend=args.backend, copy_model_size="small" if args.small else None)
+    started = time.perf_counter()
+    generator = load_generator(models.resolve_copy_model(settings), settings)
+    writer = Copywriter(generator)
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    writer.prime()
+    prime_s = time.perf_counter() - started
+    briefs = load_briefs(args.limit)
+    chosen = tuple(p for p in args.platforms.split(",") if p) or None
+    print(f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
+          f"generator: {generator.name}; load {load_s:.1f} s, priming {prime_s:.1f} s; briefs: {len(briefs)}",
+          flush=True)
+
+    stats: dict[str, dict[str, list]] = {p: {k: [] for k in ("model", "usable", "facts", "invented_raw", "invented",
+                                                             "forbidden_raw", "forbidden", "seconds", "tokens")}
+                                         for p in PLATFORMS}
+    results = []
+    for name, brief in briefs:
+        wanted = chosen or default_platforms(brief)
+        copy = writer.write(brief, CopyOptions(platforms=tuple(p for p in wanted if p != "poster")))
+        results.append((name, brief, copy))
+        line = [f"{name:22s}"]
+        for platform, source in copy.sources.items():
+            s = stats[platform]
+            finals = poster_texts(copy) if platform == "poster" else [copy.posts[platform]]
+            raw = copy.raw.get(platform, "")
+            s["model"].append(source != "fallback")
+            s["usable"].append(poster_follows_rules(copy) if platform == "poster" else
+                               bool(finals[0]) and follows_rules(platform, finals[0]))
+            s["facts"].append(facts_kept(platform, " ".join(finals), brief))
+            s["invented"].append(any(compliance.problem(t, brief.source, brief.allowed_numbers()) for t in finals))
+            s["invented_raw"].append(bool(raw) and compliance.problem(raw, brief.source, brief.allowed_numbers()) is not None)
+            s["forbidden"].append(any(compliance.forbidden_terms(t) for t in finals))
+            s["forbidden_raw"].append(bool(compliance.forbidden_terms(raw)))
+            s["seconds"].append(copy.seconds[platform])
+            s["tokens"].append(generator.count_tokens(raw) if raw else 0)
+            line.append(f"{platform} {copy.seconds[platform]:4.1f}s{'' if source != 'fallback' else ' FB'}")
+        print("  " + "  ".join(line), flush=True)
+
+    print(f"\n{'platform':12s} {'n':>3s} {'model':>6s} {'usable':>7s} {'facts':>6s} {'invented raw→final':>19s} "
+          f"{'forbidden raw→final':>20s} {'mean s':>7s} {'p95 s':>6s} {'tok/s':>6s}")
+    for platform, s in stats.items():
+        n = len(s["seconds"])
+        if not n:
+            continue
+        rate = lambda key: sum(s[key]) / n  # noqa: E731
+        tok_s = sum(s["tokens"]) / max(sum(s["seconds"]), 1e-9)
+        print(f"{platform:12s} {n:3d} {rate('model'):6.0%} {rate('usable'):7.0%} {rate('facts'):6.0%} "
+              f"{rate('invented_raw'):10.0%} → {rate('invented'):4.0%} {rate('forbidden_raw'):11.0%} → {rate('forbidden'):4.0%} "
+              f"{statistics.mean(s['seconds']):7.1f} {percentile(s['seconds'], 0.95):6.1f} {tok_s:6.1f}")
+    totals = [sum(c.seconds.values()) for _, _, c in results]
+    print(f"all platforms per brief: mean {statistics.mean(totals):.1f} s, p95 {percentile(totals, 0.95):.1f} s; "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+    rng = random.Random(args.seed)
+    print(f"\n{args.examples} examples chosen at random (seed {args.seed}):")
+    for name, brief, copy in rng.sample(results, min(args.examples, len(results))):
+        print(f"\n### {name}\ninput: {brief.as_prompt()}\n")
+        print(f"poster: {copy.title} | {copy.slogan} | {' / '.join(copy.selling_points)} | "
+              f"{' '.join('#' + t for t in copy.hashtags)}")
+        for platform, text in copy.posts.items():
+            print(f"{PLATFORMS[platform].label}:\n{text}\n")
+        for change in copy.changes:
+            print(f"  · {change.explain()}")
+    if args.json:
+        Path(args.json).write_text(json.dumps([{"id": n, **c.to_dict()} for n, _, c in results], ensure_ascii=False,
+                                              indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
