@@ -121,12 +121,19 @@ def contact_kind(contact: str) -> str:
 
 # --------------------------------------------------------------------------- places
 
-# No 区: it ends too many ordinary words (评论区, 景区, 山区) and few sellers name a district.
-_PLACE_SUFFIXED = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:省|市|县|镇|乡|村|寨|屯)")
+# No 区, 寨 or 屯: they end too many ordinary phrases (评论区, 传自寨) for too few real places.
+_PLACE_SUFFIXED = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:省|市|县|镇|乡|村)")
 # What speech puts before a place that is not part of its name ("我们村", "在县城", "从镇上").
 _NOT_NAME = re.compile(r"^(?:[我你他她咱]们?|大家|自家|家|在|从|到|去|来|自|于|位于|产|出|是|的|就|都|也|和|跟|这|那|本|每|全|各|老|城|乡下)+")
 _NOT_PLACE = {"城市", "都市", "超市", "上市", "门市", "夜市", "集市", "城区", "景区", "山区", "社区", "小区", "园区",
-              "郊区", "市区", "县城", "乡村", "农村", "山村", "乡镇", "城镇", "街区", "地区", "专区", "新村"}
+              "郊区", "市区", "县城", "乡村", "农村", "山村", "乡镇", "城镇", "街区", "地区", "专区", "新村",
+              "本县", "本市", "本镇", "本乡", "本村", "全县", "全市", "全村", "同县", "同城", "外县", "外市", "家乡",
+              "老乡", "下乡", "回乡", "城乡", "故乡", "他乡", "异乡", "下村", "进村", "出村"}
+
+
+def _tails(name: str) -> list[str]:
+    """"静谧的古镇" → ["静谧的古镇", "谧的古镇", "的古镇", "古镇"]: the place is its shortest tail."""
+    return [name[i:] for i in range(len(name) - 1)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -141,7 +148,7 @@ def places_in(text: str) -> set[str]:
     found = {name for name in _known_places() if name in text}
     for m in _PLACE_SUFFIXED.finditer(text):
         name = _NOT_NAME.sub("", m.group(0))
-        if len(name) >= 2 and name not in _NOT_PLACE:
+        if len(name) >= 2 and not any(tail in _NOT_PLACE for tail in _tails(name)):
             found.add(name)
     # "陕西万荣县" holds "陕西": keep the longest name only.
     return {name for name in found if not any(name != other and name in other for other in found)}
@@ -149,7 +156,9 @@ def places_in(text: str) -> set[str]:
 
 def invented_places(text: str, source: str) -> set[str]:
     """Places in ``text`` that ``source`` (the brief) never mentions."""
-    return {p for p in places_in(text) if p not in source and p.rstrip("省市县镇乡村寨屯") not in source}
+    known = set(_known_places())
+    return {p for p in places_in(text)
+            if (p not in source if p in known else not any(tail in source for tail in _tails(p)))}
 
 
 # --------------------------------------------------------------------------- all facts

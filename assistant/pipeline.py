@@ -82,11 +82,10 @@ class Assistant:
         return self.transcriber(progress).transcribe(audio_path, options, progress)
 
     def copywriter(self) -> Copywriter:
+        generator = self.generator()
         with self._copy_lock:
-            if self._copywriter is None or self._copywriter.generator is not self._generator:
-                self._copywriter = None
-        if self._copywriter is None:
-            self._copywriter = Copywriter(self.generator())
+            if self._copywriter is None:
+                self._copywriter = Copywriter(generator)
         return self._copywriter
 
     def write_copy(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Copy:

@@ -102,9 +102,16 @@ def _price_missing(text: str, price: str) -> bool:
 
 
 def seller_clauses(brief: Brief) -> list[str]:
-    """The seller's own clauses, fillers removed, price clauses left out."""
+    """The seller's own clauses for rule-based text: fillers removed, price clauses left
+    out, and what even she may not print (a health claim, 最甜) left out or rewritten."""
     clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]+", remove_fillers(brief.transcript)) if c.strip()]
-    return [c for c in clauses if not find_price(c)]
+    allowed = brief.allowed_numbers()
+    kept = []
+    for clause in clauses:
+        if find_price(clause) or compliance.problem(clause, brief.source, allowed):
+            continue
+        kept.append(compliance.clean_ad_terms(clause, "")[0])
+    return [c for c in kept if c]
 
 
 def product_name(brief: Brief) -> str:
@@ -243,6 +250,7 @@ def fallback_xiaohongshu_lines(brief: Brief) -> list[str]:
     return [title, *(paragraphs or [f"🌱我家的{product}，欢迎来问。"])]
 
 
+_SHOP_TITLE_CHARS = "装新鲜现摘挖货农家手工特产当季整箱盒礼斤公克个只袋"  # what titles may add: 5斤装, 新鲜, 礼盒
 _CONTACT_WORD = re.compile(r"微信|电话|联系|加我|私信|手机|\d{7,}")
 _FLUFF = re.compile(r"[啦呀哦吧呢哈嘛哟]|正品|爆款|网红|必买|秒杀|热卖")
 
@@ -255,6 +263,10 @@ def finish_shop_title(raw: str, brief: Brief) -> Finished:
     # Shops forbid contacts in titles, and the price has its own field.
     words = [w for w in words if len(w) >= 2 and not _CONTACT_WORD.search(w)
              and not (brief.contact and brief.contact in w) and not find_price(w)]
+    # A shop title is the seller's own keywords. A word with characters she never said
+    # is the model garbling hers (汁多 → 汇汁多, 包邮 → 面包邮), not a better keyword.
+    said = set(brief.source) | set(_SHOP_TITLE_CHARS)
+    words = [w for w in words if all(ch in said for ch in w if "\u4e00" <= ch <= "\u9fff")]
     source = "model" if not changes else "model (repaired)"
     product = product_name(brief)
     if not words:
@@ -262,7 +274,10 @@ def finish_shop_title(raw: str, brief: Brief) -> Finished:
     if not any(product in w for w in words):
         words.insert(0, product)
     if len("".join(words)) < platform.min_chars * 2:  # too thin to be found in a search: add the facts
-        words += fallback_shop_words(brief)
+        for extra in fallback_shop_words(brief):
+            # Skip what a word already says: "水蜜桃今年熟了" after "水蜜桃", "5斤一箱" after "5斤装".
+            if not any(extra in w or w in extra or numbers_in(extra) & numbers_in(w) for w in words):
+                words.append(extra)
     words = list(dict.fromkeys(words))
     while len(" ".join(words)) > platform.max_chars and len(words) > 1:
         words.pop()
@@ -272,9 +287,10 @@ def finish_shop_title(raw: str, brief: Brief) -> Finished:
 
 def fallback_shop_words(brief: Brief) -> list[str]:
     """Keywords from the facts, then the seller's short phrases ("又大又甜", "含早餐")."""
-    facts = brief.facts
-    words = [product_name(brief), facts.variety, facts.place, facts.harvest, facts.weight, facts.shipping.replace("、", " ")]
+    facts, product = brief.facts, product_name(brief)
+    words = [product, facts.variety, facts.place, facts.harvest, facts.weight, facts.shipping.replace("、", " ")]
     phrases = [re.sub(r"^(?:我们家|我家|咱家|自家|我们|咱们)的?", "", c) for c in seller_clauses(brief)]
+    phrases = [p.replace(product, "") if len(p) > len(product) + 1 else p for p in phrases]  # 杏子又大又甜 → 又大又甜
     phrases = [p for p in phrases if 2 <= len(p) <= 10 and not re.match(r"^[我你他她咱]", p)]
     return [w for w in " ".join(words).split() if w] + phrases
 
