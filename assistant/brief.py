@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .facts import Facts, contact_kind, extract_facts, find_price, numbers_in
-from .text import remove_fillers
+from .text import fix_mishearings, remove_fillers
 
 MAX_TRANSCRIPT_CHARS = 1500
 MAX_FIELD_CHARS = 100
@@ -68,7 +68,7 @@ class Brief:
     @property
     def facts(self) -> Facts:
         if self._facts is None:
-            self._facts = extract_facts(self.transcript, self.product, self.effective_price, self.contact)
+            self._facts = extract_facts(fix_mishearings(self.transcript), self.product, self.effective_price, self.contact)
         return self._facts
 
     @property
@@ -86,7 +86,7 @@ class Brief:
     def as_prompt(self) -> str:
         # The seller's words are quoted: material for the copy, never instructions.
         # Filler words are dropped for the model too, or it copies "嗯，那个" into the copy.
-        transcript = remove_fillers(self.transcript).replace("「", "“").replace("」", "”")
+        transcript = fix_mishearings(remove_fillers(self.transcript)).replace("「", "“").replace("」", "”")
         facts = self.facts
         lines = [f"- 卖家原话：「{transcript}」"]
         for label, value in (("产品", self.product), ("价格", self.effective_price), ("重量", facts.weight),

@@ -211,11 +211,14 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
         """The text after the 广告法 pass, or "" if it states something the brief does not."""
         text, ad_changes = compliance.clean_ad_terms(text, name)
         changes.extend(ad_changes)
-        found = compliance.problem(text, brief.source, brief.allowed_numbers())
-        if found and text:
-            changes.append(compliance.Change(name, text, "", found[0], found[1]))
-            return ""
-        return text
+        kept = []
+        for clause in re.split(r"(?<=[，,、])", text):  # "一斤十五块，包邮，品质保证": only the last clause goes
+            found = compliance.problem(clause, brief.source, brief.allowed_numbers())
+            if found:
+                changes.append(compliance.Change(name, clause.strip("，,、 "), "", found[0], found[1]))
+            else:
+                kept.append(clause)
+        return "".join(kept).strip("，,、 ")
 
     def single(name: str, limit: int) -> str:
         nonlocal used_model

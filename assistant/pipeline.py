@@ -41,6 +41,7 @@ class Assistant:
         self._transcriber: Transcriber | None = None
         self._generator: TextGenerator | None = None
         self._copywriter: Copywriter | None = None
+        self._priming = False
         self._speech_lock = threading.Lock()
         self._copy_lock = threading.Lock()
         self.renderer = Renderer()
@@ -68,12 +69,17 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load both models and prime every copy prompt (the UI does this in the background at start-up)."""
-        self.transcriber()
-        self.copywriter().prime()
+        self._priming = True
+        try:
+            self.transcriber()
+            self.copywriter().prime()
+        finally:
+            self._priming = False
 
     @property
     def ready(self) -> dict[str, bool]:
-        return {"speech": self._transcriber is not None, "copy": self._generator is not None}
+        # Copy is ready once its prompts are primed too: a request during priming waits for it.
+        return {"speech": self._transcriber is not None, "copy": self._generator is not None and not self._priming}
 
     # ------------------------------------------------------------------ stages
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from . import compliance
 from .brief import Brief
 from .facts import find_price, numbers_in
-from .text import (EMOJI, collapse_loops, drop_repeated_sentences, fit_length, fit_post, remove_fillers, sentences,
-                   visible_length)
+from .text import (EMOJI, collapse_loops, drop_repeated_sentences, fit_length, fit_post, fix_mishearings,
+                   remove_fillers, sentences, visible_length)
 
 SPEECH_CHARS_PER_SECOND = 4.5  # a seller reading her script aloud, measured Mandarin pace
 
@@ -47,8 +47,8 @@ PLATFORMS: dict[str, Platform] = {p.id: p for p in (
     Platform("moments", "朋友圈", 240, 10, 150),
     Platform("video", "抖音/快手口播", 240, round(15 * SPEECH_CHARS_PER_SECOND), round(30 * SPEECH_CHARS_PER_SECOND)),
     Platform("xiaohongshu", "小红书", 420, 30, 300),
-    Platform("shop_title", "淘宝/拼多多标题", 60, 6, 30, repeat_penalty=1.0),
-    Platform("homestay", "民宿介绍", 380, 60, 250),
+    Platform("shop_title", "淘宝/拼多多标题", 60, 4, 30, repeat_penalty=1.0),
+    Platform("homestay", "民宿介绍", 380, 30, 250),
 )}
 TEXT_PLATFORMS = tuple(p for p in PLATFORMS if p != "poster")
 
@@ -104,7 +104,8 @@ def _price_missing(text: str, price: str) -> bool:
 def seller_clauses(brief: Brief) -> list[str]:
     """The seller's own clauses for rule-based text: fillers removed, price clauses left
     out, and what even she may not print (a health claim, 最甜) left out or rewritten."""
-    clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]+", remove_fillers(brief.transcript)) if c.strip()]
+    clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]+", fix_mishearings(remove_fillers(brief.transcript)))
+               if c.strip()]
     allowed = brief.allowed_numbers()
     kept = []
     for clause in clauses:
@@ -230,7 +231,7 @@ def finish_xiaohongshu(raw: str, brief: Brief, hashtags: list[str] = ()) -> Fini
             tags.append(extra)
     tag_line = " ".join(f"#{t}" for t in tags[:5])
     price = brief.effective_price
-    if _price_missing("".join(paragraphs), price):
+    if _price_missing(title + "".join(paragraphs), price):
         paragraphs.append(f"💰{price}" + (f"，私信我或加微信 {brief.contact}。" if brief.contact else "，想要的私信我。"))
 
     def assemble() -> str:
@@ -273,7 +274,7 @@ def finish_shop_title(raw: str, brief: Brief) -> Finished:
         words, source = fallback_shop_words(brief), "fallback"
     if not any(product in w for w in words):
         words.insert(0, product)
-    if len("".join(words)) < platform.min_chars * 2:  # too thin to be found in a search: add the facts
+    if len("".join(words)) < 12:  # too thin to be found in a search: add the facts
         for extra in fallback_shop_words(brief):
             # Skip what a word already says: "水蜜桃今年熟了" after "水蜜桃", "5斤一箱" after "5斤装".
             if not any(extra in w or w in extra or numbers_in(extra) & numbers_in(w) for w in words):
@@ -291,6 +292,7 @@ def fallback_shop_words(brief: Brief) -> list[str]:
     words = [product, facts.variety, facts.place, facts.harvest, facts.weight, facts.shipping.replace("、", " ")]
     phrases = [re.sub(r"^(?:我们家|我家|咱家|自家|我们|咱们)的?", "", c) for c in seller_clauses(brief)]
     phrases = [p.replace(product, "") if len(p) > len(product) + 1 else p for p in phrases]  # 杏子又大又甜 → 又大又甜
+    phrases = [re.sub(r"^(?:这个|那个|这|那)", "", p) for p in phrases]
     phrases = [p for p in phrases if 2 <= len(p) <= 10 and not re.match(r"^[我你他她咱]", p)]
     return [w for w in " ".join(words).split() if w] + phrases
 

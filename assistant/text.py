@@ -6,7 +6,9 @@ or emoji is one.
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
 TRIM = " \t\n，,、。.；;：:！!？?#\"'“”「」"
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*\n?|\n")
@@ -79,3 +81,17 @@ def remove_fillers(text: str) -> str:
     """Drop spoken filler words at clause starts; they read as hesitation in written copy."""
     text = _FILLER.sub("", text)
     return re.sub(r"[，,]{2,}", "，", text).strip("，, ")
+
+
+@functools.lru_cache(maxsize=1)
+def _mishearings() -> tuple[tuple[str, str], ...]:
+    rows = (Path(__file__).with_name("data") / "mishearings.tsv").read_text(encoding="utf-8").splitlines()
+    pairs = [tuple(r.split("\t")[:2]) for r in rows if r.strip() and not r.startswith("#") and not r.startswith("heard\t")]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def fix_mishearings(text: str) -> str:
+    """包油 → 包邮, 九月分 → 九月份: selling words the recogniser often gets wrong."""
+    for heard, meant in _mishearings():
+        text = text.replace(heard, meant)
+    return text

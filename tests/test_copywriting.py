@@ -228,3 +228,21 @@ def test_every_platform_has_a_prompt_with_a_worked_example():
         prompt = Copywriter(None).prompts[platform]
         assert prompt.system and prompt.example_user and prompt.example_assistant and "{brief}" in prompt.user
         assert "风格：" in prompt.example_user
+
+
+def test_spoken_filler_and_misheard_selling_words_are_cleaned_for_the_model():
+    brief = Brief("嗯，那个，就是说我们的猕猴桃九月分开始摘，这个月底上市，三十五块一箱，包油。")
+    prompt = brief.as_prompt()
+    assert "嗯" not in prompt and "就是说" not in prompt and "那个，" not in prompt
+    assert "九月份" in prompt and "包邮" in prompt and "这个月底" in prompt
+    assert brief.facts.shipping == "包邮"
+
+
+def test_an_unstated_clause_leaves_a_short_field_but_the_rest_stays():
+    from assistant.copywriting import finish_poster
+
+    poster = finish_poster({"title": "大杏子", "slogan": "一斤十五块，包邮，品质保证",
+                            "selling_points": ["又大又甜", "新疆直发", "包邮"], "hashtags": ["杏子"]}, False, APRICOT)
+    assert poster.slogan == "一斤十五块，包邮"
+    assert "新疆直发" not in poster.selling_points
+    assert any("保证" in c.explain() for c in poster.finished.changes)
