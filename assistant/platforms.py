@@ -172,7 +172,10 @@ def finish_video(raw: str, brief: Brief) -> Finished:
     platform = PLATFORMS["video"]
     changes: list = []
     text = _clean(raw, brief, "video", changes)
-    lines = [s.strip() for s in sentences(text.replace("\n", "")) if s.strip(" \n，,")]
+    # A script line without an end mark still ends a sentence: "你吃过杏子吗\n我家的…".
+    text = re.sub(r"([吗呢])?(?<![。！？!?…，,；;：:])\n+", lambda m: (m.group(1) + "？") if m.group(1) else "。", text)
+    text = text.replace("\n", "")
+    lines = [s.strip() for s in sentences(text) if s.strip(" \n，,")]
     source = "model" if not changes else "model (repaired)"
     notes: list[str] = []
     if len(lines) < 2:

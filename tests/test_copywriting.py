@@ -246,3 +246,12 @@ def test_an_unstated_clause_leaves_a_short_field_but_the_rest_stays():
     assert poster.slogan == "一斤十五块，包邮"
     assert "新疆直发" not in poster.selling_points
     assert any("保证" in c.explain() for c in poster.finished.changes)
+
+
+def test_script_lines_without_end_marks_stay_separate_sentences():
+    from assistant.platforms import finish_video
+
+    script = finish_video("你吃过这么甜的杏子吗\n我家的杏子又大又甜\n一斤十五块，包邮！\n想要的评论区留言！", APRICOT).text
+    lines = script.splitlines()
+    assert lines[0] == "你吃过这么甜的杏子吗？" and lines[1] == "我家的杏子又大又甜。"
+    assert lines[-1] == "想要的评论区留言！" and follows_rules("video", script)
