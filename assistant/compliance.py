@@ -122,12 +122,3 @@ def guard_facts(text: str, source: str, allowed: set[str], field: str) -> tuple[
         else:
             kept.append(sentence)
     return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip(), changes
-
-
-def guard_numbers(text: str, allowed: set[str], field: str) -> tuple[str, list[Change]]:
-    """Drop each sentence holding a number that the brief does not have."""
-    return guard_facts(text, "", allowed, field) if numbers_in(text) - allowed else (text, [])
-
-
-def has_invented_numbers(text: str, allowed: set[str]) -> bool:
-    return bool(numbers_in(text) - allowed)
