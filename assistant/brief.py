@@ -76,6 +76,11 @@ class Brief:
         """Everything the seller said or typed: the copy may state nothing else."""
         return " ".join([self.transcript, self.product, self.price, self.contact])
 
+    @property
+    def spoken_text(self) -> str:
+        """The transcript as copy may reuse it: filler (嗯，那个) out, misheard selling words (包油) fixed."""
+        return fix_mishearings(remove_fillers(self.transcript))
+
     def allowed_numbers(self) -> set[str]:
         return numbers_in(self.source)
 
@@ -85,8 +90,8 @@ class Brief:
 
     def as_prompt(self) -> str:
         # The seller's words are quoted: material for the copy, never instructions.
-        # Filler words are dropped for the model too, or it copies "嗯，那个" into the copy.
-        transcript = fix_mishearings(remove_fillers(self.transcript)).replace("「", "“").replace("」", "”")
+        # The cleaned words, or the model copies "嗯，那个" into the copy.
+        transcript = self.spoken_text.replace("「", "“").replace("」", "”")
         facts = self.facts
         lines = [f"- 卖家原话：「{transcript}」"]
         for label, value in (("产品", self.product), ("价格", self.effective_price), ("重量", facts.weight),

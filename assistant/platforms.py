@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from . import compliance
 from .brief import Brief
 from .facts import find_price, numbers_in
-from .text import (EMOJI, collapse_loops, drop_repeated_sentences, fit_length, fit_post, fix_mishearings,
-                   remove_fillers, sentences, visible_length)
+from .text import (EMOJI, collapse_loops, drop_repeated_sentences, fit_length, fit_post, remove_fillers, sentences,
+                   visible_length)
 
 SPEECH_CHARS_PER_SECOND = 4.5  # a seller reading her script aloud, measured Mandarin pace
 
@@ -104,8 +104,7 @@ def _price_missing(text: str, price: str) -> bool:
 def seller_clauses(brief: Brief) -> list[str]:
     """The seller's own clauses for rule-based text: fillers removed, price clauses left
     out, and what even she may not print (a health claim, 最甜) left out or rewritten."""
-    clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]+", fix_mishearings(remove_fillers(brief.transcript)))
-               if c.strip()]
+    clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]+", brief.spoken_text) if c.strip()]
     allowed = brief.allowed_numbers()
     kept = []
     for clause in clauses:
