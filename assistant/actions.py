@@ -18,7 +18,7 @@ from .brief import DEFAULT_STYLE, styles
 from .copywriting import Brief, Copy, CopyOptions, Piece
 from .errors import UserError
 from .pipeline import Assistant, save_copy, save_posters
-from .platforms import PLATFORMS, TEXT_PLATFORMS, default_platforms
+from .platforms import PLATFORMS, TEXT_PLATFORMS
 from .speech import hotwords_from
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
@@ -92,7 +92,7 @@ def stream_copy(assistant: Assistant, transcript: str, product: str, price: str,
         options = CopyOptions(platforms=platforms)
         if regenerate:  # "换一个" samples on purpose; the first version is greedy and reproducible
             options = options.regenerated(regenerate)
-        wanted = {"poster", *(platforms or default_platforms(brief))}
+        wanted = options.order(brief)
         started = time.perf_counter()
         shown, current = "", None
         for item in assistant.stream_copy(brief, options):

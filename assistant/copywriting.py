@@ -21,7 +21,8 @@ from . import compliance
 from .brief import MAX_FIELD_CHARS, MAX_TRANSCRIPT_CHARS, Brief
 from .facts import numbers_in
 from .llm import GenerationOptions, TextGenerator
-from .platforms import PLATFORMS, Finished, default_platforms, finish, leaks_prompt, product_name, seller_clauses
+from .platforms import (PLATFORMS, Finished, default_platforms, fallback_moments, finish, leaks_prompt, product_name,
+                        seller_clauses)
 from .text import fit_length, fit_post
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -185,8 +186,6 @@ def poster_draft(brief: Brief) -> dict:
 
 def rule_based_draft(brief: Brief) -> dict:
     """The whole fallback copy: poster text and a Moments post from the seller's words."""
-    from .platforms import fallback_moments
-
     return {**poster_draft(brief), "moments": fallback_moments(brief)}
 
 
@@ -292,6 +291,11 @@ class CopyOptions:
         return GenerationOptions(max_tokens=spec.max_tokens, temperature=self.temperature, seed=self.seed,
                                  repeat_penalty=spec.repeat_penalty)
 
+    def order(self, brief: Brief) -> list[str]:
+        """The platforms to write for ``brief``, poster first, unknown ids left out."""
+        wanted = self.platforms or default_platforms(brief)
+        return ["poster", *[p for p in wanted if p != "poster" and p in PLATFORMS]]
+
     def regenerated(self, attempt: int) -> "CopyOptions":
         """A different version on purpose: sampled, with a seed per attempt."""
         return replace(self, temperature=0.8, seed=attempt)
@@ -338,8 +342,7 @@ class Copywriter:
         """Yield each :class:`Piece` as it is generated, and the :class:`Copy` so far
         after each platform; the last item is the finished copy."""
         brief.validate()
-        wanted = options.platforms or default_platforms(brief)
-        order = ["poster", *[p for p in wanted if p != "poster" and p in PLATFORMS]]
+        order = options.order(brief)
         copy = Copy(title="", slogan="", selling_points=[], posts={}, hashtags=[], facts=brief.facts.as_dict(),
                     generator=self.generator.name if self.generator else "rule-based", style=brief.style)
         for platform in order:
