@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .facts import invented_places, numbers_in
+from .text import sentences
 
 _TERMS_FILE = Path(__file__).with_name("data") / "ad_terms.tsv"
 _CLAIMS_FILE = Path(__file__).with_name("data") / "claims.tsv"
@@ -87,9 +88,6 @@ def _claims() -> list[tuple[str, str]]:
     return sorted(rows, key=lambda r: -len(r[0]))
 
 
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
-
-
 def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None:
     """Why ``text`` may not be printed, as (reason, word), or None when it is true to the brief.
 
@@ -113,7 +111,7 @@ def guard_facts(text: str, source: str, allowed: set[str], field: str) -> tuple[
     Line breaks are kept, so a note with paragraphs keeps its shape.
     """
     kept, changes = [], []
-    for sentence in _SENTENCE.findall(text):
+    for sentence in sentences(text):
         found = problem(sentence, source, allowed)
         if found:
             changes.append(Change(field, sentence.strip(), "", found[0], found[1]))

@@ -198,6 +198,12 @@ class PosterText:
     finished: Finished
 
 
+def _repeats_a_point(text: str, points: list[str]) -> bool:
+    """"汁多" next to "汁多味美", or "有六个房间" next to "六个房间": one says the other."""
+    core = text.lstrip("有是很都还也")
+    return any(core in p or p.lstrip("有是很都还也") in text for p in points)
+
+
 def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterText:
     """Hold each field to its rules; take what is missing or wrong from the draft."""
     draft = poster_draft(brief)
@@ -240,15 +246,14 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
     for item in _as_list(parsed.get("selling_points")):
         text = fit_length(acceptable(item, "selling_points"), LIMITS["selling_point"])
         repeats_price = price_numbers and numbers_in(text) & price_numbers  # the price has its own badge
-        overlaps = any(text in p or p in text for p in points)  # "汁多" next to "汁多味美"
-        if text and not overlaps and not repeats_price:
+        if text and not _repeats_a_point(text, points) and not repeats_price:
             points.append(text)
     if points:
         used_model += 1
     for extra in draft["selling_points"]:
         if len(points) >= N_SELLING_POINTS:
             break
-        if extra not in points:
+        if not _repeats_a_point(extra, points):
             points.append(extra)
             notes.append("selling_points: 卖点不够三个，用原话补上")
 

@@ -127,7 +127,9 @@ def product_name(brief: Brief) -> str:
 
 def finish_moments(raw: str, brief: Brief) -> Finished:
     changes: list = []
-    text = " ".join(_clean(raw, brief, "moments", changes).split())
+    # A Moments post may have line breaks; only spaces inside a line are tidied.
+    lines = (" ".join(line.split()) for line in _clean(raw, brief, "moments", changes).splitlines())
+    text = "\n".join(line for line in lines if line)
     source = "model" if not changes else "model (repaired)"
     if visible_length(text) < PLATFORMS["moments"].min_chars:
         text, source = fallback_moments(brief), "fallback"

@@ -112,7 +112,7 @@ def main() -> None:
     results = []
     for name, brief in briefs:
         wanted = chosen or default_platforms(brief)
-        copy = writer.write(brief, CopyOptions(platforms=tuple(p for p in wanted if p != "poster")))
+        copy = writer.write(brief, CopyOptions(platforms=tuple(wanted)))  # the poster always comes first
         results.append((name, brief, copy))
         line = [f"{name:22s}"]
         for platform, source in copy.sources.items():

@@ -255,3 +255,23 @@ def test_script_lines_without_end_marks_stay_separate_sentences():
     lines = script.splitlines()
     assert lines[0] == "你吃过这么甜的杏子吗？" and lines[1] == "我家的杏子又大又甜。"
     assert lines[-1] == "想要的评论区留言！" and follows_rules("video", script)
+
+
+def test_padding_does_not_repeat_a_point_in_other_words():
+    from assistant.copywriting import finish_poster
+
+    brief = Brief("我们有六个房间，推开窗就是茶园，含早餐。", product="山居民宿", price="280元/晚")
+    poster = finish_poster({"title": "山居民宿", "slogan": "推开窗就是茶园", "selling_points": ["有早餐"],
+                            "hashtags": ["民宿"]}, False, brief)
+    points = poster.selling_points
+    assert len(points) == 3 and "有早餐" in points and "含早餐" not in points
+    for i, a in enumerate(points):
+        for b in points[i + 1:]:
+            assert a.lstrip("有是很") not in b and b.lstrip("有是很") not in a, points
+
+
+def test_a_moments_post_keeps_its_line_breaks():
+    from assistant.platforms import finish_moments
+
+    finished = finish_moments("今年的杏子熟了，又大又甜。\n一斤十五块，包邮。\n想要的加我微信 xingzi_88。", APRICOT)
+    assert finished.text.splitlines() == ["今年的杏子熟了，又大又甜。", "一斤十五块，包邮。", "想要的加我微信 xingzi_88。"]
