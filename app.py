@@ -68,7 +68,8 @@ def build_ui(helper: Assistant) -> gr.Blocks:
                 hashtags = gr.Textbox(label="话题", buttons=["copy"])
             for platform in TEXT_PLATFORMS:
                 with gr.Tab(PLATFORMS[platform].label):
-                    posts[platform] = gr.Textbox(label=PLATFORMS[platform].label, lines=6, buttons=["copy"])
+                    posts[platform] = gr.Textbox(label=PLATFORMS[platform].label, lines=6, buttons=["copy"],
+                                                 placeholder=actions.EMPTY_POST_HINTS.get(platform, ""))
             with gr.Tab("写作过程"):
                 raw = gr.Textbox(label="模型正在写的内容", lines=6)
         again_btn = gr.Button("🔄 换一个")

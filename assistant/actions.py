@@ -32,6 +32,9 @@ EXAMPLES = [
     ["今年的土蜂蜜摇出来了，是山里的野花蜜，一斤装六十块，两斤以上包邮。", "土蜂蜜", "60元/斤", ""],
 ]
 
+# What an empty tab means, so a seller of apricots is not puzzled by a blank 民宿 tab.
+EMPTY_POST_HINTS = {"homestay": "说到民宿、住宿、房间时，这里会写民宿介绍。"}
+
 
 def model_status(assistant: Assistant) -> str:
     ready = assistant.ready
