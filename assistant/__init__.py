@@ -15,7 +15,8 @@ from .config import Settings  # noqa: E402
 from .copywriting import Brief, Copy, CopyOptions, Copywriter  # noqa: E402
 from .errors import ModelMissingError, UserError  # noqa: E402
 from .pipeline import Assistant, MakeResult  # noqa: E402
-from .poster import Poster, Renderer, Template, get_template, list_templates  # noqa: E402
+from .poster import Poster, Renderer  # noqa: E402
+from .templates import Template, get_template, list_templates  # noqa: E402
 from .speech import SpeechOptions, Transcriber, Transcript  # noqa: E402
 
 __all__ = [

@@ -134,8 +134,8 @@ def render_posters(assistant: Assistant, copy_dict: dict | None, title: str, slo
     out_dir = out_root / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
     paths = save_posters(out_dir, posters)
     save_copy(out_dir, copy)
-    gallery = [(str(path), f"{p.template.name} {p.template.size[0]}×{p.template.size[1]}")
-               for path, p in zip(paths, posters)]
+    gallery = [(str(path), f"{p.template.name} · {p.size.label}") for path, p in zip(paths, posters)
+               if path.suffix == ".png"]
     files = [str(path) for path in paths]
     warnings = [w for p in posters for w in p.warnings]
     message = "✅ 海报做好了，点图片可以放大，下面可以下载。"

@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--json", action="store_true", help="print JSON with segments and timings")
     _model_flags(transcribe)
 
+    templates = sub.add_parser("templates", help="list poster templates; render them or a contact sheet")
+    templates.add_argument("--sheet", help="write a contact sheet of every template to this PNG")
+    templates.add_argument("--render", help="render the sample copy in every size into this folder")
+    templates.add_argument("--template", default="", help="only this template id")
+    templates.add_argument("--photo", help="a product photo for the renders (default: none)")
+
     models = sub.add_parser("models", help="list the configured models, where they live and whether they are verified")
     models.add_argument("--assemble", action="store_true", help="assemble and verify the models in use now")
     _model_flags(models)
@@ -133,6 +139,33 @@ def cmd_transcribe(args) -> int:
     return status
 
 
+def cmd_templates(args) -> int:
+    from .photo import open_photo
+    from .poster import Renderer, save
+    from .sheet import contact_sheet, sample
+    from .templates import get_template, list_templates
+
+    chosen = [get_template(args.template)] if args.template else list_templates()
+    photo = open_photo(args.photo) if args.photo else None
+    copy, brief = sample()
+    if args.sheet:
+        path = Path(args.sheet)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        contact_sheet(chosen, copy, brief, photo).save(path)
+        print(path)
+    if args.render:
+        for template in chosen:
+            for size_id in template.sizes:
+                poster = Renderer().render(template, copy, brief, photo, size_id)
+                for suffix in ("png", "pdf") if poster.size.for_print else ("png",):
+                    print(save(poster, Path(args.render) / f"{template.id}-{size_id}.{suffix}"))
+    if not (args.sheet or args.render):
+        for template in chosen:
+            print(f"{template.id:18s} {template.name:10s} {','.join(template.categories):28s} "
+                  f"{template.layout.id:8s} {','.join(template.sizes)}")
+    return 0
+
+
 def cmd_models(args) -> int:
     from . import models
 
@@ -149,7 +182,7 @@ def cmd_models(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"make": cmd_make, "transcribe": cmd_transcribe, "models": cmd_models}[args.command]
+    handler = {"make": cmd_make, "transcribe": cmd_transcribe, "templates": cmd_templates, "models": cmd_models}[args.command]
     try:
         return handler(args)
     except UserError as exc:

@@ -20,7 +20,9 @@ from .config import Settings
 from .copywriting import Brief, Copy, CopyOptions, Copywriter, Piece
 from .llm import TextGenerator, load_generator
 from .models import resolve_copy_model, resolve_speech_model
-from .poster import Poster, Renderer, Template, list_templates, open_photo, save
+from .photo import open_photo
+from .poster import Poster, Renderer, save
+from .templates import get_template, list_templates, recommend
 from .speech import Progress, SpeechOptions, Transcriber, Transcript
 
 
@@ -100,9 +102,16 @@ class Assistant:
     def stream_copy(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[Piece | Copy]:
         yield from self.copywriter().stream(brief, options)
 
-    def render_posters(self, copy: Copy, brief: Brief, templates: list[Template] | None = None) -> list[Poster]:
-        photo = open_photo(brief.photo) if brief.photo else None  # decode once for every template
-        return [self.renderer.render(t, copy, brief, photo) for t in (templates or list_templates())]
+    def render_posters(self, copy: Copy, brief: Brief,
+                       choices: list[tuple[str, str]] | None = None) -> list[Poster]:
+        """Posters as (template id, size id) pairs; by default the best template for the
+        product in the 朋友圈 and 抖音 sizes, and the runner-up square."""
+        photo = open_photo(brief.photo) if brief.photo else None  # decode once for every poster
+        if choices is None:
+            first, second = recommend(list_templates(), brief.product, copy.facts.get("product", ""),
+                                      brief.transcript)[:2]
+            choices = [(first.id, "moments"), (first.id, "story"), (second.id, "moments")]
+        return [self.renderer.render(get_template(t), copy, brief, photo, size) for t, size in choices]
 
     # ------------------------------------------------------------------ end to end
 
@@ -149,11 +158,13 @@ def save_copy(out_dir: Path, copy: Copy) -> Path:
 
 
 def save_posters(out_dir: Path, posters: list[Poster]) -> list[Path]:
-    """One PNG per poster, named by template and size (never by user input)."""
+    """One PNG per poster, and a PDF too for print sizes; named by template and size (never by user input)."""
     paths = []
     for poster in posters:
-        w, h = poster.template.size
-        paths.append(save(poster, out_dir / f"poster-{_safe(poster.template.id)}-{w}x{h}.png"))
+        stem = f"poster-{_safe(poster.template.id)}-{_safe(poster.size.id)}"
+        paths.append(save(poster, out_dir / f"{stem}.png"))
+        if poster.size.for_print:
+            paths.append(save(poster, out_dir / f"{stem}.pdf"))
     return paths
 
 

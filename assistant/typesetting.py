@@ -262,6 +262,8 @@ def _place(lines: list[str], font, stroke: int, box, style: TextStyle) -> list[P
             x = x0 + stroke
         baseline = top + ascent + i * pitch + stroke
         left, upper, right, lower = font.getbbox(line, anchor="ls", stroke_width=stroke)
+        # A glyph may overhang its advance (the A of "Apricot" starts 1 px left of it): nudge it back in.
+        x += max(0.0, x0 - (x + left)) - max(0.0, (x + right) - x1)
         ink = (int(x + left), int(baseline + upper), int(x + right + 0.999), int(baseline + lower + 0.999))
         if ink[0] < x0 or ink[1] < y0 or ink[2] > x1 or ink[3] > y1:
             return None
