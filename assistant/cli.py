@@ -147,14 +147,14 @@ def cmd_templates(args) -> int:
 
     chosen = [get_template(args.template)] if args.template else list_templates()
     photo = open_photo(args.photo) if args.photo else None
-    copy, brief = sample()
     if args.sheet:
         path = Path(args.sheet)
         path.parent.mkdir(parents=True, exist_ok=True)
-        contact_sheet(chosen, copy, brief, photo).save(path)
+        contact_sheet(chosen, {t.id: photo for t in chosen}).save(path)
         print(path)
     if args.render:
         for template in chosen:
+            copy, brief = sample(template.categories[0] if template.categories else "general")
             for size_id in template.sizes:
                 poster = Renderer().render(template, copy, brief, photo, size_id)
                 for suffix in ("png", "pdf") if poster.size.for_print else ("png",):

@@ -13,31 +13,35 @@ from .templates import TEMPLATES_DIR, Template
 from .typesetting import TextStyle, draw_layout, layout_text
 
 SHEET_SIZES = ("moments", "story", "xiaohongshu", "cover")
-ROW_HEIGHT = 360  # thumbnail height in pixels
+ROW_HEIGHT = 320  # thumbnail height in pixels
 GAP = 24
 
 
-def sample(folder: Path = TEMPLATES_DIR) -> tuple[Copy, Brief]:
-    """The typed sample in templates/sample.json."""
-    data = json.loads((folder / "sample.json").read_text(encoding="utf-8"))
-    copy = Copy(data["copy"]["title"], data["copy"]["slogan"], data["copy"]["selling_points"], {},
-                data["copy"]["hashtags"])
-    copy.facts = data["copy"].get("facts", {})
-    return copy, Brief(**data["brief"])
+def sample(category: str = "general", folder: Path = TEMPLATES_DIR) -> tuple[Copy, Brief]:
+    """The typed sample for ``category`` from templates/sample.json (the general one if there is none)."""
+    samples = json.loads((folder / "sample.json").read_text(encoding="utf-8"))["samples"]
+    data = samples.get(category, samples["general"])
+    copy = Copy(data["title"], data["slogan"], data["selling_points"], {}, data["hashtags"])
+    copy.facts = {"product": data["product"]}
+    brief = Brief(f"{data['product']}，{data['slogan']}。", product=data["product"], price=data["price"],
+                  contact=data["contact"])
+    return copy, brief
 
 
-def contact_sheet(templates: list[Template], copy: Copy, brief: Brief, photo: Image.Image | None = None,
+def contact_sheet(templates: list[Template], photos: dict[str, Image.Image | None] | None = None,
                   sizes: tuple[str, ...] = SHEET_SIZES) -> Image.Image:
-    """One row per template: its name, then each size scaled to the same height."""
+    """One row per template, with the sample of its first category: its name, then each
+    size scaled to the same height. ``photos`` maps template ids to photos (none: no photo)."""
     renderer = Renderer()
     rows = []
     for template in templates:
+        copy, brief = sample(template.categories[0] if template.categories else "general", template.folder.parent)
         thumbs = []
         for size_id in sizes:
             if size_id not in template.sizes:
                 continue
-            poster = renderer.render(template, copy, brief, photo, size_id)
-            scale = ROW_HEIGHT / poster.image.height if poster.size.aspect != "wide" else 420 / poster.image.width
+            poster = renderer.render(template, copy, brief, (photos or {}).get(template.id), size_id)
+            scale = ROW_HEIGHT / poster.image.height if poster.size.aspect != "wide" else 380 / poster.image.width
             thumbs.append(poster.image.resize((round(poster.image.width * scale), round(poster.image.height * scale)),
                                               Image.LANCZOS))
         rows.append((template, thumbs))
@@ -47,9 +51,12 @@ def contact_sheet(templates: list[Template], copy: Copy, brief: Brief, photo: Im
     draw = ImageDraw.Draw(sheet)
     for i, (template, thumbs) in enumerate(rows):
         top = GAP + i * (ROW_HEIGHT + GAP)
-        label = layout_text(f"{template.name}\n{template.id}", (GAP, top, label_w - GAP, top + 140),
-                            TextStyle(min_size=18, max_size=34, weight="bold", max_lines=3))
-        draw_layout(draw, label, "#212529")
+        name = layout_text(template.name, (GAP, top, label_w - GAP, top + 60),
+                           TextStyle(min_size=16, max_size=34, weight="bold", valign="top"))
+        draw_layout(draw, name, "#212529")
+        ident = layout_text(template.id, (GAP, top + 64, label_w - GAP, top + 100),
+                            TextStyle(min_size=12, max_size=24, valign="top"))
+        draw_layout(draw, ident, "#495057")
         x = label_w
         for thumb in thumbs:
             sheet.paste(thumb, (x, top + (ROW_HEIGHT - thumb.height) // 2))

@@ -75,3 +75,21 @@ def test_emoji_is_left_out_not_drawn_as_a_box():
     cleaned, dropped = drawable_text("杏子🍑真甜😋👍🏻", regular_face())
     assert cleaned == "杏子真甜"
     assert "🍑" in dropped and "😋" in dropped
+
+
+@pytest.mark.parametrize("valign", ["top", "middle", "bottom"])
+def test_small_bold_text_that_fits_is_not_dropped(valign):
+    """At small sizes a bold ideograph reaches above the nominal 0.88 em; the text must still be set, not cut."""
+    box = (24, 24, 236, 164)
+    layout = layout_text("民宿·暮色 homestay-dusk", box,
+                         TextStyle(min_size=18, max_size=34, weight="bold", max_lines=3, valign=valign))
+    assert not layout.truncated and [line.text for line in layout.lines] == ["民宿·暮色", "homestay-dusk"]
+    for line in layout.lines:
+        assert box[0] <= line.ink[0] and box[1] <= line.ink[1] and line.ink[2] <= box[2] and line.ink[3] <= box[3]
+
+
+def test_a_single_character_never_sits_alone_on_the_last_line():
+    layout = layout_text("土鸡蛋", (0, 0, 300, 400), TextStyle(min_size=20, max_size=200, max_lines=2, weight="bold"))
+    assert [line.text for line in layout.lines] == ["土鸡蛋"]
+    layout = layout_text("散养土鸡蛋。", (0, 0, 260, 400), TextStyle(min_size=20, max_size=200, max_lines=3))
+    assert all(len(line.text.strip("。")) > 1 for line in layout.lines), [line.text for line in layout.lines]
