@@ -184,4 +184,7 @@ def draw_decoration(canvas: Image.Image, kind: str, region: tuple[int, int, int,
     x0, y0, x1, y1 = region
     layer = Image.new("RGBA", (x1 - x0, y1 - y0), (0, 0, 0, 0))
     KINDS[kind](ImageDraw.Draw(layer), size_px, layer.size, corner, colour, theme or {})
-    canvas.paste(layer.convert("RGB"), (x0, y0), layer.getchannel("A"))
+    drawn = layer.getbbox()  # a corner motif covers a small part of its region: paste only that
+    if drawn:
+        part = layer.crop(drawn)
+        canvas.paste(part.convert("RGB"), (x0 + drawn[0], y0 + drawn[1]), part.getchannel("A"))

@@ -18,12 +18,14 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from .copywriting import Brief, Copy
 from .decor import draw_decoration, rgba
 from .facts import contact_kind
 from .photo import cover_fit, darker, open_photo, photo_primary
+from .png import encode_png
 from .templates import PosterSize, Slot, Template
 from .typesetting import TextLayout, draw_layout, layout_text, TextStyle
 
@@ -40,25 +42,32 @@ def _mix(a: str, b: str, t: float) -> tuple[int, int, int]:
 
 
 def gradient(size: tuple[int, int], colors: list[str], direction: str = "vertical") -> Image.Image:
-    """An RGBA gradient through ``colors`` (#rrggbb or #rrggbbaa), built small and scaled up."""
-    steps = 256
-    stops = [rgba(c) for c in colors]
-    ramp = []
-    for i in range(steps):
-        t = i / (steps - 1) * (len(stops) - 1)
-        k = min(int(t), len(stops) - 2)
-        f = t - k
-        ramp.append(tuple(round(a + (b - a) * f) for a, b in zip(stops[k], stops[k + 1])))
+    """A gradient through ``colors`` (#rrggbb or #rrggbbaa): RGB when every stop is opaque, else RGBA.
+
+    Vertical and horizontal ones are one row or column stretched with NEAREST (exact and
+    fast); a diagonal one is drawn small and scaled up smoothly.
+    """
+    stops = np.array([rgba(c) for c in colors], dtype=np.float32)
+    mode = "RGB" if (stops[:, 3] == 255).all() else "RGBA"
+    stops = stops[:, :len(mode)]
+
+    def ramp(count: int) -> np.ndarray:
+        """``count`` colours evenly through the stops, as uint8 rows."""
+        t = np.linspace(0, len(stops) - 1, count)
+        k = np.minimum(t.astype(int), len(stops) - 2)
+        f = (t - k)[:, None]
+        return np.round(stops[k] + (stops[k + 1] - stops[k]) * f).astype(np.uint8)
+
+    width, height = size
     if direction == "diagonal":
-        small = Image.new("RGBA", (64, 64))
-        small.putdata([ramp[round((x + y) / 126 * (steps - 1))] for y in range(64) for x in range(64)])
-    elif direction == "horizontal":
-        small = Image.new("RGBA", (steps, 1))
-        small.putdata(ramp)
+        colours = ramp(127)
+        ys, xs = np.mgrid[0:64, 0:64]
+        return Image.fromarray(colours[xs + ys]).resize(size, Image.BILINEAR)
+    if direction == "horizontal":
+        line = Image.fromarray(ramp(width)[None, :, :])
     else:
-        small = Image.new("RGBA", (1, steps))
-        small.putdata(ramp)
-    return small.resize(size, Image.BILINEAR)
+        line = Image.fromarray(ramp(height)[:, None, :])
+    return line.resize(size, Image.NEAREST)
 
 
 def _shape_mask(size: tuple[int, int], shape: str, radius: int, alpha: int = 255) -> Image.Image:
@@ -86,6 +95,7 @@ def _asset(path: Path) -> Image.Image:
         return image.convert("RGB")
 
 
+@functools.lru_cache(maxsize=32)  # one contact is drawn on every size and template of a request
 def qr_image(contact: str, side: int) -> Image.Image:
     """A QR code for a phone number (tel:), a URL, or a WeChat ID (as text).
 
@@ -97,17 +107,17 @@ def qr_image(contact: str, side: int) -> Image.Image:
     kind = contact_kind(contact)
     payload = {"phone": f"tel:{re.sub(r'[^0-9+]', '', contact)}", "url": contact}.get(kind, contact)
     qr = segno.make(payload, error="m", micro=False)
-    modules = qr.symbol_size(scale=1, border=4)[0]
-    scale = max(1, side // modules)
-    buffer = io.BytesIO()
-    qr.save(buffer, kind="png", scale=scale, border=4)
-    buffer.seek(0)
-    code = Image.open(buffer).convert("RGB")
-    if code.width > side:  # a long URL in a tiny slot: better a scaled code than none
-        return code.resize((side, side), Image.NEAREST)
-    square = Image.new("RGB", (side, side), "white")
+    modules = [[0 if dark else 255 for dark in row] for row in qr.matrix_iter(scale=1, border=4)]
+    count = len(modules)
+    code = Image.new("L", (count, count))
+    code.putdata([value for row in modules for value in row])
+    scale = side // count
+    if scale < 1:  # a long URL in a tiny slot: better a scaled code than none
+        return code.resize((side, side), Image.NEAREST).convert("RGB")
+    code = code.resize((count * scale, count * scale), Image.NEAREST)
+    square = Image.new("L", (side, side), 255)
     square.paste(code, ((side - code.width) // 2, (side - code.height) // 2))
-    return square
+    return square.convert("RGB")
 
 
 def contact_label(contact: str) -> str:
@@ -147,7 +157,7 @@ class Poster:
 def _no_photo_panel(colours: dict, size: tuple[int, int], product: str) -> Image.Image:
     """A deliberate panel when there is no photo: theme gradient and the product name as a big seal."""
     primary = colours.get("primary", "#C2410C")
-    panel = gradient(size, [primary, colours.get("primary_dark", primary)]).convert("RGB")
+    panel = gradient(size, [primary, colours.get("primary_dark", primary)])
     short = min(size)
     draw_decoration(panel, "rings", (0, 0, *size), "top-right", short * 0.9,
                     _mix(primary, "#FFFFFF", 0.14) + (255,))
@@ -233,7 +243,7 @@ class Renderer:
             return Image.new("RGB", size.pixels, _rgb(colours.get(bg["color"], bg["color"])))
         if bg["type"] == "gradient":
             stops = [colours.get(c, c) for c in bg["colors"]]
-            return gradient(size.pixels, stops, bg.get("direction", "vertical")).convert("RGB")
+            return gradient(size.pixels, stops, bg.get("direction", "vertical")).convert("RGB")  # no-op when opaque
         canvas = cover_fit(_asset(template.folder / bg["asset"]), size.pixels)
         if "tint" in bg:
             tint = rgba(colours.get(bg["tint"], bg["tint"]))
@@ -253,7 +263,7 @@ class Renderer:
         x0, y0, x1, y1 = box
         dims = (x1 - x0, y1 - y0)
         if slot.gradient:
-            layer = gradient(dims, [colours.get(c, c) for c in slot.gradient], slot.direction)
+            layer = gradient(dims, [colours.get(c, c) for c in slot.gradient], slot.direction).convert("RGBA")
             mask = layer.getchannel("A")
             if slot.radius or slot.shape == "circle":
                 mask = Image.composite(mask, Image.new("L", dims, 0), _shape_mask(dims, slot.shape, slot.radius))
@@ -339,11 +349,11 @@ class Renderer:
 
 
 def encode(poster: Poster, fmt: str) -> bytes:
-    """PNG (lossless, fast deflate), JPEG (quality 92, no chroma subsampling, so red text
+    """PNG (lossless, ``png.py``: fast and parallel), JPEG (quality 92, no chroma subsampling, so red text
     on white stays sharp) or PDF (at the size's dpi: A4 prints at its real size)."""
     buffer = io.BytesIO()
     if fmt == "png":
-        poster.image.save(buffer, format="PNG", compress_level=3)
+        return encode_png(poster.image, dpi=poster.size.dpi if poster.size.for_print else None)
     elif fmt == "jpg":
         poster.image.save(buffer, format="JPEG", quality=92, subsampling=0, optimize=True)
     elif fmt == "pdf":

@@ -90,6 +90,12 @@ def load_font(face: FontFace, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(face.path), size, index=face.index)
 
 
+@functools.lru_cache(maxsize=65536)
+def _advance(face: FontFace, size: int, unit: str) -> float:
+    """One unit's advance width, cached: fitting tries many sizes and widths on the same units."""
+    return load_font(face, size).getlength(unit)
+
+
 @functools.lru_cache(maxsize=8)
 def _codepoints(path: Path, index: int) -> frozenset[int]:
     from fontTools.ttLib import TTCollection, TTFont
@@ -159,24 +165,34 @@ def units(text: str) -> list[str]:
 
 
 def wrap(text_units: list[str], width: float, measure) -> list[str] | None:
-    """Greedy line filling; ``None`` if some unit is wider than ``width`` on its own."""
+    """Greedy line filling; ``None`` if some unit is wider than ``width`` on its own.
+
+    ``measure`` gives one unit's advance; a line's width is the sum of its units (CJK has
+    no kerning across characters, and each Latin word is one unit). The exact ink of the
+    finished lines is checked when they are placed. A space only counts when text follows it.
+    """
     lines: list[str] = []
-    current = ""
+    current: list[str] = []
+    current_width = pending_space = 0.0
     for unit in text_units:
-        if unit.isspace() and not current:
+        if unit.isspace():
+            if current:
+                current.append(unit)
+                pending_space += measure(unit)
             continue
-        candidate = current + unit
-        if measure(candidate.rstrip()) <= width:
-            current = candidate
+        unit_width = measure(unit)
+        if current_width + pending_space + unit_width <= width:
+            current.append(unit)
+            current_width += pending_space + unit_width
+            pending_space = 0.0
             continue
-        if not current:
+        if unit_width > width:
             return None
-        lines.append(current.rstrip())
-        current = "" if unit.isspace() else unit
-        if current and measure(current) > width:
-            return None
-    if current.strip():
-        lines.append(current.rstrip())
+        if current:
+            lines.append("".join(current).rstrip())
+        current, current_width, pending_space = [unit], unit_width, 0.0
+    if current:
+        lines.append("".join(current).rstrip())
     return lines
 
 
@@ -286,7 +302,7 @@ def _try_size(text_units, face, size, box, style) -> list[PlacedLine] | None:
     font = load_font(face, size)
     stroke = stroke_for(face, size)
     width = box[2] - box[0] - 2 * stroke
-    lines = balanced_wrap(text_units, width, font.getlength)
+    lines = balanced_wrap(text_units, width, functools.partial(_advance, face, size))
     if lines is None or len(lines) > style.max_lines:
         return None
     if len(lines) > 1 and len(lines[-1].strip(_TRAILING)) <= 1:
