@@ -100,8 +100,9 @@ install() {
   fi
   # Compilers for llama.cpp.
   command -v cmake >/dev/null && command -v g++ >/dev/null || apt_install build-essential cmake
-  # Bold CJK for poster titles (Regular comes from PyPI); colour emoji so the page shows no boxes.
-  apt_install fonts-noto-cjk fonts-noto-color-emoji || say "fonts not installed: titles use a faux bold"
+  # Bold CJK for poster titles (Regular comes from PyPI); colour emoji and DejaVu symbols as
+  # per-character fallbacks, so posters and the page show no boxes.
+  apt_install fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core || say "fonts not installed: titles use a faux bold, emoji are left out"
   local python
   if ! python="$(find_python)"; then
     apt_install python3 python3-venv python3-dev

@@ -165,7 +165,7 @@ def _no_photo_panel(colours: dict, size: tuple[int, int], product: str) -> Image
     layout = layout_text(product[:4] or "好物", inner,
                          TextStyle(min_size=max(12, short // 12), max_size=max(12, short // 3), weight="bold",
                                    align="center", valign="middle", max_lines=2, line_spacing=1.15))
-    draw_layout(ImageDraw.Draw(panel), layout, _mix(primary, "#FFFFFF", 0.85))
+    draw_layout(panel, layout, _mix(primary, "#FFFFFF", 0.85))
     return panel
 
 
@@ -312,7 +312,7 @@ class Renderer:
     def _text(poster, draw, colours, slot, text, box):
         style = slot.style
         layout = layout_text(text, box, style)
-        draw_layout(draw, layout, colours.get(slot.color, slot.color))
+        draw_layout(poster.image, layout, colours.get(slot.color, slot.color))
         poster.layouts.append((slot, layout))
 
     def _points(self, poster, draw, colours, slot, points):
@@ -341,7 +341,7 @@ class Renderer:
             dot = min(row * 0.3, common * 0.45)
             cy = top + row / 2
             draw.ellipse((x0, cy - dot / 2, x0 + dot, cy + dot / 2), fill=bullet)
-            draw_layout(draw, layout, colours.get(slot.color, slot.color))
+            draw_layout(poster.image, layout, colours.get(slot.color, slot.color))
             poster.layouts.append((slot, layout))
 
 

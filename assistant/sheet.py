@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from .copywriting import Brief, Copy
 from .poster import Renderer
@@ -48,15 +48,14 @@ def contact_sheet(templates: list[Template], photos: dict[str, Image.Image | Non
     label_w = 260
     width = label_w + max(sum(t.width + GAP for t in thumbs) for _, thumbs in rows) + GAP
     sheet = Image.new("RGB", (width, GAP + len(rows) * (ROW_HEIGHT + GAP)), "#E9ECEF")
-    draw = ImageDraw.Draw(sheet)
     for i, (template, thumbs) in enumerate(rows):
         top = GAP + i * (ROW_HEIGHT + GAP)
         name = layout_text(template.name, (GAP, top, label_w - GAP, top + 60),
                            TextStyle(min_size=16, max_size=34, weight="bold", valign="top"))
-        draw_layout(draw, name, "#212529")
+        draw_layout(sheet, name, "#212529")
         ident = layout_text(template.id, (GAP, top + 64, label_w - GAP, top + 100),
                             TextStyle(min_size=12, max_size=24, valign="top"))
-        draw_layout(draw, ident, "#495057")
+        draw_layout(sheet, ident, "#495057")
         x = label_w
         for thumb in thumbs:
             sheet.paste(thumb, (x, top + (ROW_HEIGHT - thumb.height) // 2))

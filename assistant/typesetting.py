@@ -14,17 +14,26 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
-from PIL import ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 # Noto Sans CJK collections: face 2 is Simplified Chinese (0 JP, 1 KR, 3 TC, 4 HK, 5-9 Mono).
 SC_FACE_INDEX = 2
 _DEBIAN_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+# Per-character fallbacks after the user's own fonts: colour emoji, then symbols Noto CJK lacks
+# (Debian's fonts-dejavu-core and fonts-noto-color-emoji; absent ones are skipped).
+_SYSTEM_FALLBACKS = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),)
+_COLOR_EMOJI = Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")
+COLOR_EMOJI_SIZE = 109  # the one bitmap size in Noto Color Emoji
+EMOJI_ADVANCE = 1.1  # an emoji is drawn one em square, with a little air after it
+# Skin tones and other modifiers would draw as loose swatches next to their emoji; the base emoji is enough.
+_EMOJI_MODIFIERS = set(chr(c) for c in range(0x1F3FB, 0x1F400))
 
 # 禁则: may not begin a line / may not end a line.
 NO_LINE_START = set("，。！？、；：）》」』】〕〉〗”’…—～·%‰,.!?;:)]}>°℃")
@@ -51,6 +60,10 @@ class FontFace:
     path: Path
     index: int
     faux_bold: bool = False  # draw a stroke to thicken a Regular face
+    color: bool = False  # a colour bitmap font (emoji): drawn at its one size and scaled
+    # Faces for characters this one lacks, tried in order. Part of the face's identity, so
+    # every cache keyed on a face also knows which fallbacks it was measured with.
+    fallbacks: tuple["FontFace", ...] = ()
 
 
 class FontNotFoundError(RuntimeError):
@@ -82,18 +95,92 @@ def bold_face() -> FontFace:
 
 
 def face_for(weight: str) -> FontFace:
-    return bold_face() if weight == "bold" else regular_face()
+    """The main face for ``weight``, with the fallbacks in force now (the user's font folder may change)."""
+    base = bold_face() if weight == "bold" else regular_face()
+    return replace(base, fallbacks=fallback_faces())
+
+
+def user_font_dir() -> Path:
+    """Where a user may add fonts: ``MULAN_FONTS_DIR``, else ``fonts`` in the data folder (``MULAN_DATA_DIR``)."""
+    if os.environ.get("MULAN_FONTS_DIR"):
+        return Path(os.environ["MULAN_FONTS_DIR"]).expanduser()
+    if os.environ.get("MULAN_DATA_DIR"):
+        return Path(os.environ["MULAN_DATA_DIR"]).expanduser() / "fonts"
+    return _default_data_dir() / "fonts"
+
+
+@functools.lru_cache(maxsize=1)
+def _default_data_dir() -> Path:
+    from .config import Settings
+
+    return Settings().data_dir
+
+
+@functools.lru_cache(maxsize=4)
+def _fallback_faces(folder: Path) -> tuple[FontFace, ...]:
+    """Fonts tried, in order, for a character the main face lacks: the user's, then the system's."""
+    faces = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in (".ttf", ".otf", ".ttc", ".otc") and path.is_file():
+                try:
+                    _codepoints(path, 0)
+                except Exception:  # not a font after all: skip it rather than fail every poster
+                    continue
+                faces.append(FontFace(path, 0))
+    if _COLOR_EMOJI.is_file():  # before DejaVu, whose few emoji are black and white
+        faces.append(FontFace(_COLOR_EMOJI, 0, color=True))
+    faces.extend(FontFace(path, 0) for path in _SYSTEM_FALLBACKS if path.is_file())
+    return tuple(faces)
+
+
+def fallback_faces() -> tuple[FontFace, ...]:
+    return _fallback_faces(user_font_dir())
+
+
+@functools.lru_cache(maxsize=8192)
+def face_of(char: str, primary: FontFace) -> FontFace | None:
+    """The face that draws ``char``: the main one if it can, else the first of its fallbacks that can."""
+    if has_glyph(primary, char):
+        return primary
+    return next((face for face in primary.fallbacks if has_glyph(face, char)), None)
+
+
+def load_font(face: FontFace, size: int) -> ImageFont.FreeTypeFont:
+    # Noto Color Emoji holds bitmaps at one size only.
+    return _load_font(face.path, face.index, COLOR_EMOJI_SIZE if face.color else size)
 
 
 @functools.lru_cache(maxsize=256)
-def load_font(face: FontFace, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(face.path), size, index=face.index)
+def _load_font(path: Path, index: int, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size, index=index)
 
 
 @functools.lru_cache(maxsize=65536)
-def _advance(face: FontFace, size: int, unit: str) -> float:
-    """One unit's advance width, cached: fitting tries many sizes and widths on the same units."""
-    return load_font(face, size).getlength(unit)
+def _advance(face: FontFace, size: int, text: str) -> float:
+    """The advance width of a run in one face, cached: fitting tries many sizes on the same units."""
+    if face.color:
+        return size * EMOJI_ADVANCE * len(text)
+    return load_font(face, size).getlength(text)
+
+
+def runs(text: str, primary: FontFace) -> list[tuple[str, FontFace]]:
+    """``text`` cut into runs that one face draws, main face first (``drawable_text`` has
+    already removed what no face can draw)."""
+    out: list[tuple[str, FontFace]] = []
+    for char in text:
+        face = face_of(char, primary) or primary
+        if out and out[-1][1] == face:
+            out[-1] = (out[-1][0] + char, face)
+        else:
+            out.append((char, face))
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def measure(face: FontFace, size: int, text: str) -> float:
+    """Advance width of ``text`` with per-character fallback."""
+    return sum(_advance(f, size, part) for part, f in runs(text, face))
 
 
 @functools.lru_cache(maxsize=8)
@@ -119,18 +206,19 @@ def stroke_for(face: FontFace, size: int) -> int:
 
 
 def drawable_text(text: str, face: FontFace) -> tuple[str, str]:
-    """Split ``text`` into what the font can draw and the characters left out.
+    """Split ``text`` into what some font can draw and the characters left out.
 
-    An emoji or any character without a glyph is left out cleanly instead of showing
-    as a box; variation selectors and joiners go with it.
+    Each character is drawn by the main face, else by the first fallback that has it (the
+    user's fonts, DejaVu, colour emoji). One that no font has is left out cleanly instead
+    of showing as a box; variation selectors, joiners and skin-tone modifiers go with it.
     """
     kept, dropped = [], []
     for char in unicodedata.normalize("NFC", text):
         if char in "\r\t\n":
             kept.append(" ")
-        elif unicodedata.category(char) in ("Cf", "Mn") and not has_glyph(face, char):
-            continue  # ZWJ, variation selectors: invisible anyway
-        elif has_glyph(face, char):
+        elif char in _EMOJI_MODIFIERS or (unicodedata.category(char) in ("Cf", "Mn") and not has_glyph(face, char)):
+            continue  # ZWJ, variation selectors, skin tones: never drawn on their own
+        elif face_of(char, face) is not None:
             kept.append(char)
         else:
             dropped.append(char)
@@ -236,6 +324,7 @@ class PlacedLine:
     text: str
     origin: tuple[float, float]  # baseline-left anchor ("ls")
     ink: tuple[int, int, int, int]  # glyph ink box on the canvas
+    runs: list[tuple[str, FontFace, float]] = field(default_factory=list)  # (text, face, x from origin)
 
 
 @dataclass
@@ -256,7 +345,26 @@ class TextLayout:
         return stroke_for(self.face, self.size)
 
 
-def _place(lines: list[str], font, stroke: int, box, style: TextStyle) -> list[PlacedLine] | None:
+def _run_boxes(line: str, primary: FontFace, size: int, stroke: int):
+    """Runs of one line with their x offsets, ink boxes relative to the origin, and the line's advance."""
+    x = 0.0
+    placed, boxes = [], []
+    for part, face in runs(line, primary):
+        if face.color:
+            for i in range(len(part)):
+                left = x + i * size * EMOJI_ADVANCE
+                boxes.append((left, -size * 0.88, left + size, size * 0.12))
+        else:
+            s = stroke if face == primary else 0
+            left, upper, right, lower = load_font(face, size).getbbox(part, anchor="ls", stroke_width=s)
+            boxes.append((x + left, upper, x + right, lower))
+        placed.append((part, face, x))
+        x += _advance(face, size, part)
+    ink = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return placed, ink, x
+
+
+def _place(lines: list[str], face: FontFace, size: int, stroke: int, box, style: TextStyle) -> list[PlacedLine] | None:
     """Position lines in the box; ``None`` if their ink would leave it.
 
     The block is measured on nominal CJK metrics (0.88 em above the baseline, 0.12 em
@@ -264,12 +372,11 @@ def _place(lines: list[str], font, stroke: int, box, style: TextStyle) -> list[P
     descender of a p), so every title sits the same way and still never leaves its box.
     """
     x0, y0, x1, y1 = box
-    size = font.size
     pitch = size * style.line_spacing
-    boxes = [font.getbbox(line, anchor="ls", stroke_width=stroke) for line in lines]
-    block_top = min(-size * 0.88 - stroke, min(i * pitch + b[1] for i, b in enumerate(boxes)))
+    measured = [_run_boxes(line, face, size, stroke) for line in lines]
+    block_top = min(-size * 0.88 - stroke, min(i * pitch + m[1][1] for i, m in enumerate(measured)))
     block_bottom = max(pitch * (len(lines) - 1) + size * 0.12 + stroke,
-                       max(i * pitch + b[3] for i, b in enumerate(boxes)))
+                       max(i * pitch + m[1][3] for i, m in enumerate(measured)))
     height = block_bottom - block_top
     if height > y1 - y0:
         return None
@@ -280,8 +387,8 @@ def _place(lines: list[str], font, stroke: int, box, style: TextStyle) -> list[P
     else:
         first_baseline = y0 - block_top
     placed = []
-    for i, (line, (left, upper, right, lower)) in enumerate(zip(lines, boxes)):
-        width = font.getlength(line) + 2 * stroke
+    for i, (line, (line_runs, (left, upper, right, lower), advance)) in enumerate(zip(lines, measured)):
+        width = advance + 2 * stroke
         if style.align == "center":
             x = x0 + (x1 - x0 - width) / 2 + stroke
         elif style.align == "right":
@@ -294,20 +401,19 @@ def _place(lines: list[str], font, stroke: int, box, style: TextStyle) -> list[P
         ink = (math.floor(x + left), math.floor(baseline + upper), math.ceil(x + right), math.ceil(baseline + lower))
         if ink[0] < x0 or ink[1] < y0 or ink[2] > x1 or ink[3] > y1:
             return None
-        placed.append(PlacedLine(line, (x, baseline), ink))
+        placed.append(PlacedLine(line, (x, baseline), ink, line_runs))
     return placed
 
 
 def _try_size(text_units, face, size, box, style) -> list[PlacedLine] | None:
-    font = load_font(face, size)
     stroke = stroke_for(face, size)
     width = box[2] - box[0] - 2 * stroke
-    lines = balanced_wrap(text_units, width, functools.partial(_advance, face, size))
+    lines = balanced_wrap(text_units, width, functools.partial(measure, face, size))
     if lines is None or len(lines) > style.max_lines:
         return None
     if len(lines) > 1 and len(lines[-1].strip(_TRAILING)) <= 1:
         return None  # 土鸡/蛋: even balanced, one character would sit alone; a smaller size keeps it on one line
-    return _place(lines, font, stroke, box, style)
+    return _place(lines, face, size, stroke, box, style)
 
 
 def _fit(text: str, face, box, style) -> tuple[int, list[PlacedLine]] | None:
@@ -374,9 +480,37 @@ def layout_text(text: str, box: tuple[int, int, int, int], style: TextStyle) -> 
     return layout
 
 
-def draw_layout(draw: ImageDraw.ImageDraw, layout: TextLayout, color) -> None:
-    font = load_font(layout.face, layout.size)
+def draw_layout(image: Image.Image, layout: TextLayout, color) -> None:
+    """Draw every run in its face; colour emoji are drawn at their bitmap size and scaled to the text."""
+    draw = ImageDraw.Draw(image)
     stroke = layout.stroke
     for line in layout.lines:
-        draw.text(line.origin, line.text, font=font, fill=color, anchor="ls",
-                  stroke_width=stroke, stroke_fill=color if stroke else None)
+        x, baseline = line.origin
+        for part, face, offset in line.runs or [(line.text, layout.face, 0.0)]:
+            if face.color:
+                for i, char in enumerate(part):
+                    _paste_emoji(image, char, round(x + offset + i * layout.size * EMOJI_ADVANCE),
+                                 round(baseline - layout.size * 0.88), layout.size)
+                continue
+            s = stroke if face == layout.face else 0
+            draw.text((x + offset, baseline), part, font=load_font(face, layout.size), fill=color, anchor="ls",
+                      stroke_width=s, stroke_fill=color if s else None)
+
+
+@functools.lru_cache(maxsize=256)
+def _emoji_bitmap(char: str, size: int) -> Image.Image:
+    font = load_font(FontFace(_COLOR_EMOJI, 0, color=True), COLOR_EMOJI_SIZE)
+    glyph = Image.new("RGBA", (COLOR_EMOJI_SIZE * 2, COLOR_EMOJI_SIZE * 2), (0, 0, 0, 0))
+    ImageDraw.Draw(glyph).text((0, 0), char, font=font, embedded_color=True)
+    drawn = glyph.crop(glyph.getbbox() or (0, 0, 1, 1))
+    scale = size / max(drawn.size)
+    return drawn.resize((max(1, round(drawn.width * scale)), max(1, round(drawn.height * scale))), Image.LANCZOS)
+
+
+def _paste_emoji(image: Image.Image, char: str, left: int, top: int, size: int) -> None:
+    bitmap = _emoji_bitmap(char, size)
+    x, y = left + (size - bitmap.width) // 2, top + (size - bitmap.height) // 2
+    if image.mode == "RGBA":
+        image.alpha_composite(bitmap, (x, y))
+    else:
+        image.paste(bitmap.convert("RGB"), (x, y), bitmap.getchannel("A"))

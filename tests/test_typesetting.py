@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from assistant.typesetting import (NO_LINE_END, NO_LINE_START, TextStyle, balanced_wrap, bold_face, drawable_text,
-                                   layout_text, load_font, regular_face, units)
+import numpy as np
+import pytest
+from PIL import Image
+
+from assistant.typesetting import (_COLOR_EMOJI, NO_LINE_END, NO_LINE_START, TextStyle, balanced_wrap, bold_face,
+                                   draw_layout, drawable_text, face_for, face_of, layout_text, load_font, regular_face,
+                                   runs, units)
 
 
 def test_the_simplified_chinese_face_of_the_pypi_font_is_used():
@@ -71,10 +76,53 @@ def test_text_that_cannot_fit_is_shortened_with_an_ellipsis():
     assert all(line.ink[2] <= 300 and line.ink[3] <= 60 for line in layout.lines)
 
 
-def test_emoji_is_left_out_not_drawn_as_a_box():
-    cleaned, dropped = drawable_text("杏子🍑真甜😋👍🏻", regular_face())
-    assert cleaned == "杏子真甜"
-    assert "🍑" in dropped and "😋" in dropped
+def test_emoji_are_drawn_in_colour_and_what_no_font_has_is_left_out():
+    face = face_for("regular")
+    cleaned, dropped = drawable_text("杏子🍑真甜😋👍🏻\U0010FFFD", face)
+    assert dropped == "\U0010FFFD"  # in no font: left out, never a box
+    if _COLOR_EMOJI.is_file():
+        assert cleaned == "杏子🍑真甜😋👍"  # the skin tone would be a loose swatch
+        assert [f.color for _, f in runs(cleaned, face)] == [False, True, False, True]
+        image = Image.new("RGB", (400, 100), "white")
+        draw_layout(image, layout_text(cleaned, (0, 0, 400, 100), TextStyle(min_size=20, max_size=60)), "black")
+        pixels = np.asarray(image).reshape(-1, 3).astype(int)
+        assert ((pixels.max(axis=1) - pixels.min(axis=1)) > 80).any()  # some pixels are coloured, not grey
+    else:
+        assert cleaned == "杏子真甜"
+
+
+def _font_with_one_glyph(path: Path, codepoint: int) -> None:
+    """A real TrueType font whose only glyph is a square at ``codepoint``, built with fontTools."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    pen = TTGlyphPen(None)
+    pen.moveTo((100, 0)), pen.lineTo((100, 700)), pen.lineTo((800, 700)), pen.lineTo((800, 0)), pen.closePath()
+    square = pen.glyph()
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef", "square"])
+    builder.setupCharacterMap({codepoint: "square"})
+    builder.setupGlyf({".notdef": TTGlyphPen(None).glyph(), "square": square})
+    builder.setupHorizontalMetrics({".notdef": (500, 0), "square": (900, 100)})
+    builder.setupHorizontalHeader(ascent=880, descent=-120)
+    builder.setupNameTable({"familyName": "Mulan Test", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=880, usWinAscent=880, usWinDescent=120)
+    builder.setupPost()
+    builder.save(str(path))
+
+
+def test_a_font_in_the_users_folder_draws_what_the_default_lacks(tmp_path, monkeypatch):
+    rare = "\U000F0001"  # private use: no installed font has it
+    assert face_of(rare, face_for("regular")) is None
+    _font_with_one_glyph(tmp_path / "village.ttf", ord(rare))
+    (tmp_path / "notes.txt").write_text("not a font")
+    monkeypatch.setenv("MULAN_FONTS_DIR", str(tmp_path))
+    face = face_for("regular")
+    assert face_of(rare, face).path == tmp_path / "village.ttf"
+    layout = layout_text(f"张{rare}村", (0, 0, 400, 100), TextStyle(min_size=20, max_size=60))
+    assert not layout.omitted and layout.text == f"张{rare}村"
+    assert [f.path.name for _, f, _ in layout.lines[0].runs] == ["NotoSansCJK-Regular.ttc", "village.ttf",
+                                                                 "NotoSansCJK-Regular.ttc"]
 
 
 @pytest.mark.parametrize("valign", ["top", "middle", "bottom"])
