@@ -83,6 +83,17 @@ def cover_fit(photo: Image.Image, size: tuple[int, int], focus: tuple[float, flo
     return photo.resize(size, Image.BICUBIC, box=(left, top, left + src_w, top + src_h), reducing_gap=2.0)
 
 
+def contain_fit(photo: Image.Image, size: tuple[int, int], background: tuple[int, int, int]) -> Image.Image:
+    """The whole photo, as large as fits, centred on ``background``: nothing of it is cropped."""
+    width, height = size
+    scale = min(width / photo.width, height / photo.height)
+    shown = photo.resize((max(1, round(photo.width * scale)), max(1, round(photo.height * scale))), Image.BICUBIC,
+                         reducing_gap=2.0)
+    panel = Image.new("RGB", size, background)
+    panel.paste(shown, ((width - shown.width) // 2, (height - shown.height) // 2))
+    return panel
+
+
 # --------------------------------------------------------------------------- colour
 
 

@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw
 from .copywriting import Brief, Copy
 from .decor import draw_decoration, rgba
 from .facts import contact_kind
-from .photo import cover_fit, darker, open_photo, photo_primary
+from .photo import contain_fit, cover_fit, darker, open_photo, photo_primary
 from .png import encode_png
 from .templates import PosterSize, Slot, Template
 from .typesetting import TextLayout, draw_layout, layout_text, TextStyle
@@ -281,7 +281,12 @@ class Renderer:
             canvas.paste(frame[:3], box, _shape_mask((x1 - x0, y1 - y0), slot.shape, slot.radius, frame[3]))
             x0, y0, x1, y1 = x0 + slot.border, y0 + slot.border, x1 - slot.border, y1 - slot.border
         dims = (x1 - x0, y1 - y0)
-        panel = cover_fit(photo, dims, slot.focus) if photo is not None else _no_photo_panel(colours, dims, product)
+        if photo is None:
+            panel = _no_photo_panel(colours, dims, product)
+        elif slot.fit == "contain":
+            panel = contain_fit(photo, dims, _rgb(colours.get(slot.fill or "card", slot.fill or "card")[:7]))
+        else:
+            panel = cover_fit(photo, dims, slot.focus)
         radius = max(0, slot.radius - slot.border)
         mask = _shape_mask(dims, slot.shape, radius) if (radius or slot.shape == "circle") else None
         canvas.paste(panel, (x0, y0), mask)

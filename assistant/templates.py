@@ -109,6 +109,7 @@ class Slot:
     direction: str = "vertical"  # of the gradient: vertical (top → bottom) or horizontal (left → right)
     radius: int = 0
     shape: str = "rect"  # photo / price / shape: rect, circle (squared inside the box), none (price: text only)
+    fit: str = "cover"  # photo: cover (fill the box, crop around the focus) or contain (whole photo, on ``fill``)
     focus: tuple[float, float] | str = (0.5, 0.5)  # photo focal point as fractions, or "auto" (saliency)
     border: int = 0  # photo: a frame of this many pixels in ``border_color``
     border_color: str = "card"
@@ -120,7 +121,7 @@ class Slot:
 
 
 _SLOT_KEYS = {"role", "box", "font_size", "weight", "align", "valign", "max_lines", "line_spacing", "color", "fill",
-              "gradient", "direction", "radius", "shape", "focus", "border", "border_color", "text", "bullet",
+              "gradient", "direction", "radius", "shape", "fit", "focus", "border", "border_color", "text", "bullet",
               "card", "optional_on"}
 _OPTIONAL_ON = {None, "contact", "!contact", "photo", "!photo", "price", "!price"}
 
@@ -147,7 +148,7 @@ def _check_slot(raw: dict, path: Path, where: str, colour) -> None:
             _fail(path, f"{where}.font_size", "must be [min, max] per mille of the short side, 5 <= min <= max <= 400")
     choices = {"weight": ("regular", "bold"), "align": ("left", "center", "right"),
                "valign": ("top", "middle", "bottom"), "shape": ("rect", "circle", "none"),
-               "direction": ("vertical", "horizontal")}
+               "direction": ("vertical", "horizontal"), "fit": ("cover", "contain")}
     for key, allowed in choices.items():
         if key in raw and raw[key] not in allowed:
             _fail(path, f"{where}.{key}", f"{raw[key]!r} must be one of {list(allowed)}")
@@ -187,7 +188,7 @@ def _resolve_slot(raw: dict, size: PosterSize) -> Slot:
     return Slot(
         role=raw["role"], box=box, style=style, color=raw.get("color", "text"), fill=raw.get("fill"),
         gradient=tuple(raw.get("gradient", ())), direction=raw.get("direction", "vertical"),
-        radius=round(raw.get("radius", 0) * short / 1000), shape=raw.get("shape", "rect"),
+        radius=round(raw.get("radius", 0) * short / 1000), shape=raw.get("shape", "rect"), fit=raw.get("fit", "cover"),
         focus=(0.5, 0.5) if focus == "center" else focus if isinstance(focus, str) else (focus[0], focus[1]),
         border=round(raw.get("border", 0) * short / 1000), border_color=raw.get("border_color", "card"),
         text=raw.get("text", ""), bullet=raw.get("bullet"), card=raw.get("card"), optional_on=raw.get("optional_on"),

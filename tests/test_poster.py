@@ -361,3 +361,14 @@ def test_ocr_reads_back_the_title_and_price_on_every_template(ocr, tomatoes):
     print("OCR accuracy (title, price):", scores)
     for template_id, (title, price) in scores.items():
         assert title >= 0.95 and price >= 0.95, (template_id, title, price, scores)
+
+
+def test_a_contain_photo_slot_shows_the_whole_photo(template_dir, tomatoes):
+    path = _write_template(template_dir / "whole", id="whole", overrides={"photo": {"fit": "contain", "fill": "#00FF00"}})
+    template = load_template(path)
+    copy, brief = CASES["short"]
+    poster = Renderer().render(template, copy, brief, tomatoes, "moments")
+    x0, y0, x1, y1 = next(s for s in template.slots_for(poster.size) if s.role == "photo").box
+    # A portrait photo in the split layout's wide photo box: green bands left and right, nothing cropped.
+    assert poster.image.getpixel((x0 + 2, (y0 + y1) // 2)) == (0, 255, 0)
+    assert poster.image.getpixel(((x0 + x1) // 2, y0 + 2)) != (0, 255, 0)
