@@ -16,6 +16,7 @@ from assistant import actions
 from assistant.config import Settings
 from assistant.pipeline import Assistant
 from assistant.platforms import PLATFORMS, TEXT_PLATFORMS
+from assistant.store import Store
 
 # The browser records the microphone as 48 kHz WAV: 10 minutes (the speech limit) of
 # stereo is 115 MB. Phone photos are under 20 MB. Anything bigger is refused.
@@ -28,9 +29,9 @@ h2 {margin-top: 0.6rem !important;}
 """
 
 
-def build_ui(helper: Assistant) -> gr.Blocks:
-    out_root = helper.settings.data_dir / "outputs"
+def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
     with gr.Blocks(title="木兰 · 卖货文案和海报") as demo:
+        entry = gr.State(None)  # the history entry this page is working on
         gr.Markdown("# 🌾 木兰：说一说，就有卖货文案和海报")
         status = gr.Markdown(actions.model_status(helper))
         timer = gr.Timer(2.0)
@@ -80,6 +81,17 @@ def build_ui(helper: Assistant) -> gr.Blocks:
         gallery = gr.Gallery(label="海报", columns=2, height="auto", object_fit="contain")
         downloads = gr.File(label="下载海报", file_count="multiple")
 
+        gr.Markdown("## 📚 历史")
+        with gr.Row():
+            history = gr.Dropdown(label="以前做过的（最新的在上面）", choices=actions.history_choices(store), scale=3)
+            open_btn = gr.Button("📂 打开", scale=1)
+            delete_btn = gr.Button("🗑️ 删除", scale=1)
+        with gr.Row(visible=False) as confirm_row:
+            gr.Markdown("删除以后找不回来。确定要删除吗？")
+            confirm_btn = gr.Button("确定删除", variant="stop")
+            cancel_btn = gr.Button("不删了")
+        history_msg = gr.Markdown()
+
         # ---------------------------------------------------------------- wiring
         def on_listen(audio_path, lang, words, current, progress=gr.Progress()):
             return actions.transcribe(helper, audio_path, lang, current, words,
@@ -98,14 +110,52 @@ def build_ui(helper: Assistant) -> gr.Blocks:
 
         copy_outputs = [raw, copy_state, title, slogan, points, hashtags, *posts.values(), write_msg]
         copy_inputs = [transcript, product, price, contact, photo, style, regenerate]
-        write_btn.click(lambda: 0, None, regenerate).then(on_write, copy_inputs, copy_outputs, **cpu)
-        again_btn.click(lambda n: n + 1, regenerate, regenerate).then(on_write, copy_inputs, copy_outputs, **cpu)
 
-        def on_poster(copy_dict, t, s, p, text, prod, pri, cont, pic):
-            return actions.render_posters(helper, copy_dict, t, s, p, text, prod, pri, cont, pic, out_root)
+        def on_remember(entry_id, text, prod, pri, cont, pic, sty, copy_dict):
+            entry_id = actions.remember_copy(store, entry_id, text, prod, pri, cont, pic, sty, copy_dict)
+            return entry_id, gr.update(choices=actions.history_choices(store))
 
-        poster_btn.click(on_poster, [copy_state, title, slogan, points, transcript, product, price, contact, photo],
-                         [gallery, downloads, poster_msg], **cpu)
+        remember = dict(fn=on_remember, inputs=[entry, transcript, product, price, contact, photo, style, copy_state],
+                        outputs=[entry, history])
+        # 写文案 starts a new history entry; 换一个 rewrites the current one.
+        write_btn.click(lambda: (0, None), None, [regenerate, entry]).then(
+            on_write, copy_inputs, copy_outputs, **cpu).then(**remember)
+        again_btn.click(lambda n: n + 1, regenerate, regenerate).then(
+            on_write, copy_inputs, copy_outputs, **cpu).then(**remember)
+
+        def on_poster(entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic):
+            gallery_items, files, message, entry_id = actions.render_posters(
+                helper, store, entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic)
+            return gallery_items, files, message, entry_id, gr.update(choices=actions.history_choices(store))
+
+        poster_btn.click(on_poster, [entry, copy_state, title, slogan, points, transcript, product, price, contact,
+                                     photo], [gallery, downloads, poster_msg, entry, history], **cpu)
+
+        page = [entry, transcript, product, price, contact, photo, style, copy_state, title, slogan, points, hashtags,
+                *posts.values(), gallery, downloads, history_msg]
+
+        def on_open(entry_id):
+            found = actions.open_entry(store, entry_id)
+            if "entry_id" not in found:  # nothing to open: the page stays as it is
+                return *[gr.skip()] * (len(page) - 1), found["message"]
+            fields = found["fields"] or [gr.skip()] * (4 + len(posts))
+            return (found["entry_id"], found["transcript"], found["product"], found["price"], found["contact"],
+                    found["photo"], found["style"], found["copy"], *fields, found["gallery"], found["files"],
+                    found["message"])
+
+        open_btn.click(on_open, history, page)
+        delete_btn.click(lambda entry_id: gr.update(visible=bool(entry_id)), history, confirm_row)
+        cancel_btn.click(lambda: gr.update(visible=False), None, confirm_row)
+
+        def on_delete(entry_id, current):
+            message = actions.delete_entry(store, entry_id)
+            still_here = None if current == entry_id else current
+            return (gr.update(visible=False), gr.update(choices=actions.history_choices(store), value=None),
+                    message, still_here)
+
+        confirm_btn.click(on_delete, [history, entry], [confirm_row, history, history_msg, entry])
+        # A page opened later, or reloaded, lists what was saved since.
+        demo.load(lambda: gr.update(choices=actions.history_choices(store)), None, history)
     return demo
 
 
@@ -125,16 +175,15 @@ def main(argv=None) -> None:
     if not args.no_preload:
         # Load the models in the background; the page says when they are ready.
         threading.Thread(target=helper.warm_up, daemon=True, name="warm-up").start()
-    out_root = settings.data_dir / "outputs"
-    out_root.mkdir(parents=True, exist_ok=True)
-    demo = build_ui(helper)
+    store = Store(settings.data_dir)
+    demo = build_ui(helper, store)
     # One generation at a time per model on a 2-core machine; others wait in a bounded queue.
     demo.queue(default_concurrency_limit=1, max_size=32)
     shown_host = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else args.host
     print(f"木兰已启动 / Mulan is running: http://{shown_host}:{args.port}"
           + ("  (只有这台电脑能打开 / this computer only)" if shown_host == "127.0.0.1" else ""), flush=True)
     demo.launch(server_name=args.host, server_port=args.port, share=False, max_file_size=MAX_UPLOAD,
-                allowed_paths=[str(out_root)], css=CSS, footer_links=[], show_error=False, quiet=True)
+                allowed_paths=[str(store.folder)], css=CSS, footer_links=[], show_error=False, quiet=True)
 
 
 if __name__ == "__main__":

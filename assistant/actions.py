@@ -8,18 +8,17 @@ wires Gradio components to these.
 
 from __future__ import annotations
 
-import secrets
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Iterator
 
 from .brief import DEFAULT_STYLE, styles
 from .copywriting import Brief, Copy, CopyOptions, Piece
 from .errors import UserError
-from .pipeline import Assistant, save_copy, save_posters
+from .pipeline import Assistant, poster_files, poster_labels
 from .platforms import PLATFORMS, TEXT_PLATFORMS
 from .speech import hotwords_from
+from .store import Store
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
 STYLES = list(styles())
@@ -115,12 +114,26 @@ def stream_copy(assistant: Assistant, transcript: str, product: str, price: str,
         yield "", None, f"⚠️ {exc.zh}"
 
 
-def render_posters(assistant: Assistant, copy_dict: dict | None, title: str, slogan: str, points: str,
-                   transcript: str, product: str, price: str, contact: str, photo: str | None,
-                   out_root: Path) -> tuple[list[tuple[str, str]], list[str], str]:
-    """(gallery items, files to download, message). The user's edits to the copy are used."""
+def remember_copy(store: Store, entry_id: str | None, transcript: str, product: str, price: str, contact: str,
+                  photo: str | None, style: str, copy_dict: dict | None) -> str | None:
+    """Save the brief and its finished copy to the history; return the entry id (``None`` if nothing to save).
+
+    A new 写文案 starts a new entry (``entry_id`` None); 换一个 updates the current one.
+    """
     if not copy_dict:
-        return [], [], "请先写文案（第 ③ 步）。"
+        return entry_id
+    entry_id = store.save_brief(_brief(transcript, product, price, contact, photo, style), entry_id)
+    store.save_copy(entry_id, Copy.from_dict(copy_dict))
+    return entry_id
+
+
+def render_posters(assistant: Assistant, store: Store, entry_id: str | None, copy_dict: dict | None, title: str,
+                   slogan: str, points: str, transcript: str, product: str, price: str, contact: str,
+                   photo: str | None) -> tuple[list[tuple[str, str]], list[str], str, str | None]:
+    """(gallery items, files to download, message, entry id). The user's edits to the copy are
+    used, and everything is saved to the history entry (a new one if there is none yet)."""
+    if not copy_dict:
+        return [], [], "请先写文案（第 ③ 步）。", entry_id
     copy = Copy.from_dict(copy_dict)
     copy.title, copy.slogan = title.strip() or copy.title, slogan.strip() or copy.slogan
     edited_points = [p.strip() for p in points.splitlines() if p.strip()]
@@ -129,16 +142,54 @@ def render_posters(assistant: Assistant, copy_dict: dict | None, title: str, slo
     try:
         posters = assistant.render_posters(copy, brief)
     except UserError as exc:
-        return [], [], f"⚠️ {exc.zh}"
-    # A fresh folder per request: names are ours, never taken from user input.
-    out_dir = out_root / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
-    paths = save_posters(out_dir, posters)
-    save_copy(out_dir, copy)
-    gallery = [(str(path), f"{p.template.name} · {p.size.label}") for path, p in zip(paths, posters)
-               if path.suffix == ".png"]
-    files = [str(path) for path in paths]
+        return [], [], f"⚠️ {exc.zh}", entry_id
+    entry_id = store.save_brief(brief, entry_id)
+    store.save_copy(entry_id, copy)
+    # File names are ours (template and size ids), never taken from user input.
+    paths = store.save_poster_files(entry_id, poster_files(posters))
+    gallery = [(str(path), label) for path, label in zip(paths, poster_labels(posters)) if path.suffix == ".png"]
     warnings = [w for p in posters for w in p.warnings]
-    message = "✅ 海报做好了，点图片可以放大，下面可以下载。"
+    message = "✅ 海报做好了，点图片可以放大，下面可以下载。也保存在「历史」里了。"
     if warnings:
         message += "\n" + "\n".join(f"· {w}" for w in warnings)
-    return gallery, files, message
+    return gallery, [str(p) for p in paths], message, entry_id
+
+
+# --------------------------------------------------------------------------- history
+
+
+def history_choices(store: Store) -> list[tuple[str, str]]:
+    """(label, entry id) for the 历史 list, newest first."""
+    return [(entry.label, entry.id) for entry in store.entries()]
+
+
+def open_entry(store: Store, entry_id: str | None) -> dict:
+    """Everything needed to put an old entry back on the page, or a message if it cannot be opened."""
+    if not entry_id:
+        return {"message": "请先在上面选一条记录。"}
+    try:
+        entry = store.load(entry_id)
+    except UserError as exc:
+        return {"message": f"⚠️ {exc.zh}"}
+    copy_dict = entry.copy.to_dict() if entry.copy else None
+    pngs = [p for p in entry.posters if p.suffix == ".png"]
+    return {
+        "entry_id": entry.id, "transcript": entry.brief.transcript, "product": entry.brief.product,
+        "price": entry.brief.price, "contact": entry.brief.contact, "photo": entry.brief.photo,
+        "style": entry.brief.style, "copy": copy_dict,
+        "fields": copy_fields(entry.copy) if entry.copy else None,
+        "gallery": [(str(p), p.stem.replace("poster-", "")) for p in pngs],
+        "files": [str(p) for p in entry.posters],
+        "message": f"✅ 已打开：{entry.label}",
+    }
+
+
+def delete_entry(store: Store, entry_id: str | None) -> str:
+    if not entry_id:
+        return "请先在上面选一条记录。"
+    try:
+        label = store.load(entry_id).label
+        store.delete(entry_id)
+    except UserError as exc:
+        return f"⚠️ {exc.zh}"
+    return f"🗑️ 已删除：{label}"

@@ -21,7 +21,7 @@ from .copywriting import Brief, Copy, CopyOptions, Copywriter, Piece
 from .llm import TextGenerator, load_generator
 from .models import resolve_copy_model, resolve_speech_model
 from .photo import open_photo
-from .poster import Poster, Renderer, save
+from .poster import Poster, Renderer, encode
 from .templates import get_template, list_templates, recommend
 from .speech import Progress, SpeechOptions, Transcriber, Transcript
 
@@ -157,14 +157,34 @@ def save_copy(out_dir: Path, copy: Copy) -> Path:
     return _write_text(out_dir / "copy.json", json.dumps(copy.to_dict(), ensure_ascii=False, indent=2))
 
 
-def save_posters(out_dir: Path, posters: list[Poster]) -> list[Path]:
-    """One PNG per poster, and a PDF too for print sizes; named by template and size (never by user input)."""
-    paths = []
+def poster_files(posters: list[Poster]) -> list[tuple[str, bytes]]:
+    """(file name, bytes): one PNG per poster, and a PDF too for print sizes; named by
+    template and size, never by user input."""
+    files = []
     for poster in posters:
         stem = f"poster-{_safe(poster.template.id)}-{_safe(poster.size.id)}"
-        paths.append(save(poster, out_dir / f"{stem}.png"))
+        files.append((f"{stem}.png", encode(poster, "png")))
         if poster.size.for_print:
-            paths.append(save(poster, out_dir / f"{stem}.pdf"))
+            files.append((f"{stem}.pdf", encode(poster, "pdf")))
+    return files
+
+
+def poster_labels(posters: list[Poster]) -> list[str]:
+    """A caption per file of :func:`poster_files`."""
+    return [f"{p.template.name} · {p.size.label}{suffix}" for p in posters
+            for suffix in (("", "（打印 PDF）") if p.size.for_print else ("",))]
+
+
+def save_posters(out_dir: Path, posters: list[Poster]) -> list[Path]:
+    """Write :func:`poster_files` into ``out_dir``, each atomically."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in poster_files(posters):
+        path = out_dir / name
+        tmp = path.with_name(name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        paths.append(path)
     return paths
 
 

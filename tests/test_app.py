@@ -13,6 +13,7 @@ from PIL import Image
 
 from assistant import actions
 from assistant.facts import numbers_in
+from assistant.store import Store
 from conftest import REPO, photo, speech_clip
 
 
@@ -43,21 +44,45 @@ def test_empty_brief_gives_a_message_not_an_error(helper):
     assert steps == [("", None, "⚠️ 请先说一说或写一写要卖的东西。")]
 
 
-def test_posters_use_the_users_edits(helper, tmp_path):
+def test_posters_use_the_users_edits_and_land_in_the_history(helper, tmp_path):
+    store = Store(tmp_path)
     transcript, product, price, contact = actions.EXAMPLES[0]
     copy = {"title": "模型标题", "slogan": "口号", "selling_points": ["一", "二", "三"],
             "posts": {"moments": "x"}, "hashtags": ["杏子"], "facts": {"product": "杏子"}}
-    gallery, files, message = actions.render_posters(
-        helper, copy, "我改的标题", "口号", "甜\n大\n包邮", transcript, product, price, contact,
-        str(photo("grapes_01.jpg")), tmp_path)
+    gallery, files, message, entry_id = actions.render_posters(
+        helper, store, None, copy, "我改的标题", "口号", "甜\n大\n包邮", transcript, product, price, contact,
+        str(photo("grapes_01.jpg")))
     assert message.startswith("✅") and len(gallery) == len(files) >= 2
     for path in files:
-        assert path.startswith(str(tmp_path)) and Image.open(path).size in {(1080, 1080), (1080, 1920)}
-    assert '"title": "我改的标题"' in (tmp_path / next(p for p in tmp_path.iterdir()).name / "copy.json").read_text()
+        assert path.startswith(str(store.folder / entry_id)) and Image.open(path).size in {(1080, 1080), (1080, 1920)}
+    reopened = actions.open_entry(Store(tmp_path), entry_id)  # as after a restart
+    assert reopened["copy"]["title"] == "我改的标题" and reopened["fields"][0] == "我改的标题"
+    assert reopened["transcript"] == transcript and reopened["price"] == price
+    assert reopened["photo"].startswith(str(store.folder)) and reopened["files"] == files
+    assert [label for label, _ in actions.history_choices(store)] == [actions.history_choices(store)[0][0]]
 
 
 def test_posters_before_copy_ask_for_copy(helper, tmp_path):
-    assert actions.render_posters(helper, None, "", "", "", "", "", "", "", None, tmp_path)[2] == "请先写文案（第 ③ 步）。"
+    result = actions.render_posters(helper, Store(tmp_path), None, None, "", "", "", "", "", "", "", None)
+    assert result[2] == "请先写文案（第 ③ 步）。"
+
+
+def test_history_remembers_copy_and_deletes_only_what_was_chosen(tmp_path):
+    store = Store(tmp_path)
+    copy = {"title": "散养土鸡蛋", "slogan": "蛋黄颜色深", "selling_points": ["a", "b", "c"],
+            "posts": {"moments": "土鸡蛋一块五一个。"}, "hashtags": ["土鸡蛋"], "facts": {"product": "土鸡蛋"}}
+    first = actions.remember_copy(store, None, "我家的土鸡蛋", "土鸡蛋", "1.5元/个", "", None, "朴实", copy)
+    again = actions.remember_copy(store, first, "我家的土鸡蛋", "土鸡蛋", "1.5元/个", "", None, "热情",
+                                  {**copy, "title": "土鸡蛋又来了"})
+    other = actions.remember_copy(store, None, "蜂蜜", "土蜂蜜", "", "", None, "朴实", copy)
+    assert again == first and other != first
+    assert actions.open_entry(store, first)["copy"]["title"] == "土鸡蛋又来了"
+    assert actions.open_entry(store, first)["style"] == "热情"
+    assert "已删除" in actions.delete_entry(store, first)
+    assert [entry_id for _, entry_id in actions.history_choices(store)] == [other]
+    assert actions.open_entry(store, first)["message"].startswith("⚠️")
+    assert actions.open_entry(store, "../../etc/passwd")["message"].startswith("⚠️")
+    assert actions.delete_entry(store, None) == "请先在上面选一条记录。"
 
 
 def _free_port() -> int:

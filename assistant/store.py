@@ -1,0 +1,179 @@
+"""History: every brief, its copy and its posters, kept in SQLite plus files in the data folder.
+
+A seller who closes the browser, or a server that restarts, loses nothing: the page
+saves as it goes, and the 历史 tab reopens any entry with everything in place.
+
+    <data_dir>/history.sqlite3            one row per entry: brief, copy, file names
+    <data_dir>/history/<entry id>/        the photo (copied: the browser's upload is temporary)
+                                          and the posters
+
+Entry ids are made here (time + random) and checked on the way back in, so no path is
+ever built from what a browser sends. Files are written to a temporary name and renamed;
+rows change inside transactions. One connection per call, so Gradio's worker threads
+never share one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+import sqlite3
+import time
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .brief import Brief
+from .copywriting import Copy
+from .errors import UserError
+
+_ENTRY_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    id TEXT PRIMARY KEY,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    product TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    brief TEXT NOT NULL,           -- JSON: transcript, product, price, contact, style
+    photo TEXT,                    -- file name in the entry folder
+    copy TEXT,                     -- JSON of Copy.to_dict()
+    posters TEXT NOT NULL DEFAULT '[]'  -- JSON list of file names in the entry folder
+);
+CREATE INDEX IF NOT EXISTS entries_updated ON entries(updated);
+"""
+
+
+@dataclass
+class Entry:
+    id: str
+    created: float
+    updated: float
+    brief: Brief
+    copy: Copy | None = None
+    posters: list[Path] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """What the 历史 list shows: when, and what."""
+        when = time.strftime("%m-%d %H:%M", time.localtime(self.updated))
+        what = self.brief.product or (self.copy.title if self.copy else "") or self.brief.transcript[:12]
+        return f"{when}  {what or '（没有名字）'}"
+
+
+class Store:
+    def __init__(self, data_dir: Path):
+        self.root = Path(data_dir)
+        self.folder = self.root / "history"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.db = self.root / "history.sqlite3"
+        with closing(self._connect()) as db, db:
+            db.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.db, timeout=10)
+        db.execute("PRAGMA journal_mode=WAL")  # readers never wait for the one writer
+        return db
+
+    def _dir(self, entry_id: str) -> Path:
+        if not isinstance(entry_id, str) or not _ENTRY_ID.match(entry_id):
+            raise UserError("找不到这条记录。", f"Not a history entry id: {entry_id!r}.")
+        return self.folder / entry_id
+
+    # ------------------------------------------------------------------ writing
+
+    def save_brief(self, brief: Brief, entry_id: str | None = None) -> str:
+        """Create an entry (or update its brief) and return its id. The photo is copied in."""
+        now = time.time()
+        if entry_id is None:
+            entry_id = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}-{secrets.token_hex(4)}"
+        folder = self._dir(entry_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        photo_name = None
+        if brief.photo and Path(brief.photo).is_file():
+            source = Path(brief.photo)
+            if source.parent == folder:  # reopened entry: the photo is already ours
+                photo_name = source.name
+            else:
+                photo_name = "photo" + (source.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", source.suffix.lower())
+                                        else ".img")
+                _copy_atomically(source, folder / photo_name)
+        data = json.dumps({"transcript": brief.transcript, "product": brief.product, "price": brief.price,
+                           "contact": brief.contact, "style": brief.style}, ensure_ascii=False)
+        with closing(self._connect()) as db, db:
+            db.execute(
+                "INSERT INTO entries (id, created, updated, product, brief, photo) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, product=excluded.product, "
+                "brief=excluded.brief, photo=COALESCE(excluded.photo, entries.photo)",
+                (entry_id, now, now, brief.product, data, photo_name))
+        return entry_id
+
+    def save_copy(self, entry_id: str, copy: Copy) -> None:
+        self._dir(entry_id)
+        with closing(self._connect()) as db, db:
+            found = db.execute("UPDATE entries SET copy=?, title=?, updated=? WHERE id=?",
+                               (json.dumps(copy.to_dict(), ensure_ascii=False), copy.title, time.time(), entry_id))
+            if found.rowcount == 0:
+                raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
+
+    def save_poster_files(self, entry_id: str, files: list[tuple[str, bytes]]) -> list[Path]:
+        """Write (file name, bytes) pairs into the entry folder; they replace its earlier posters."""
+        folder = self._dir(entry_id)
+        paths = []
+        for name, data in files:
+            if not _FILE_NAME.match(name):
+                raise ValueError(f"unsafe poster file name {name!r}")
+            path = folder / name
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            paths.append(path)
+        with closing(self._connect()) as db, db:
+            db.execute("UPDATE entries SET posters=?, updated=? WHERE id=?",
+                       (json.dumps([p.name for p in paths]), time.time(), entry_id))
+        return paths
+
+    def delete(self, entry_id: str) -> None:
+        folder = self._dir(entry_id)
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM entries WHERE id=?", (entry_id,))
+        shutil.rmtree(folder, ignore_errors=True)
+
+    # ------------------------------------------------------------------ reading
+
+    def entries(self, limit: int = 100) -> list[Entry]:
+        """Newest first."""
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT id, created, updated, brief, photo, copy, posters FROM entries "
+                              "ORDER BY updated DESC LIMIT ?", (limit,)).fetchall()
+        return [self._entry(row) for row in rows]
+
+    def load(self, entry_id: str) -> Entry:
+        self._dir(entry_id)
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT id, created, updated, brief, photo, copy, posters FROM entries WHERE id=?",
+                             (entry_id,)).fetchone()
+        if row is None:
+            raise UserError("这条记录已经删除了。", f"History entry {entry_id} no longer exists.")
+        return self._entry(row)
+
+    def _entry(self, row) -> Entry:
+        entry_id, created, updated, brief_json, photo, copy_json, posters_json = row
+        folder = self._dir(entry_id)
+        data = json.loads(brief_json)
+        photo_path = folder / photo if photo and (folder / photo).is_file() else None
+        brief = Brief(data.get("transcript", ""), product=data.get("product", ""), price=data.get("price", ""),
+                      contact=data.get("contact", ""), style=data.get("style", ""),
+                      photo=str(photo_path) if photo_path else None)
+        copy = Copy.from_dict(json.loads(copy_json)) if copy_json else None
+        posters = [folder / name for name in json.loads(posters_json) if (folder / name).is_file()]
+        return Entry(entry_id, created, updated, brief, copy, posters)
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copyfile(source, tmp)
+    tmp.replace(target)

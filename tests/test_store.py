@@ -1,0 +1,90 @@
+"""store.py: history survives a restart, reopens whole, deletes cleanly, and never takes a path from outside."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from assistant.brief import Brief
+from assistant.copywriting import Copy
+from assistant.errors import UserError
+from assistant.store import Store
+from conftest import photo
+
+
+def _copy(title="杏子熟了"):
+    copy = Copy(title, "又大又甜", ["树上熟", "包邮", "现摘"], {"moments": "今年的杏子熟了。"}, ["杏子"])
+    copy.facts = {"product": "杏子"}
+    return copy
+
+
+def test_an_entry_survives_a_restart_with_everything_in_place(tmp_path):
+    store = Store(tmp_path)
+    brief = Brief("我家的杏子又大又甜，一斤十五块，包邮。", product="杏子", price="15元/斤", contact="xingzi_88",
+                  photo=str(photo("grapes_01.jpg")), style="热情")
+    entry_id = store.save_brief(brief)
+    store.save_copy(entry_id, _copy())
+    store.save_poster_files(entry_id, [("poster-fruit-harvest-moments.png", b"png bytes")])
+
+    reopened = Store(tmp_path).load(entry_id)  # a new Store: as after a server restart
+    assert reopened.brief.transcript == brief.transcript and reopened.brief.price == "15元/斤"
+    assert reopened.brief.contact == "xingzi_88" and reopened.brief.style == "热情"
+    assert reopened.brief.photo and reopened.brief.photo.startswith(str(tmp_path))  # a copy, not the upload
+    assert open(reopened.brief.photo, "rb").read() == photo("grapes_01.jpg").read_bytes()
+    assert reopened.copy.title == "杏子熟了" and reopened.copy.posts["moments"] == "今年的杏子熟了。"
+    assert [p.name for p in reopened.posters] == ["poster-fruit-harvest-moments.png"]
+    assert "杏子" in reopened.label
+
+
+def test_entries_are_listed_newest_first_and_deleted_with_their_files(tmp_path):
+    store = Store(tmp_path)
+    first = store.save_brief(Brief("土鸡蛋", product="土鸡蛋"))
+    second = store.save_brief(Brief("蜂蜜", product="土蜂蜜"))
+    store.save_copy(first, _copy("散养土鸡蛋"))  # updating an entry brings it to the top
+    assert [e.id for e in store.entries()] == [first, second]
+    store.delete(first)
+    assert [e.id for e in store.entries()] == [second]
+    assert not (tmp_path / "history" / first).exists()
+    with pytest.raises(UserError):
+        store.load(first)
+
+
+@pytest.mark.parametrize("bad", ["../../etc", "/etc/passwd", "20261129-120000-zzzzzzzz", "", None])
+def test_ids_from_the_browser_are_never_paths(tmp_path, bad):
+    store = Store(tmp_path)
+    with pytest.raises(UserError):
+        store.load(bad)
+    with pytest.raises(UserError):
+        store.delete(bad)
+
+
+def test_poster_file_names_are_checked(tmp_path):
+    store = Store(tmp_path)
+    entry_id = store.save_brief(Brief("杏子"))
+    with pytest.raises(ValueError):
+        store.save_poster_files(entry_id, [("../escape.png", b"x")])
+
+
+def test_five_sessions_save_at_once_without_losing_any(tmp_path):
+    store = Store(tmp_path)
+    ids, errors = [], []
+
+    def session(n):
+        try:
+            entry_id = store.save_brief(Brief(f"第{n}家的杏子", product=f"杏子{n}"))
+            store.save_copy(entry_id, _copy(f"杏子{n}"))
+            ids.append((n, entry_id))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for n, entry_id in ids:
+        entry = store.load(entry_id)
+        assert entry.brief.product == f"杏子{n}" and entry.copy.title == f"杏子{n}"  # no cross-talk
+    assert len(store.entries()) == 5
