@@ -1,7 +1,7 @@
 """Mulan's Gradio page. UI only: every button calls a plain function in ``assistant.actions``.
 
     python app.py                          # http://127.0.0.1:7860, embedded default models
-    python app.py --host 0.0.0.0 --port 7860   # classroom LAN (phones need https for the microphone)
+    python app.py --host 0.0.0.0 --port 7860 --https   # classroom LAN: phones need https for the microphone
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import gradio as gr
 
 from assistant import actions
 from assistant.config import Settings
+from assistant.lan import ensure_certificate, lan_address, terminal_qr
 from assistant.pipeline import Assistant
 from assistant.platforms import PLATFORMS, TEXT_PLATFORMS
 from assistant.store import Store
@@ -163,6 +164,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Mulan web app")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this computer only)")
     parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--https", action="store_true",
+                        help="serve https with a self-signed certificate (phones allow the microphone only on https)")
     parser.add_argument("--speech-model", help="your own CTranslate2 Whisper folder")
     parser.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder")
     parser.add_argument("--llm-backend", choices=["auto", "llama.cpp", "transformers"])
@@ -179,11 +182,23 @@ def main(argv=None) -> None:
     demo = build_ui(helper, store)
     # One generation at a time per model on a 2-core machine; others wait in a bounded queue.
     demo.queue(default_concurrency_limit=1, max_size=32)
-    shown_host = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else args.host
-    print(f"木兰已启动 / Mulan is running: http://{shown_host}:{args.port}"
-          + ("  (只有这台电脑能打开 / this computer only)" if shown_host == "127.0.0.1" else ""), flush=True)
+    loopback = args.host in ("127.0.0.1", "localhost", "::1")
+    # On 0.0.0.0 the app listens on every interface; phones in the class use the LAN address.
+    address = "127.0.0.1" if loopback else lan_address() if args.host in ("0.0.0.0", "::") else args.host
+    tls = {}
+    if args.https:
+        cert, key = ensure_certificate(settings.data_dir / "tls", address)
+        # ssl_verify=False: Gradio checks its own URL at start-up, and the certificate is self-signed.
+        tls = dict(ssl_certfile=str(cert), ssl_keyfile=str(key), ssl_verify=False)
+    url = f"{'https' if args.https else 'http'}://{address}:{args.port}"
+    print(f"木兰已启动 / Mulan is running: {url}"
+          + ("  (只有这台电脑能打开 / this computer only)" if loopback else ""), flush=True)
+    if not loopback:
+        print("手机扫这个二维码打开 / scan with a phone on the same Wi-Fi:\n" + terminal_qr(url), flush=True)
+        if args.https:
+            print("手机会提示证书不受信任：点「高级」→「继续访问」。详见 docs/classroom.md", flush=True)
     demo.launch(server_name=args.host, server_port=args.port, share=False, max_file_size=MAX_UPLOAD,
-                allowed_paths=[str(store.folder)], css=CSS, footer_links=[], show_error=False, quiet=True)
+                allowed_paths=[str(store.folder)], css=CSS, footer_links=[], show_error=False, quiet=True, **tls)
 
 
 if __name__ == "__main__":

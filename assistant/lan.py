@@ -1,0 +1,92 @@
+"""Serving a classroom: the laptop's LAN address, a self-signed certificate, and a QR code of the URL.
+
+Phones only allow the microphone on https pages. A training centre has no domain and no
+certificate authority, so the app makes its own certificate on first use (kept in the
+data folder and reused) and prints the address and a QR code that phones can scan.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import ipaddress
+import os
+import socket
+from pathlib import Path
+
+CERT_NAME = "mulan-cert.pem"
+KEY_NAME = "mulan-key.pem"
+VALID_DAYS = 825  # the longest validity iOS accepts for a certificate a user trusts by hand
+
+
+def lan_address() -> str:
+    """The address other devices on the network reach this computer at ("127.0.0.1" if none).
+
+    Connecting a UDP socket sends nothing; it only asks the OS which interface it would use.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def _covers(cert_path: Path, address: str) -> bool:
+    """True if the certificate is still valid for a while and names ``address``."""
+    from cryptography import x509
+
+    try:
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (OSError, ValueError, x509.ExtensionNotFound):
+        return False
+    still_valid = cert.not_valid_after_utc - datetime.timedelta(days=7) > datetime.datetime.now(datetime.timezone.utc)
+    return still_valid and ipaddress.ip_address(address) in names.get_values_for_type(x509.IPAddress)
+
+
+def ensure_certificate(folder: Path, address: str) -> tuple[Path, Path]:
+    """(certificate, key) for https on ``address``: reused when still good, else made anew."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cert_path, key_path = folder / CERT_NAME, folder / KEY_NAME
+    if key_path.is_file() and cert_path.is_file() and _covers(cert_path, address):
+        return cert_path, key_path
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Mulan classroom"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Mulan")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    addresses = {ipaddress.ip_address(address), ipaddress.ip_address("127.0.0.1")}
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=VALID_DAYS))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                        *map(x509.IPAddress, sorted(addresses, key=str))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    key_bytes = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption())
+    # The key is readable by its owner only, and both files appear whole or not at all.
+    tmp_key = key_path.with_name(KEY_NAME + ".tmp")
+    with open(os.open(tmp_key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+        f.write(key_bytes)
+    tmp_key.replace(key_path)
+    tmp_cert = cert_path.with_name(CERT_NAME + ".tmp")
+    tmp_cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    tmp_cert.replace(cert_path)
+    return cert_path, key_path
+
+
+def terminal_qr(url: str) -> str:
+    """A QR code of ``url`` drawn with block characters, for phones to scan off the laptop screen."""
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="l").terminal(out=out, compact=True, border=2)
+    return out.getvalue()
