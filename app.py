@@ -39,7 +39,8 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         timer.tick(lambda: actions.model_status(helper), outputs=status)
 
         gr.Markdown("## ① 说一说")
-        audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="🎤 点这里录音，或上传语音")
+        audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="🎤 点这里录音，或上传语音",
+                         elem_id="voice")
         with gr.Row():
             language = gr.Radio(list(actions.LANGUAGES), value="普通话", label="说的是", scale=2)
             hotwords = gr.Textbox(label="容易听错的词（可不填）", placeholder="例如：杏子，张家村", scale=2)
@@ -77,10 +78,16 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         again_btn = gr.Button("🔄 换一个")
 
         gr.Markdown("## ④ 海报")
+        thumbs, template_ids = actions.template_gallery(store.root / "thumbnails")
+        template = gr.State(None)  # None: the template suggested for the product
+        template_msg = gr.Markdown("👇 点一个喜欢的模板（不点就用推荐的）")
+        templates = gr.Gallery(value=thumbs, label="模板", columns=4, height="auto", allow_preview=False,
+                               object_fit="contain")
+        sizes = gr.CheckboxGroup(actions.size_choices(), value=["moments", "story"], label="尺寸（可以多选）")
         poster_btn = gr.Button("🖼️ 做海报", variant="primary", elem_classes="big-btn")
         poster_msg = gr.Markdown()
-        gallery = gr.Gallery(label="海报", columns=2, height="auto", object_fit="contain")
-        downloads = gr.File(label="下载海报", file_count="multiple")
+        gallery = gr.Gallery(label="海报（点图片看大图）", columns=2, height="auto", object_fit="contain")
+        downloads = gr.File(label="下载海报（PNG；A4 另有打印用的 PDF）", file_count="multiple")
 
         gr.Markdown("## 📚 历史")
         with gr.Row():
@@ -116,21 +123,34 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
             entry_id = actions.remember_copy(store, entry_id, text, prod, pri, cont, pic, sty, copy_dict)
             return entry_id, gr.update(choices=actions.history_choices(store))
 
+        def on_suggest(text, prod, chosen):
+            if chosen:
+                return gr.skip()
+            _, name = actions.suggested_template(text, prod)
+            return f"👇 点一个喜欢的模板（不点就用推荐的：{name}）"
+
         remember = dict(fn=on_remember, inputs=[entry, transcript, product, price, contact, photo, style, copy_state],
                         outputs=[entry, history])
         # 写文案 starts a new history entry; 换一个 rewrites the current one.
         write_btn.click(lambda: (0, None), None, [regenerate, entry]).then(
-            on_write, copy_inputs, copy_outputs, **cpu).then(**remember)
+            on_write, copy_inputs, copy_outputs, **cpu).then(**remember).then(
+            on_suggest, [transcript, product, template], template_msg)
         again_btn.click(lambda n: n + 1, regenerate, regenerate).then(
             on_write, copy_inputs, copy_outputs, **cpu).then(**remember)
 
-        def on_poster(entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic):
+        def on_pick(evt: gr.SelectData):
+            chosen = template_ids[evt.index]
+            return chosen, f"✅ 选好了：{thumbs[evt.index][1]}"
+
+        templates.select(on_pick, None, [template, template_msg])
+
+        def on_poster(entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids):
             gallery_items, files, message, entry_id = actions.render_posters(
-                helper, store, entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic)
+                helper, store, entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids)
             return gallery_items, files, message, entry_id, gr.update(choices=actions.history_choices(store))
 
         poster_btn.click(on_poster, [entry, copy_state, title, slogan, points, transcript, product, price, contact,
-                                     photo], [gallery, downloads, poster_msg, entry, history], **cpu)
+                                     photo, template, sizes], [gallery, downloads, poster_msg, entry, history], **cpu)
 
         page = [entry, transcript, product, price, contact, photo, style, copy_state, title, slogan, points, hashtags,
                 *posts.values(), gallery, downloads, history_msg]

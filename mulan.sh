@@ -128,6 +128,10 @@ cmd="${1:-run}"
 case "$cmd" in
   install) install ;;
   run) install; exec "$PY" app.py "$@" ;;
-  test) install; exec "$PY" -m pytest "$@" ;;
+  test)
+    install
+    # The browser test drives the page in Debian's Chromium (never Playwright's own download).
+    command -v chromium >/dev/null || apt_install chromium || say "chromium not installed: the browser test will fail"
+    exec "$PY" -m pytest "$@" ;;
   *) echo "usage: $0 {run|test|install} [args]" >&2; exit 64 ;;
 esac

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Iterator
 
 from .brief import DEFAULT_STYLE, styles
 from .copywriting import Brief, Copy, CopyOptions, Piece
 from .errors import UserError
 from .pipeline import Assistant, poster_files, poster_labels
+from .poster import Renderer
+from .sheet import sample
 from .platforms import PLATFORMS, TEXT_PLATFORMS
 from .speech import hotwords_from
 from .store import Store
+from .templates import get_template, list_templates, load_sizes, recommend
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
 STYLES = list(styles())
@@ -127,11 +131,44 @@ def remember_copy(store: Store, entry_id: str | None, transcript: str, product: 
     return entry_id
 
 
+def template_gallery(folder: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """Thumbnails of every template with its sample copy, for the ④ 海报 gallery, and their ids
+    in the same order. Drawn once and kept in ``folder``; redrawn when a template file changes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    items, ids = [], []
+    for template in list_templates():
+        thumb = folder / f"{template.id}.png"
+        source = template.folder / "template.json"
+        if not thumb.is_file() or thumb.stat().st_mtime < source.stat().st_mtime:
+            copy, brief = sample(template.categories[0] if template.categories else "general")
+            image = Renderer().render(template, copy, brief, None, "moments").image
+            image.thumbnail((300, 300))
+            image.save(thumb)
+        items.append((str(thumb), template.name))
+        ids.append(template.id)
+    return items, ids
+
+
+def suggested_template(transcript: str, product: str) -> tuple[str, str]:
+    """(id, name) of the template that suits this product best."""
+    best = recommend(list_templates(), product, transcript)[0]
+    return best.id, best.name
+
+
+def size_choices() -> list[tuple[str, str]]:
+    return [(f"{size.label}（{size.width}×{size.height}）", size.id) for size in load_sizes().values()]
+
+
 def render_posters(assistant: Assistant, store: Store, entry_id: str | None, copy_dict: dict | None, title: str,
                    slogan: str, points: str, transcript: str, product: str, price: str, contact: str,
-                   photo: str | None) -> tuple[list[tuple[str, str]], list[str], str, str | None]:
+                   photo: str | None, template_id: str | None = None,
+                   size_ids: list[str] | tuple[str, ...] | None = None,
+                   ) -> tuple[list[tuple[str, str]], list[str], str, str | None]:
     """(gallery items, files to download, message, entry id). The user's edits to the copy are
-    used, and everything is saved to the history entry (a new one if there is none yet)."""
+    used, and everything is saved to the history entry (a new one if there is none yet).
+
+    ``template_id`` and ``size_ids`` come from the page's choices (checked against the known
+    templates and sizes); without them, the suggested template in the 朋友圈 and 抖音 sizes."""
     if not copy_dict:
         return [], [], "请先写文案（第 ③ 步）。", entry_id
     copy = Copy.from_dict(copy_dict)
@@ -140,7 +177,15 @@ def render_posters(assistant: Assistant, store: Store, entry_id: str | None, cop
     copy.selling_points = edited_points or copy.selling_points
     brief = _brief(transcript, product, price, contact, photo)
     try:
-        posters = assistant.render_posters(copy, brief)
+        choices = None
+        if template_id or size_ids:
+            template = get_template(template_id) if template_id else get_template(suggested_template(transcript,
+                                                                                                    product)[0])
+            sizes = [s for s in (size_ids if size_ids is not None else ["moments"]) if s in template.sizes]
+            if not sizes:
+                raise UserError("请至少选一个海报尺寸。", "Choose at least one poster size.")
+            choices = [(template.id, size) for size in sizes]
+        posters = assistant.render_posters(copy, brief, choices)
     except UserError as exc:
         return [], [], f"⚠️ {exc.zh}", entry_id
     entry_id = store.save_brief(brief, entry_id)

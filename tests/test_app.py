@@ -115,3 +115,26 @@ def test_app_serves_on_loopback_only(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_chosen_template_and_sizes_are_rendered_and_a4_comes_with_a_pdf(helper, tmp_path):
+    store = Store(tmp_path)
+    thumbs, ids = actions.template_gallery(tmp_path / "thumbnails")
+    assert len(thumbs) == len(ids) >= 12 and all(Image.open(path).size[0] <= 300 for path, _ in thumbs)
+    transcript, product, price, contact = actions.EXAMPLES[0]
+    copy = {"title": "杏子熟了", "slogan": "又大又甜", "selling_points": ["一", "二", "三"],
+            "posts": {"moments": "x"}, "hashtags": ["杏子"], "facts": {"product": "杏子"}}
+    gallery, files, message, _ = actions.render_posters(
+        helper, store, None, copy, "", "", "", transcript, product, price, contact, None, "tea-ink", ["a4", "cover"])
+    assert message.startswith("✅"), message
+    assert [path.rsplit("/", 1)[1] for path in files] == ["poster-tea-ink-a4.png", "poster-tea-ink-a4.pdf",
+                                                         "poster-tea-ink-cover.png"]
+    assert Image.open(files[0]).size == (2480, 3508) and Image.open(files[2]).size == (900, 383)
+    assert len(gallery) == 2  # the PDF is for download, not for the gallery
+    _, _, message, _ = actions.render_posters(helper, store, None, copy, "", "", "", transcript, product, price,
+                                              contact, None, "../../etc", ["moments"])
+    assert message.startswith("⚠️") and "模板" in message
+    _, _, message, _ = actions.render_posters(helper, store, None, copy, "", "", "", transcript, product, price,
+                                              contact, None, "tea-ink", [])
+    assert message == "⚠️ 请至少选一个海报尺寸。"
+    assert actions.suggested_template("我家的土蜂蜜", "")[0] == "honey-amber"
