@@ -27,6 +27,14 @@ CSS = """
 .gradio-container {max-width: 980px !important; margin: auto;}
 .big-btn button, button.big-btn {font-size: 1.25rem !important; min-height: 3.2rem;}
 h2 {margin-top: 0.6rem !important;}
+/* Phones: tab names wrap onto a second line, the template picker shows two per row and the
+   examples table wraps its text, so the page never scrolls sideways at 390 px. */
+@media (max-width: 640px) {
+  .tab-container {flex-wrap: wrap !important; height: auto !important;}
+  #templates .grid-container {grid-template-columns: repeat(2, minmax(0, 1fr)) !important;}
+  #examples table {table-layout: fixed; width: 100% !important;}
+  #examples td, #examples th {white-space: normal !important; word-break: break-all;}
+}
 """
 
 
@@ -55,7 +63,8 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
             contact = gr.Textbox(label="微信号或电话", placeholder="会做成二维码")
         photo = gr.Image(type="filepath", label="📷 商品照片（可以不放）", sources=["upload", "webcam"])
         style = gr.Radio(actions.STYLES, value=actions.STYLES[0], label="文案风格")
-        gr.Examples(actions.EXAMPLES, inputs=[transcript, product, price, contact], label="培训示例：点一下就填好")
+        gr.Examples(actions.EXAMPLES, inputs=[transcript, product, price, contact], label="培训示例：点一下就填好",
+                    elem_id="examples")
         write_btn = gr.Button("✍️ 写文案", variant="primary", elem_classes="big-btn")
 
         gr.Markdown("## ③ 文案")
@@ -82,7 +91,7 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         template = gr.State(None)  # None: the template suggested for the product
         template_msg = gr.Markdown("👇 点一个喜欢的模板（不点就用推荐的）")
         templates = gr.Gallery(value=thumbs, label="模板", columns=4, height="auto", allow_preview=False,
-                               object_fit="contain")
+                               object_fit="contain", elem_id="templates")
         sizes = gr.CheckboxGroup(actions.size_choices(), value=["moments", "story"], label="尺寸（可以多选）")
         poster_btn = gr.Button("🖼️ 做海报", variant="primary", elem_classes="big-btn")
         poster_msg = gr.Markdown()

@@ -110,5 +110,10 @@ def test_a_seller_goes_from_voice_to_a_downloaded_poster_and_finds_it_in_the_his
         page.get_by_role("button", name="📂 打开").click()
         page.get_by_text("已打开").wait_for(timeout=30_000)
         assert page.get_by_label("价格").input_value() == "88元/斤"
+
+        # 6. On a phone the page fits the screen's width: nothing makes it scroll sideways.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         browser.close()
     assert not outside, f"the page tried to reach the network: {outside}"
