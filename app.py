@@ -140,8 +140,9 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
 
         remember = dict(fn=on_remember, inputs=[entry, transcript, product, price, contact, photo, style, copy_state],
                         outputs=[entry, history])
-        # 写文案 starts a new history entry; 换一个 rewrites the current one.
-        write_btn.click(lambda: (0, None), None, [regenerate, entry]).then(
+        # 写文案 starts a new history entry; 换一个 rewrites the current one. The old copy is
+        # let go first, so a failed write (an empty brief) never files it again under a new entry.
+        write_btn.click(lambda: (0, None, None), None, [regenerate, entry, copy_state]).then(
             on_write, copy_inputs, copy_outputs, **cpu).then(**remember).then(
             on_suggest, [transcript, product, template], template_msg)
         again_btn.click(lambda n: n + 1, regenerate, regenerate).then(
