@@ -1,0 +1,106 @@
+"""Benchmark: one seller's run through the page, with the models already loaded.
+
+    .venv/bin/python bench/e2e.py [--rounds 3]
+
+The same plain functions the page's buttons call (``assistant.actions``), in the page's
+order, on a warm app (models loaded and prompts primed, as at start-up):
+
+1. 15 s of voice (two shared clips and a pause, joined into one WAV) → the transcript;
+2. 写文案 for every platform the brief needs, streamed; the poster text comes first;
+3. as soon as the poster text is there, the suggested template at 1080×1080.
+
+Printed per round: seconds until the transcript is shown, until the first poster exists
+(voice + poster text + render), and until the copy for every platform is written (from
+写文案). Targets (issue 6, 2 cores): ≤ 5 s, ≤ 15 s and ≤ 40 s. It measures; it is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform as machine
+import statistics
+import sys
+import tempfile
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant import actions  # noqa: E402
+from assistant.audio import load_audio  # noqa: E402
+from assistant.pipeline import Assistant  # noqa: E402
+from assistant.store import Store  # noqa: E402
+
+SPEECH = Path(os.environ.get("MULAN_SPEECH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"))
+CLIPS = ["zh_stepaudio_prompt_wav_yuqian.wav", "zh_funasr_asr_example_zh.wav"]  # 8.1 s + 5.5 s
+RATE = 16_000
+
+
+def fifteen_seconds_of_voice(folder: Path) -> Path:
+    """The clips joined with a pause between them and padded to 15.0 s, as 16 kHz mono WAV."""
+    parts = []
+    for name in CLIPS:
+        parts += [load_audio(SPEECH / name), np.zeros(RATE // 2, dtype=np.float32)]
+    voice = np.concatenate(parts)
+    voice = np.concatenate([voice, np.zeros(max(0, 15 * RATE - len(voice)), dtype=np.float32)])[:15 * RATE]
+    path = folder / "voice-15s.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes((np.clip(voice, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def one_round(helper: Assistant, store: Store, voice: Path) -> tuple[float, float, float, str]:
+    started = time.perf_counter()
+    transcript, message = actions.transcribe(helper, str(voice), "普通话", "")
+    heard = time.perf_counter() - started
+    if not message.startswith("✅"):
+        raise SystemExit(f"transcription failed: {message}")
+    writing = time.perf_counter()
+    first_poster = None
+    copy_dict = None
+    for _, snapshot, message in actions.stream_copy(helper, transcript, "", "", "", None):
+        if snapshot is not None and first_poster is None:  # the poster text is written first
+            gallery, _, _, _ = actions.render_posters(helper, store, None, snapshot, "", "", "", transcript, "", "",
+                                                      "", None, None, ["moments"])
+            assert gallery, "no poster was made"
+            first_poster = time.perf_counter() - started
+        if snapshot is not None:
+            copy_dict = snapshot
+    all_copy = time.perf_counter() - writing
+    return heard, first_poster, all_copy, f"{len(copy_dict['posts'])} texts; title {copy_dict['title']}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        voice = fifteen_seconds_of_voice(folder)
+        helper = Assistant()
+        started = time.perf_counter()
+        helper.warm_up()
+        print(f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
+              f"start-up (load + prime) {time.perf_counter() - started:.1f} s; voice {voice.name}\n")
+        store = Store(folder / "data")
+        rows = []
+        for n in range(args.rounds):
+            heard, poster, copy_s, what = one_round(helper, store, voice)
+            rows.append((heard, poster, copy_s))
+            print(f"round {n + 1}: transcript {heard:5.1f} s   first poster {poster:5.1f} s   "
+                  f"all copy {copy_s:5.1f} s   ({what})", flush=True)
+        for label, index, target in (("transcript", 0, 5), ("first poster", 1, 15), ("all copy", 2, 40)):
+            values = [row[index] for row in rows]
+            print(f"{label:13s} mean {statistics.mean(values):5.1f} s  max {max(values):5.1f} s  "
+                  f"target ≤ {target} s: {'met' if max(values) <= target else 'missed'}")
+
+
+if __name__ == "__main__":
+    main()
