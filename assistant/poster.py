@@ -33,7 +33,7 @@ EXPORT_FORMATS = ("png", "jpg", "pdf")
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return rgba(hex_colour)[:3]
 
 
 def _mix(a: str, b: str, t: float) -> tuple[int, int, int]:
@@ -284,7 +284,7 @@ class Renderer:
         if photo is None:
             panel = _no_photo_panel(colours, dims, product)
         elif slot.fit == "contain":
-            panel = contain_fit(photo, dims, _rgb(colours.get(slot.fill or "card", slot.fill or "card")[:7]))
+            panel = contain_fit(photo, dims, _rgb(colours.get(slot.fill or "card", slot.fill or "card")))
         else:
             panel = cover_fit(photo, dims, slot.focus)
         radius = max(0, slot.radius - slot.border)

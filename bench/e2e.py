@@ -23,7 +23,6 @@ import statistics
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +33,7 @@ from assistant import actions  # noqa: E402
 from assistant.audio import load_audio  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.store import Store  # noqa: E402
+from tests.audio_files import write_wav  # noqa: E402  (the tests' WAV writer: one for both)
 
 SPEECH = Path(os.environ.get("MULAN_SPEECH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"))
 CLIPS = ["zh_stepaudio_prompt_wav_yuqian.wav", "zh_funasr_asr_example_zh.wav"]  # 8.1 s + 5.5 s
@@ -47,13 +47,7 @@ def fifteen_seconds_of_voice(folder: Path) -> Path:
         parts += [load_audio(SPEECH / name), np.zeros(RATE // 2, dtype=np.float32)]
     voice = np.concatenate(parts)
     voice = np.concatenate([voice, np.zeros(max(0, 15 * RATE - len(voice)), dtype=np.float32)])[:15 * RATE]
-    path = folder / "voice-15s.wav"
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(RATE)
-        out.writeframes((np.clip(voice, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
+    return write_wav(folder / "voice-15s.wav", voice, RATE)
 
 
 def one_round(helper: Assistant, store: Store, voice: Path) -> tuple[float, float, float, str]:
