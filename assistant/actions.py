@@ -13,16 +13,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
+from PIL import Image
+
 from .brief import DEFAULT_STYLE, styles
 from .copywriting import Brief, Copy, CopyOptions, Piece
 from .errors import UserError
+from .photo import open_photo
 from .pipeline import Assistant, poster_files, poster_labels
 from .poster import Renderer
 from .sheet import sample
 from .platforms import PLATFORMS, TEXT_PLATFORMS
 from .speech import hotwords_from
 from .store import Store
-from .templates import get_template, list_templates, load_sizes, recommend
+from .templates import PosterSize, get_template, list_templates, load_sizes, recommend
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
 STYLES = list(styles())
@@ -35,8 +38,11 @@ EXAMPLES = [
     ["今年的土蜂蜜摇出来了，是山里的野花蜜，一斤装六十块，两斤以上包邮。", "土蜂蜜", "60元/斤", ""],
 ]
 
+PREVIEW_SIZE = PosterSize("preview", "预览", 360, 360)
+
 # What an empty tab means, so a seller of apricots is not puzzled by a blank 民宿 tab.
-EMPTY_POST_HINTS = {"homestay": "说到民宿、住宿、房间时，这里会写民宿介绍。"}
+EMPTY_POST_HINTS = {p: "这一项没写：在第 ② 步「写哪些」里勾上，再点「写文案」。" for p in TEXT_PLATFORMS}
+EMPTY_POST_HINTS["homestay"] = "说到民宿、住宿、房间时，这里会写民宿介绍。"
 
 
 def model_status(assistant: Assistant) -> str:
@@ -72,6 +78,16 @@ def _brief(transcript: str, product: str, price: str, contact: str, photo: str |
                  style=style or DEFAULT_STYLE)
 
 
+def brief_problem(transcript: str, product: str, price: str, contact: str, photo: str | None) -> str | None:
+    """What stops 写文案 from starting, as a message for step ②, or ``None``. Checked before
+    the page moves on to ③, so the seller sees it next to what she typed."""
+    try:
+        _brief(transcript, product, price, contact, photo).validate()
+    except UserError as exc:
+        return f"⚠️ {exc.zh}"
+    return None
+
+
 def copy_fields(copy: Copy) -> tuple[str, ...]:
     """title, slogan, selling points (one per line), hashtags, then one text per platform in TEXT_PLATFORMS order."""
     return (copy.title, copy.slogan, "\n".join(copy.selling_points), " ".join(f"#{t}" for t in copy.hashtags),
@@ -79,10 +95,11 @@ def copy_fields(copy: Copy) -> tuple[str, ...]:
 
 
 def explain(copy: Copy) -> str:
-    lines = [f"· {c.explain()}" for c in copy.changes]
+    """What was changed in the model's copy and why, as a Markdown list in plain words."""
+    lines = [f"{c.explain()}。" for c in copy.changes] or ["没有广告法不让用的词，也没有编你没说过的话。"]
     if copy.source == "fallback":
-        lines.insert(0, "· 文案模型这次没写好，先给你一个根据原话整理的版本，可以点「换一个」再试。")
-    return "\n".join(lines) or "· 没有需要改的地方。"
+        lines.insert(0, "文案模型这次没写好，先给你一个根据原话整理的版本，可以点「换一个」再试。")
+    return "\n".join(f"- {line}" for line in lines)
 
 
 def stream_copy(assistant: Assistant, transcript: str, product: str, price: str, contact: str,
@@ -91,8 +108,12 @@ def stream_copy(assistant: Assistant, transcript: str, product: str, price: str,
     """Yield (text being written, the copy so far as a dict or None, message).
 
     The copy comes after each platform, so the page can fill each tab as soon as it is ready.
+    ``platforms`` are the texts the seller ticked (the poster text is always written; the
+    民宿 text only for a homestay); ``None`` writes everything the brief needs.
     """
     brief = _brief(transcript, product, price, contact, photo, style)
+    if platforms is not None:
+        platforms = ("poster", *(p for p in platforms if p != "homestay" or brief.is_homestay))
     try:
         brief.validate()
         options = CopyOptions(platforms=platforms)
@@ -113,9 +134,18 @@ def stream_copy(assistant: Assistant, transcript: str, product: str, price: str,
                 yield shown, item.to_dict(), f"✍️ 已写好：{done}。还在写……"
             else:
                 seconds = time.perf_counter() - started
-                yield shown, item.to_dict(), f"✅ 文案写好了（用时 {seconds:.0f} 秒）。\n{explain(item)}"
+                yield shown, item.to_dict(), f"✅ 文案写好了（用时 {seconds:.0f} 秒）。\n\n{explain(item)}"
     except UserError as exc:
         yield "", None, f"⚠️ {exc.zh}"
+
+
+def _edited_copy(copy_dict: dict, title: str, slogan: str, points: str) -> Copy:
+    """The written copy with the seller's edits to the poster text (blank fields keep the model's)."""
+    copy = Copy.from_dict(copy_dict)
+    copy.title, copy.slogan = title.strip() or copy.title, slogan.strip() or copy.slogan
+    edited_points = [p.strip() for p in points.splitlines() if p.strip()]
+    copy.selling_points = edited_points or copy.selling_points
+    return copy
 
 
 def remember_copy(store: Store, entry_id: str | None, transcript: str, product: str, price: str, contact: str,
@@ -141,18 +171,43 @@ def template_gallery(folder: Path) -> tuple[list[tuple[str, str]], list[str]]:
         source = template.folder / "template.json"
         if not thumb.is_file() or thumb.stat().st_mtime < source.stat().st_mtime:
             copy, brief = sample(template.categories[0] if template.categories else "general")
-            image = Renderer().render(template, copy, brief, None, "moments").image
-            image.thumbnail((300, 300))
-            image.save(thumb)
+            Renderer().render(template, copy, brief, None, PREVIEW_SIZE).image.save(thumb)
         items.append((str(thumb), template.name))
         ids.append(template.id)
     return items, ids
+
+
+def template_previews(copy_dict: dict | None, title: str, slogan: str, points: str, transcript: str,
+                      product: str, price: str, contact: str, photo: str | None,
+                      ) -> list[tuple[Image.Image, str]] | None:
+    """Every template drawn small with the seller's own copy, price, QR code and photo, in
+    ``list_templates()`` order, so she picks the look of *her* poster. ``None`` before any
+    copy is written (the page keeps its sample thumbnails) or if the photo cannot be read
+    (做海报 then says why)."""
+    if not copy_dict:
+        return None
+    copy = _edited_copy(copy_dict, title, slogan, points)
+    brief = _brief(transcript, product, price, contact, photo)
+    try:
+        picture = open_photo(photo) if photo else None
+        renderer = Renderer()
+        # Drawn at 360 px rather than shrunk from 1080: the layout is in per mille, so it is
+        # the same poster, in a third of a second for all twelve.
+        return [(renderer.render(template, copy, brief, picture, PREVIEW_SIZE).image, template.name)
+                for template in list_templates()]
+    except UserError:
+        return None
 
 
 def suggested_template(transcript: str, product: str) -> tuple[str, str]:
     """(id, name) of the template that suits this product best."""
     best = recommend(list_templates(), product, transcript)[0]
     return best.id, best.name
+
+
+def platform_choices() -> list[tuple[str, str]]:
+    """(label, id) of every text besides the poster's, for the 写哪些 ticks."""
+    return [(PLATFORMS[p].label + ("（说到住宿才写）" if p == "homestay" else ""), p) for p in TEXT_PLATFORMS]
 
 
 def size_choices() -> list[tuple[str, str]]:
@@ -162,7 +217,7 @@ def size_choices() -> list[tuple[str, str]]:
 def render_posters(assistant: Assistant, store: Store, entry_id: str | None, copy_dict: dict | None, title: str,
                    slogan: str, points: str, transcript: str, product: str, price: str, contact: str,
                    photo: str | None, template_id: str | None = None,
-                   size_ids: list[str] | tuple[str, ...] | None = None,
+                   size_ids: list[str] | tuple[str, ...] | None = None, progress=None,
                    ) -> tuple[list[tuple[str, str]], list[str], str, str | None]:
     """(gallery items, files to download, message, entry id). The user's edits to the copy are
     used, and everything is saved to the history entry (a new one if there is none yet).
@@ -171,10 +226,7 @@ def render_posters(assistant: Assistant, store: Store, entry_id: str | None, cop
     templates and sizes); without them, the suggested template in the 朋友圈 and 抖音 sizes."""
     if not copy_dict:
         return [], [], "请先写文案（第 ③ 步）。", entry_id
-    copy = Copy.from_dict(copy_dict)
-    copy.title, copy.slogan = title.strip() or copy.title, slogan.strip() or copy.slogan
-    edited_points = [p.strip() for p in points.splitlines() if p.strip()]
-    copy.selling_points = edited_points or copy.selling_points
+    copy = _edited_copy(copy_dict, title, slogan, points)
     brief = _brief(transcript, product, price, contact, photo)
     try:
         choices = None
@@ -185,18 +237,20 @@ def render_posters(assistant: Assistant, store: Store, entry_id: str | None, cop
             if not sizes:
                 raise UserError("请至少选一个海报尺寸。", "Choose at least one poster size.")
             choices = [(template.id, size) for size in sizes]
-        posters = assistant.render_posters(copy, brief, choices)
+        posters = assistant.render_posters(copy, brief, choices, progress)
     except UserError as exc:
         return [], [], f"⚠️ {exc.zh}", entry_id
+    if progress:
+        progress(0.95, "正在保存……")
     entry_id = store.save_brief(brief, entry_id)
     store.save_copy(entry_id, copy)
     # File names are ours (template and size ids), never taken from user input.
     paths = store.save_poster_files(entry_id, poster_files(posters))
     gallery = [(str(path), label) for path, label in zip(paths, poster_labels(posters)) if path.suffix == ".png"]
     warnings = [w for p in posters for w in p.warnings]
-    message = "✅ 海报做好了，点图片可以放大，下面可以下载。也保存在「历史」里了。"
+    message = "✅ 海报做好了，在下面看大图、下载。也保存在「历史」里了。"
     if warnings:
-        message += "\n" + "\n".join(f"· {w}" for w in warnings)
+        message += "\n\n" + "\n".join(f"- {w}" for w in warnings)
     return gallery, [str(p) for p in paths], message, entry_id
 
 

@@ -102,16 +102,23 @@ class Assistant:
     def stream_copy(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[Piece | Copy]:
         yield from self.copywriter().stream(brief, options)
 
-    def render_posters(self, copy: Copy, brief: Brief,
-                       choices: list[tuple[str, str]] | None = None) -> list[Poster]:
+    def render_posters(self, copy: Copy, brief: Brief, choices: list[tuple[str, str]] | None = None,
+                       progress: Progress | None = None) -> list[Poster]:
         """Posters as (template id, size id) pairs; by default the best template for the
-        product in the 朋友圈 and 抖音 sizes, and the runner-up square."""
+        product in the 朋友圈 and 抖音 sizes, and the runner-up square. ``progress`` hears
+        (fraction done, message) before each poster."""
         photo = open_photo(brief.photo) if brief.photo else None  # decode once for every poster
         if choices is None:
             first, second = recommend(list_templates(), brief.product, copy.facts.get("product", ""),
                                       brief.transcript)[:2]
             choices = [(first.id, "moments"), (first.id, "story"), (second.id, "moments")]
-        return [self.renderer.render(get_template(t), copy, brief, photo, size) for t, size in choices]
+        posters = []
+        for done, (template_id, size_id) in enumerate(choices):
+            template = get_template(template_id)
+            if progress:
+                progress(done / len(choices), f"正在做第 {done + 1}/{len(choices)} 张：{template.size(size_id).label}")
+            posters.append(self.renderer.render(template, copy, brief, photo, size_id))
+        return posters
 
     # ------------------------------------------------------------------ end to end
 

@@ -120,7 +120,7 @@ def test_app_serves_on_loopback_only(tmp_path):
 def test_the_chosen_template_and_sizes_are_rendered_and_a4_comes_with_a_pdf(helper, tmp_path):
     store = Store(tmp_path)
     thumbs, ids = actions.template_gallery(tmp_path / "thumbnails")
-    assert len(thumbs) == len(ids) >= 12 and all(Image.open(path).size[0] <= 300 for path, _ in thumbs)
+    assert len(thumbs) == len(ids) >= 12 and all(Image.open(path).size == (360, 360) for path, _ in thumbs)
     transcript, product, price, contact = actions.EXAMPLES[0]
     copy = {"title": "杏子熟了", "slogan": "又大又甜", "selling_points": ["一", "二", "三"],
             "posts": {"moments": "x"}, "hashtags": ["杏子"], "facts": {"product": "杏子"}}
@@ -138,3 +138,43 @@ def test_the_chosen_template_and_sizes_are_rendered_and_a4_comes_with_a_pdf(help
                                               contact, None, "tea-ink", [])
     assert message == "⚠️ 请至少选一个海报尺寸。"
     assert actions.suggested_template("我家的土蜂蜜", "")[0] == "honey-amber"
+
+
+def test_a_brief_with_nothing_to_sell_is_stopped_on_step_two():
+    assert actions.brief_problem("", "", "88元/斤", "", None) == "⚠️ 请先说一说或写一写要卖的东西。"
+    assert actions.brief_problem("", "杏子", "", "", None) is None
+
+
+def test_only_the_ticked_texts_are_written_and_the_homestay_text_only_for_a_homestay(helper):
+    transcript, product, price, contact = actions.EXAMPLES[0]  # apricots: not a homestay
+    *_, (_, copy, message) = actions.stream_copy(helper, transcript, product, price, contact, None,
+                                                 platforms=["homestay"])
+    assert message.startswith("✅") and copy["title"] and copy["posts"] == {}
+
+
+def test_template_previews_are_drawn_with_the_sellers_own_copy(tmp_path):
+    copy = {"title": "杏子熟了", "slogan": "又大又甜", "selling_points": ["一", "二", "三"],
+            "posts": {}, "hashtags": ["杏子"], "facts": {"product": "杏子"}}
+    transcript, product, price, contact = actions.EXAMPLES[0]
+    args = (transcript, product, price, contact)
+    assert actions.template_previews(None, "", "", "", *args, None) is None  # no copy yet: keep the samples
+    previews = actions.template_previews(copy, "", "", "", *args, str(photo("grapes_01.jpg")))
+    _, names = zip(*actions.template_gallery(tmp_path)[0])
+    assert [name for _, name in previews] == list(names)
+    assert all(image.size == (360, 360) for image, _ in previews)
+    edited = actions.template_previews(copy, "我改的标题", "", "", *args, str(photo("grapes_01.jpg")))
+    assert all(a.tobytes() != b.tobytes() for (a, _), (b, _) in zip(previews, edited))  # her edits show
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a photo")
+    assert actions.template_previews(copy, "", "", "", *args, str(broken)) is None
+
+
+def test_poster_progress_is_reported_for_each_poster(helper, tmp_path):
+    heard = []
+    copy = {"title": "杏子熟了", "slogan": "又大又甜", "selling_points": ["一", "二", "三"],
+            "posts": {}, "hashtags": ["杏子"], "facts": {"product": "杏子"}}
+    *_, message, _ = actions.render_posters(helper, Store(tmp_path), None, copy, "", "", "", *actions.EXAMPLES[0],
+                                            None, "tea-ink", ["moments", "cover"],
+                                            progress=lambda f, m: heard.append((f, m)))
+    assert message.startswith("✅")
+    assert heard == [(0.0, "正在做第 1/2 张：朋友圈 1:1"), (0.5, "正在做第 2/2 张：公众号封面"), (0.95, "正在保存……")]
