@@ -26,9 +26,10 @@ MAX_UPLOAD = "120mb"
 CSS = """
 .gradio-container {max-width: 980px !important; margin: auto;}
 .big-btn button, button.big-btn {font-size: 1.25rem !important; min-height: 3.2rem;}
-h2 {margin-top: 0.6rem !important;}
-/* Phones: tab names wrap onto a second line, the template picker shows two per row and the
-   examples table wraps its text, so the page never scrolls sideways at 390 px. */
+/* The step tabs are the page's navigation: big enough for a thumb. */
+#steps > .tab-wrapper button, #steps > div > .tab-container button {font-size: 1.1rem !important; padding: 0.6rem 0.7rem;}
+/* Phones: the template picker shows two per row and the examples table wraps its text,
+   so a step never scrolls sideways at 390 px. */
 @media (max-width: 640px) {
   .tab-container {flex-wrap: wrap !important; height: auto !important;}
   #templates .grid-container {grid-template-columns: repeat(2, minmax(0, 1fr)) !important;}
@@ -37,6 +38,9 @@ h2 {margin-top: 0.6rem !important;}
 }
 """
 
+# The steps, as tab ids: one screen each on a phone, and the page moves on by itself.
+SPEAK, CHECK, COPY, POSTER, HISTORY = "speak", "check", "copy", "poster", "history"
+
 
 def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
     with gr.Blocks(title="木兰 · 卖货文案和海报") as demo:
@@ -44,89 +48,130 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         gr.Markdown("# 🌾 木兰：说一说，就有卖货文案和海报")
         status = gr.Markdown(actions.model_status(helper))
         timer = gr.Timer(2.0)
-        timer.tick(lambda: actions.model_status(helper), outputs=status)
 
-        gr.Markdown("## ① 说一说")
-        audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="🎤 点这里录音，或上传语音",
-                         elem_id="voice")
-        with gr.Row():
-            language = gr.Radio(list(actions.LANGUAGES), value="普通话", label="说的是", scale=2)
-            hotwords = gr.Textbox(label="容易听错的词（可不填）", placeholder="例如：杏子，张家村", scale=2)
-            listen_btn = gr.Button("📝 变成文字", variant="primary", elem_classes="big-btn", scale=1)
-        listen_msg = gr.Markdown()
+        def on_tick():
+            # Stops asking once the models are ready: 30 phones polling forever would cost the CPU.
+            return actions.model_status(helper), gr.Timer(active=not all(helper.ready.values()))
 
-        gr.Markdown("## ② 看一看、改一改")
-        transcript = gr.Textbox(label="你说的话（有错字可以直接改）", lines=4)
-        with gr.Row():
-            product = gr.Textbox(label="卖什么", placeholder="例如：杏子")
-            price = gr.Textbox(label="价格", placeholder="例如：15元/斤")
-            contact = gr.Textbox(label="微信号或电话", placeholder="会做成二维码")
-        photo = gr.Image(type="filepath", label="📷 商品照片（可以不放）", sources=["upload", "webcam"])
-        style = gr.Radio(actions.STYLES, value=actions.STYLES[0], label="文案风格")
-        gr.Examples(actions.EXAMPLES, inputs=[transcript, product, price, contact], label="培训示例：点一下就填好",
-                    elem_id="examples")
-        write_btn = gr.Button("✍️ 写文案", variant="primary", elem_classes="big-btn")
+        timer.tick(on_tick, outputs=[status, timer])
 
-        gr.Markdown("## ③ 文案")
-        copy_state = gr.State(None)
-        regenerate = gr.State(0)
-        write_msg = gr.Markdown()
-        posts = {}
-        with gr.Tabs():
-            with gr.Tab("海报文字"):
-                title = gr.Textbox(label="标题（12 字以内）")
-                slogan = gr.Textbox(label="口号（20 字以内）")
-                points = gr.Textbox(label="卖点（一行一个）", lines=3)
-                hashtags = gr.Textbox(label="话题", buttons=["copy"])
-            for platform in TEXT_PLATFORMS:
-                with gr.Tab(PLATFORMS[platform].label):
-                    posts[platform] = gr.Textbox(label=PLATFORMS[platform].label, lines=6, buttons=["copy"],
-                                                 placeholder=actions.EMPTY_POST_HINTS.get(platform, ""))
-            with gr.Tab("写作过程"):
-                raw = gr.Textbox(label="模型正在写的内容", lines=6)
-        again_btn = gr.Button("🔄 换一个")
+        with gr.Tabs(selected=SPEAK, elem_id="steps", overflow_behavior="wrap") as steps:
+            with gr.Tab("① 说一说", id=SPEAK):
+                audio = gr.Audio(sources=["microphone", "upload"], type="filepath",
+                                 label="🎤 点这里录音，或上传语音", elem_id="voice")
+                with gr.Row():
+                    language = gr.Radio(list(actions.LANGUAGES), value="普通话", label="说的是", scale=2)
+                    hotwords = gr.Textbox(label="容易听错的词（可不填）", placeholder="例如：杏子，张家村", scale=2)
+                listen_btn = gr.Button("📝 变成文字", variant="primary", elem_classes="big-btn")
+                listen_msg = gr.Markdown()
+                type_btn = gr.Button("⌨️ 不想说话？直接打字 ➡️")
 
-        gr.Markdown("## ④ 海报")
-        thumbs, template_ids = actions.template_gallery(store.root / "thumbnails")
-        template = gr.State(None)  # None: the template suggested for the product
-        template_msg = gr.Markdown("👇 点一个喜欢的模板（不点就用推荐的）")
-        templates = gr.Gallery(value=thumbs, label="模板", columns=4, height="auto", allow_preview=False,
-                               object_fit="contain", elem_id="templates")
-        sizes = gr.CheckboxGroup(actions.size_choices(), value=["moments", "story"], label="尺寸（可以多选）")
-        poster_btn = gr.Button("🖼️ 做海报", variant="primary", elem_classes="big-btn")
-        poster_msg = gr.Markdown()
-        gallery = gr.Gallery(label="海报（点图片看大图）", columns=2, height="auto", object_fit="contain")
-        downloads = gr.File(label="下载海报（PNG；A4 另有打印用的 PDF）", file_count="multiple")
+            with gr.Tab("② 看一看", id=CHECK):
+                heard_msg = gr.Markdown()
+                transcript = gr.Textbox(label="你说的话（有错字可以直接改）", lines=4)
+                with gr.Row():
+                    product = gr.Textbox(label="卖什么", placeholder="例如：杏子")
+                    price = gr.Textbox(label="价格", placeholder="例如：15元/斤")
+                    contact = gr.Textbox(label="微信号或电话", placeholder="会做成二维码")
+                photo = gr.Image(type="filepath", label="📷 商品照片（可以不放）", sources=["upload", "webcam"],
+                                 height=200)
+                with gr.Accordion("⚙️ 写哪些、什么风格（可以不改）", open=False):
+                    platforms = gr.CheckboxGroup(actions.platform_choices(), label="写哪些（海报文字总会写）",
+                                                 value=list(TEXT_PLATFORMS))
+                    style = gr.Radio(actions.STYLES, value=actions.STYLES[0], label="文案风格")
+                write_btn = gr.Button("✍️ 写文案", variant="primary", elem_classes="big-btn")
+                check_msg = gr.Markdown()  # under the button, where a phone user is looking
+                gr.Examples(actions.EXAMPLES, inputs=[transcript, product, price, contact],
+                            label="培训示例：点一下就填好", elem_id="examples")
 
-        gr.Markdown("## 📚 历史")
-        with gr.Row():
-            history = gr.Dropdown(label="以前做过的（最新的在上面）", choices=actions.history_choices(store), scale=3)
-            open_btn = gr.Button("📂 打开", scale=1)
-            delete_btn = gr.Button("🗑️ 删除", scale=1)
-        with gr.Row(visible=False) as confirm_row:
-            gr.Markdown("删除以后找不回来。确定要删除吗？")
-            confirm_btn = gr.Button("确定删除", variant="stop")
-            cancel_btn = gr.Button("不删了")
-        history_msg = gr.Markdown()
+            with gr.Tab("③ 文案", id=COPY):
+                copy_state = gr.State(None)
+                regenerate = gr.State(0)
+                write_msg = gr.Markdown()
+                posts = {}
+                with gr.Tabs(overflow_behavior="wrap"):
+                    with gr.Tab("海报文字"):
+                        title = gr.Textbox(label="标题（12 字以内）")
+                        slogan = gr.Textbox(label="口号（20 字以内）")
+                        points = gr.Textbox(label="卖点（一行一个）", lines=3)
+                        hashtags = gr.Textbox(label="话题", buttons=["copy"])
+                    for platform in TEXT_PLATFORMS:
+                        with gr.Tab(PLATFORMS[platform].label):
+                            posts[platform] = gr.Textbox(label=PLATFORMS[platform].label, lines=6, buttons=["copy"],
+                                                         placeholder=actions.EMPTY_POST_HINTS[platform])
+                with gr.Row():
+                    again_btn = gr.Button("🔄 换一个", elem_classes="big-btn")
+                    next_btn = gr.Button("🖼️ 去做海报 ➡️", variant="primary", elem_classes="big-btn")
+                with gr.Accordion("写作过程（给培训老师看）", open=False):
+                    raw = gr.Textbox(label="模型正在写的内容", lines=6)
+
+            with gr.Tab("④ 海报", id=POSTER) as poster_tab:
+                thumbs, template_ids = actions.template_gallery(store.root / "thumbnails")
+                template = gr.State(None)  # None: the template suggested for the product
+                template_msg = gr.Markdown("👇 点一个喜欢的模板（不点就用推荐的）")
+                templates = gr.Gallery(value=thumbs, label="模板", columns=4, height="auto", allow_preview=False,
+                                       object_fit="contain", elem_id="templates")
+                sizes = gr.CheckboxGroup(actions.size_choices(), value=["moments", "story"],
+                                         label="尺寸（可以多选）")
+                poster_btn = gr.Button("🖼️ 做海报", variant="primary", elem_classes="big-btn")
+                poster_msg = gr.Markdown()
+                # Shown once there are posters, so the step is no longer than it needs to be.
+                gallery = gr.Gallery(label="海报（点小图换着看）", columns=4, height="auto", object_fit="contain",
+                                     preview=True, visible=False)
+                downloads = gr.File(label="下载海报（PNG；A4 另有打印用的 PDF）", file_count="multiple", visible=False)
+
+            with gr.Tab("📚 历史", id=HISTORY):
+                history = gr.Dropdown(label="以前做过的（最新的在上面）", choices=actions.history_choices(store))
+                with gr.Row():
+                    open_btn = gr.Button("📂 打开", elem_classes="big-btn")
+                    delete_btn = gr.Button("🗑️ 删除", elem_classes="big-btn")
+                with gr.Row(visible=False) as confirm_row:
+                    gr.Markdown("删除以后找不回来。确定要删除吗？")
+                    confirm_btn = gr.Button("确定删除", variant="stop")
+                    cancel_btn = gr.Button("不删了")
+                history_msg = gr.Markdown()
 
         # ---------------------------------------------------------------- wiring
+        def go(step):
+            return lambda: gr.Tabs(selected=step)
+
         def on_listen(audio_path, lang, words, current, progress=gr.Progress()):
-            return actions.transcribe(helper, audio_path, lang, current, words,
-                                      progress=lambda f, m: progress(f, desc=m))
+            text, message = actions.transcribe(helper, audio_path, lang, current, words,
+                                               progress=lambda f, m: progress(f, desc=m))
+            # Heard: on to ② to check the words, with the message there. Not heard: stay on ①.
+            if message.startswith("✅"):
+                return text, "", message, gr.Tabs(selected=CHECK)
+            return text, message, gr.skip(), gr.skip()
 
         # All model work shares one queue slot: on 2 cores, two jobs at once are slower than one after another.
         cpu = dict(concurrency_id="cpu", concurrency_limit=1)
-        listen_btn.click(on_listen, [audio, language, hotwords, transcript], [transcript, listen_msg], **cpu)
+        listen_btn.click(on_listen, [audio, language, hotwords, transcript], [transcript, listen_msg, heard_msg, steps], **cpu)
+        type_btn.click(go(CHECK), None, steps)
 
-        def on_write(text, prod, pri, cont, pic, sty, seed):
-            for shown, copy_dict, message in actions.stream_copy(helper, text, prod, pri, cont, pic, sty, seed):
+        def on_write(text, prod, pri, cont, pic, sty, chosen, seed):
+            for shown, copy_dict, message in actions.stream_copy(helper, text, prod, pri, cont, pic, sty, seed,
+                                                                 chosen):
                 if copy_dict is None:
                     yield shown, gr.skip(), *[gr.skip()] * (4 + len(posts)), message
                 else:
                     yield shown, copy_dict, *actions.copy_fields(actions.Copy.from_dict(copy_dict)), message
 
         copy_outputs = [raw, copy_state, title, slogan, points, hashtags, *posts.values(), write_msg]
-        copy_inputs = [transcript, product, price, contact, photo, style, regenerate]
+        copy_inputs = [transcript, product, price, contact, photo, style, platforms, regenerate]
+
+        def on_start(text, prod, pri, cont, pic):
+            # A brief that cannot be written stops here, on ②, next to what the seller typed.
+            problem = actions.brief_problem(text, prod, pri, cont, pic)
+            if problem:
+                return problem, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            # 写文案 starts a new history entry, and the old copy is let go first, so a failed
+            # write never files it again under a new entry.
+            return "", 0, None, None, gr.Tabs(selected=COPY)
+
+        def stop_if_said(problem):
+            # Ends the chain quietly: the problem is already shown on ② in plain words.
+            if problem:
+                raise gr.Error(problem, visible=False, print_exception=False)
 
         def on_remember(entry_id, text, prod, pri, cont, pic, sty, copy_dict):
             entry_id = actions.remember_copy(store, entry_id, text, prod, pri, cont, pic, sty, copy_dict)
@@ -140,13 +185,23 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
 
         remember = dict(fn=on_remember, inputs=[entry, transcript, product, price, contact, photo, style, copy_state],
                         outputs=[entry, history])
-        # 写文案 starts a new history entry; 换一个 rewrites the current one. The old copy is
-        # let go first, so a failed write (an empty brief) never files it again under a new entry.
-        write_btn.click(lambda: (0, None, None), None, [regenerate, entry, copy_state]).then(
-            on_write, copy_inputs, copy_outputs, **cpu).then(**remember).then(
+        write_btn.click(on_start, [transcript, product, price, contact, photo],
+                        [check_msg, regenerate, entry, copy_state, steps]).then(
+            stop_if_said, check_msg, None).success(
+            on_write, copy_inputs, copy_outputs, **cpu).success(**remember).success(
             on_suggest, [transcript, product, template], template_msg)
         again_btn.click(lambda n: n + 1, regenerate, regenerate).then(
             on_write, copy_inputs, copy_outputs, **cpu).then(**remember)
+
+        # ④ shows every template with the seller's own copy and photo, whenever she comes to it.
+        def on_previews(copy_dict, t, s, p, text, prod, pri, cont, pic):
+            previews = actions.template_previews(copy_dict, t, s, p, text, prod, pri, cont, pic)
+            return gr.skip() if previews is None else previews
+
+        preview = dict(fn=on_previews, inputs=[copy_state, title, slogan, points, transcript, product, price, contact,
+                                               photo], outputs=templates, concurrency_id="previews")
+        next_btn.click(go(POSTER), None, steps).then(**preview)
+        poster_tab.select(**preview)
 
         def on_pick(evt: gr.SelectData):
             chosen = template_ids[evt.index]
@@ -154,25 +209,34 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
 
         templates.select(on_pick, None, [template, template_msg])
 
-        def on_poster(entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids):
+        def on_poster(entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids,
+                      progress=gr.Progress()):
             gallery_items, files, message, entry_id = actions.render_posters(
-                helper, store, entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids)
-            return gallery_items, files, message, entry_id, gr.update(choices=actions.history_choices(store))
+                helper, store, entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids,
+                progress=lambda f, m: progress(f, desc=m))
+            if not gallery_items:  # nothing made: the posters already on the page stay
+                return gr.skip(), gr.skip(), message, entry_id, gr.skip()
+            return (gr.update(value=gallery_items, visible=True), gr.update(value=files, visible=True), message,
+                    entry_id, gr.update(choices=actions.history_choices(store)))
 
         poster_btn.click(on_poster, [entry, copy_state, title, slogan, points, transcript, product, price, contact,
                                      photo, template, sizes], [gallery, downloads, poster_msg, entry, history], **cpu)
 
         page = [entry, transcript, product, price, contact, photo, style, copy_state, title, slogan, points, hashtags,
-                *posts.values(), gallery, downloads, history_msg]
+                *posts.values(), gallery, downloads, history_msg, steps]
 
         def on_open(entry_id):
             found = actions.open_entry(store, entry_id)
             if "entry_id" not in found:  # nothing to open: the page stays as it is
-                return *[gr.skip()] * (len(page) - 1), found["message"]
+                return *[gr.skip()] * (len(page) - 2), found["message"], gr.skip()
             fields = found["fields"] or [gr.skip()] * (4 + len(posts))
+            # Straight to what was made last: the posters if there are any, else the copy.
+            step = POSTER if found["gallery"] else COPY if found["copy"] else CHECK
             return (found["entry_id"], found["transcript"], found["product"], found["price"], found["contact"],
-                    found["photo"], found["style"], found["copy"], *fields, found["gallery"], found["files"],
-                    found["message"])
+                    found["photo"], found["style"], found["copy"], *fields,
+                    gr.update(value=found["gallery"], visible=bool(found["gallery"])),
+                    gr.update(value=found["files"], visible=bool(found["files"])),
+                    found["message"], gr.Tabs(selected=step))
 
         open_btn.click(on_open, history, page)
         delete_btn.click(lambda entry_id: gr.update(visible=bool(entry_id)), history, confirm_row)
