@@ -107,6 +107,7 @@ class Assistant:
         """Posters as (template id, size id) pairs; by default the best template for the
         product in the 朋友圈 and 抖音 sizes, and the runner-up square. ``progress`` hears
         (fraction done, message) before each poster."""
+        brief.validate()  # a contact too long for a QR code is the seller's to fix, not a crash
         photo = open_photo(brief.photo) if brief.photo else None  # decode once for every poster
         if choices is None:
             first, second = recommend(list_templates(), brief.product, copy.facts.get("product", ""),
