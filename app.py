@@ -7,7 +7,10 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import inspect
 import threading
+import traceback
 
 import assistant  # noqa: F401  (sets the offline switches before gradio is imported)
 import gradio as gr
@@ -38,6 +41,38 @@ CSS = """
 }
 """
 
+UNEXPECTED = "⚠️ 出了点问题，这一步没做成。你填的内容都还在，可以再点一次；还不行，请培训老师看看终端里的报错。"
+
+
+def friendly(fn):
+    """Any failure we did not foresee reaches the page as a plain Chinese message, and no
+    field on the page changes. The traceback goes to the terminal for the trainer."""
+    def fail(exc: Exception):
+        traceback.print_exception(exc)
+        raise gr.Error(UNEXPECTED, title="出错了", print_exception=False) from exc
+
+    if inspect.isgeneratorfunction(fn):  # Gradio streams only from a generator function
+        @functools.wraps(fn)
+        def stream(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                fail(exc)
+        return stream
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as exc:
+            fail(exc)
+    return call
+
+
 # The steps, as tab ids: one screen each on a phone, and the page moves on by itself.
 SPEAK, CHECK, COPY, POSTER, HISTORY = "speak", "check", "copy", "poster", "history"
 
@@ -49,6 +84,7 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         status = gr.Markdown(actions.model_status(helper))
         timer = gr.Timer(2.0)
 
+        @friendly
         def on_tick():
             # Stops asking once the models are ready: 30 phones polling forever would cost the CPU.
             return actions.model_status(helper), gr.Timer(active=not all(helper.ready.values()))
@@ -135,6 +171,7 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         def go(step):
             return lambda: gr.Tabs(selected=step)
 
+        @friendly
         def on_listen(audio_path, lang, words, current, progress=gr.Progress()):
             text, message = actions.transcribe(helper, audio_path, lang, current, words,
                                                progress=lambda f, m: progress(f, desc=m))
@@ -148,6 +185,7 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         listen_btn.click(on_listen, [audio, language, hotwords, transcript], [transcript, listen_msg, heard_msg, steps], **cpu)
         type_btn.click(go(CHECK), None, steps)
 
+        @friendly
         def on_write(text, prod, pri, cont, pic, sty, chosen, seed):
             for shown, copy_dict, message in actions.stream_copy(helper, text, prod, pri, cont, pic, sty, seed,
                                                                  chosen):
@@ -159,6 +197,7 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         copy_outputs = [raw, copy_state, title, slogan, points, hashtags, *posts.values(), write_msg]
         copy_inputs = [transcript, product, price, contact, photo, style, platforms, regenerate]
 
+        @friendly
         def on_start(text, prod, pri, cont, pic):
             # A brief that cannot be written stops here, on ②, next to what the seller typed.
             problem = actions.brief_problem(text, prod, pri, cont, pic)
@@ -173,10 +212,12 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
             if problem:
                 raise gr.Error(problem, visible=False, print_exception=False)
 
+        @friendly
         def on_remember(entry_id, text, prod, pri, cont, pic, sty, copy_dict):
             entry_id = actions.remember_copy(store, entry_id, text, prod, pri, cont, pic, sty, copy_dict)
             return entry_id, gr.update(choices=actions.history_choices(store))
 
+        @friendly
         def on_suggest(text, prod, chosen):
             if chosen:
                 return gr.skip()
@@ -194,6 +235,7 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
             on_write, copy_inputs, copy_outputs, **cpu).then(**remember)
 
         # ④ shows every template with the seller's own copy and photo, whenever she comes to it.
+        @friendly
         def on_previews(copy_dict, t, s, p, text, prod, pri, cont, pic):
             previews = actions.template_previews(copy_dict, t, s, p, text, prod, pri, cont, pic)
             return gr.skip() if previews is None else previews
@@ -203,12 +245,14 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         next_btn.click(go(POSTER), None, steps).then(**preview)
         poster_tab.select(**preview)
 
+        @friendly
         def on_pick(evt: gr.SelectData):
             chosen = template_ids[evt.index]
             return chosen, f"✅ 选好了：{thumbs[evt.index][1]}"
 
         templates.select(on_pick, None, [template, template_msg])
 
+        @friendly
         def on_poster(entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids,
                       progress=gr.Progress()):
             gallery_items, files, message, entry_id = actions.render_posters(
@@ -225,6 +269,7 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         page = [entry, transcript, product, price, contact, photo, style, copy_state, title, slogan, points, hashtags,
                 *posts.values(), gallery, downloads, history_msg, steps]
 
+        @friendly
         def on_open(entry_id):
             found = actions.open_entry(store, entry_id)
             if "entry_id" not in found:  # nothing to open: the page stays as it is
@@ -242,6 +287,7 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         delete_btn.click(lambda entry_id: gr.update(visible=bool(entry_id)), history, confirm_row)
         cancel_btn.click(lambda: gr.update(visible=False), None, confirm_row)
 
+        @friendly
         def on_delete(entry_id, current):
             message = actions.delete_entry(store, entry_id)
             still_here = None if current == entry_id else current

@@ -178,3 +178,48 @@ def test_poster_progress_is_reported_for_each_poster(helper, tmp_path):
                                             progress=lambda f, m: heard.append((f, m)))
     assert message.startswith("✅")
     assert heard == [(0.0, "正在做第 1/2 张：朋友圈 1:1"), (0.5, "正在做第 2/2 张：公众号封面"), (0.95, "正在保存……")]
+
+
+def test_each_stage_answers_bad_input_in_plain_chinese_and_keeps_the_input(helper, tmp_path):
+    junk = tmp_path / "voice.wav"
+    junk.write_bytes(bytes(range(256)) * 200)  # not a recording
+    text, message = actions.transcribe(helper, str(junk), "普通话", "我已经改好的文字")
+    assert text == "我已经改好的文字" and message.startswith("⚠️") and "录音" in message
+    *_, (_, copy, message) = actions.stream_copy(helper, "杏" * 5000, "", "", "", None)
+    assert copy is None and message.startswith("⚠️") and "太长" in message
+    store = Store(tmp_path / "data")
+    copy = {"title": "杏子熟了", "slogan": "又大又甜", "selling_points": ["一", "二", "三"],
+            "posts": {}, "hashtags": [], "facts": {"product": "杏子"}}
+    broken = tmp_path / "photo.jpg"
+    broken.write_bytes(b"not a photo")
+    for contact, picture, expected in (("x" * 3000, None, "联系方式"), ("xingzi_88", str(broken), "照片")):
+        gallery, files, message, entry_id = actions.render_posters(
+            helper, store, None, copy, "", "", "", "我家的杏子", "杏子", "15元/斤", contact, picture)
+        assert (gallery, files, entry_id) == ([], [], None) and message.startswith("⚠️") and expected in message
+    assert store.entries() == []  # a failed poster files nothing
+
+
+def test_an_unforeseen_failure_reaches_the_page_as_a_chinese_message():
+    import gradio as gr
+    from app import UNEXPECTED, friendly
+
+    def broken(text):
+        raise RuntimeError("disk full")
+
+    def broken_stream(text):
+        yield "half"
+        raise RuntimeError("model crashed")
+
+    with pytest.raises(gr.Error) as raised:
+        friendly(broken)("我的字")
+    assert raised.value.message == UNEXPECTED
+    stream = friendly(broken_stream)("我的字")
+    assert next(stream) == "half"
+    with pytest.raises(gr.Error):
+        next(stream)
+    def said():
+        raise gr.Error("请先录音")
+
+    with pytest.raises(gr.Error) as raised:  # our own messages pass through untouched
+        friendly(said)()
+    assert raised.value.message == "请先录音"
