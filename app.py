@@ -17,10 +17,10 @@ import gradio as gr
 
 from assistant import actions
 from assistant.config import Settings
-from assistant.lan import ensure_certificate, lan_address, terminal_qr
+from assistant.lan import ensure_certificate, lan_address, shelf_secret, terminal_qr
 from assistant.pipeline import Assistant
 from assistant.platforms import PLATFORMS, TEXT_PLATFORMS
-from assistant.store import Store
+from assistant.store import Store, shelf_id_or_new
 
 # The browser records the microphone as 48 kHz WAV: 10 minutes (the speech limit) of
 # stereo is 115 MB. Phone photos are under 20 MB. Anything bigger is refused.
@@ -77,9 +77,16 @@ def friendly(fn):
 SPEAK, CHECK, COPY, POSTER, HISTORY = "speak", "check", "copy", "poster", "history"
 
 
-def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
+def build_ui(helper: Assistant, store: Store, private_history: bool = False) -> gr.Blocks:
+    """``private_history``: each browser sees only its own 历史 (a classroom server);
+    otherwise everyone at this computer sees all of it."""
     with gr.Blocks(title="木兰 · 卖货文案和海报") as demo:
         entry = gr.State(None)  # the history entry this page is working on
+        # This browser's shelf of the history, kept in its localStorage across reloads and restarts.
+        shelf = gr.BrowserState("", storage_key="mulan-shelf", secret=shelf_secret(store.root))
+
+        def mine(shelf_id):
+            return store.view(shelf_id) if private_history else store
         gr.Markdown("# 🌾 木兰：说一说，就有卖货文案和海报")
         status = gr.Markdown(actions.model_status(helper))
         timer = gr.Timer(2.0)
@@ -157,7 +164,7 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
                 downloads = gr.File(label="下载海报（PNG；A4 另有打印用的 PDF）", file_count="multiple", visible=False)
 
             with gr.Tab("📚 历史", id=HISTORY):
-                history = gr.Dropdown(label="以前做过的（最新的在上面）", choices=actions.history_choices(store))
+                history = gr.Dropdown(label="以前做过的（最新的在上面）", choices=[])
                 with gr.Row():
                     open_btn = gr.Button("📂 打开", elem_classes="big-btn")
                     delete_btn = gr.Button("🗑️ 删除", elem_classes="big-btn")
@@ -213,9 +220,9 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
                 raise gr.Error(problem, visible=False, print_exception=False)
 
         @friendly
-        def on_remember(entry_id, text, prod, pri, cont, pic, sty, copy_dict):
-            entry_id = actions.remember_copy(store, entry_id, text, prod, pri, cont, pic, sty, copy_dict)
-            return entry_id, gr.update(choices=actions.history_choices(store))
+        def on_remember(entry_id, text, prod, pri, cont, pic, sty, copy_dict, shelf_id):
+            entry_id = actions.remember_copy(mine(shelf_id), entry_id, text, prod, pri, cont, pic, sty, copy_dict)
+            return entry_id, gr.update(choices=actions.history_choices(mine(shelf_id)))
 
         @friendly
         def on_suggest(text, prod, chosen):
@@ -224,8 +231,8 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
             _, name = actions.suggested_template(text, prod)
             return f"👇 点一个喜欢的模板（不点就用推荐的：{name}）"
 
-        remember = dict(fn=on_remember, inputs=[entry, transcript, product, price, contact, photo, style, copy_state],
-                        outputs=[entry, history])
+        remember = dict(fn=on_remember, outputs=[entry, history],
+                        inputs=[entry, transcript, product, price, contact, photo, style, copy_state, shelf])
         write_btn.click(on_start, [transcript, product, price, contact, photo],
                         [check_msg, regenerate, entry, copy_state, steps]).then(
             stop_if_said, check_msg, None).success(
@@ -253,25 +260,25 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
         templates.select(on_pick, None, [template, template_msg])
 
         @friendly
-        def on_poster(entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids,
+        def on_poster(entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids, shelf_id,
                       progress=gr.Progress()):
             gallery_items, files, message, entry_id = actions.render_posters(
-                helper, store, entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids,
+                helper, mine(shelf_id), entry_id, copy_dict, t, s, p, text, prod, pri, cont, pic, chosen, size_ids,
                 progress=lambda f, m: progress(f, desc=m))
             if not gallery_items:  # nothing made: the posters already on the page stay
                 return gr.skip(), gr.skip(), message, entry_id, gr.skip()
             return (gr.update(value=gallery_items, visible=True), gr.update(value=files, visible=True), message,
-                    entry_id, gr.update(choices=actions.history_choices(store)))
+                    entry_id, gr.update(choices=actions.history_choices(mine(shelf_id))))
 
         poster_btn.click(on_poster, [entry, copy_state, title, slogan, points, transcript, product, price, contact,
-                                     photo, template, sizes], [gallery, downloads, poster_msg, entry, history], **cpu)
+                                     photo, template, sizes, shelf], [gallery, downloads, poster_msg, entry, history], **cpu)
 
         page = [entry, transcript, product, price, contact, photo, style, copy_state, title, slogan, points, hashtags,
                 *posts.values(), gallery, downloads, history_msg, steps]
 
         @friendly
-        def on_open(entry_id):
-            found = actions.open_entry(store, entry_id)
+        def on_open(entry_id, shelf_id):
+            found = actions.open_entry(mine(shelf_id), entry_id)
             if "entry_id" not in found:  # nothing to open: the page stays as it is
                 return *[gr.skip()] * (len(page) - 2), found["message"], gr.skip()
             fields = found["fields"] or [gr.skip()] * (4 + len(posts))
@@ -283,20 +290,26 @@ def build_ui(helper: Assistant, store: Store) -> gr.Blocks:
                     gr.update(value=found["files"], visible=bool(found["files"])),
                     found["message"], gr.Tabs(selected=step))
 
-        open_btn.click(on_open, history, page)
+        open_btn.click(on_open, [history, shelf], page)
         delete_btn.click(lambda entry_id: gr.update(visible=bool(entry_id)), history, confirm_row)
         cancel_btn.click(lambda: gr.update(visible=False), None, confirm_row)
 
         @friendly
-        def on_delete(entry_id, current):
-            message = actions.delete_entry(store, entry_id)
+        def on_delete(entry_id, current, shelf_id):
+            message = actions.delete_entry(mine(shelf_id), entry_id)
             still_here = None if current == entry_id else current
-            return (gr.update(visible=False), gr.update(choices=actions.history_choices(store), value=None),
+            return (gr.update(visible=False), gr.update(choices=actions.history_choices(mine(shelf_id)), value=None),
                     message, still_here)
 
-        confirm_btn.click(on_delete, [history, entry], [confirm_row, history, history_msg, entry])
-        # A page opened later, or reloaded, lists what was saved since.
-        demo.load(lambda: gr.update(choices=actions.history_choices(store)), None, history)
+        confirm_btn.click(on_delete, [history, entry, shelf], [confirm_row, history, history_msg, entry])
+
+        @friendly
+        def on_load(shelf_id):
+            # A first visit gets its shelf; a page opened later, or reloaded, lists what was saved since.
+            shelf_id = shelf_id_or_new(shelf_id)
+            return shelf_id, gr.update(choices=actions.history_choices(mine(shelf_id)))
+
+        demo.load(on_load, shelf, [shelf, history])
     return demo
 
 
@@ -306,6 +319,9 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--https", action="store_true",
                         help="serve https with a self-signed certificate (phones allow the microphone only on https)")
+    parser.add_argument("--history", choices=["shared", "private"],
+                        help="private: each browser sees only its own 历史 (default when serving the LAN); "
+                             "shared: everyone sees all of it (default on 127.0.0.1)")
     parser.add_argument("--speech-model", help="your own CTranslate2 Whisper folder")
     parser.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder")
     parser.add_argument("--llm-backend", choices=["auto", "llama.cpp", "transformers"])
@@ -318,11 +334,13 @@ def main(argv=None) -> None:
     if not args.no_preload:
         # Load the models in the background; the page says when they are ready.
         threading.Thread(target=helper.warm_up, daemon=True, name="warm-up").start()
+    loopback = args.host in ("127.0.0.1", "localhost", "::1")
     store = Store(settings.data_dir)
-    demo = build_ui(helper, store)
+    # A classroom's phones must not see each other's history (names, phone numbers).
+    history = args.history or ("shared" if loopback else "private")
+    demo = build_ui(helper, store, private_history=history == "private")
     # One generation at a time per model on a 2-core machine; others wait in a bounded queue.
     demo.queue(default_concurrency_limit=1, max_size=32)
-    loopback = args.host in ("127.0.0.1", "localhost", "::1")
     # On 0.0.0.0 the app listens on every interface; phones in the class use the LAN address.
     address = "127.0.0.1" if loopback else lan_address() if args.host in ("0.0.0.0", "::") else args.host
     tls = {}

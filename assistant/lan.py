@@ -11,11 +11,13 @@ import datetime
 import io
 import ipaddress
 import os
+import secrets
 import socket
 from pathlib import Path
 
 CERT_NAME = "mulan-cert.pem"
 KEY_NAME = "mulan-key.pem"
+SECRET_NAME = "browser-secret"
 VALID_DAYS = 825  # the longest validity iOS accepts for a certificate a user trusts by hand
 
 
@@ -72,15 +74,29 @@ def ensure_certificate(folder: Path, address: str) -> tuple[Path, Path]:
             .sign(key, hashes.SHA256()))
     key_bytes = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                   serialization.NoEncryption())
-    # The key is readable by its owner only, and both files appear whole or not at all.
-    tmp_key = key_path.with_name(KEY_NAME + ".tmp")
-    with open(os.open(tmp_key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-        f.write(key_bytes)
-    tmp_key.replace(key_path)
+    _write_private(key_path, key_bytes)
     tmp_cert = cert_path.with_name(CERT_NAME + ".tmp")
     tmp_cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     tmp_cert.replace(cert_path)
     return cert_path, key_path
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Readable by its owner only, and whole or not at all."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+        f.write(data)
+    tmp.replace(path)
+
+
+def shelf_secret(folder: Path) -> str:
+    """The key each browser's history shelf id is kept under in its localStorage. Made once
+    and kept: a new key at every start would empty every phone's 历史 after a restart."""
+    path = folder / SECRET_NAME
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_private(path, secrets.token_urlsafe(24).encode())
+    return path.read_text().strip()
 
 
 def terminal_qr(url: str) -> str:

@@ -8,7 +8,8 @@ saves as it goes, and the 历史 tab reopens any entry with everything in place.
                                           and the posters
 
 Entry ids are made here (time + random) and checked on the way back in, so no path is
-ever built from what a browser sends. Files are written to a temporary name and renamed;
+ever built from what a browser sends. On a classroom server each browser sees only its
+own shelf (:meth:`Store.view`): thirty phones do not see each other's phone numbers. Files are written to a temporary name and renamed;
 rows change inside transactions. One connection per call, so Gradio's worker threads
 never share one.
 """
@@ -30,6 +31,7 @@ from .copywriting import Copy
 from .errors import UserError
 
 _ENTRY_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
+_SHELF_ID = re.compile(r"^[0-9a-f]{32}$")
 _FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -41,7 +43,8 @@ CREATE TABLE IF NOT EXISTS entries (
     brief TEXT NOT NULL,           -- JSON: transcript, product, price, contact, style
     photo TEXT,                    -- file name in the entry folder
     copy TEXT,                     -- JSON of Copy.to_dict()
-    posters TEXT NOT NULL DEFAULT '[]'  -- JSON list of file names in the entry folder
+    posters TEXT NOT NULL DEFAULT '[]',  -- JSON list of file names in the entry folder
+    owner TEXT NOT NULL DEFAULT ''      -- the browser's shelf on a shared server; '' on one computer
 );
 CREATE INDEX IF NOT EXISTS entries_updated ON entries(updated);
 """
@@ -65,13 +68,31 @@ class Entry:
 
 
 class Store:
-    def __init__(self, data_dir: Path):
+    """The whole history (``owner`` None), or one browser's shelf of it (see :meth:`view`)."""
+
+    def __init__(self, data_dir: Path, owner: str | None = None):
         self.root = Path(data_dir)
         self.folder = self.root / "history"
+        self.owner = owner
         self.folder.mkdir(parents=True, exist_ok=True)
         self.db = self.root / "history.sqlite3"
         with closing(self._connect()) as db, db:
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(entries)")}
+            if "owner" not in columns:  # a history made before shelves existed
+                db.execute("ALTER TABLE entries ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+
+    def view(self, owner: str) -> "Store":
+        """The same history as one browser sees it: only entries it made, and no other can
+        be opened, changed or deleted through it."""
+        return Store(self.root, owner)
+
+    def _check_owner(self, db: sqlite3.Connection, entry_id: str) -> bool:
+        """Whether the entry exists and belongs to this view (a foreign one is reported as missing)."""
+        row = db.execute("SELECT owner FROM entries WHERE id=?", (entry_id,)).fetchone()
+        if row is not None and self.owner is not None and row[0] != self.owner:
+            raise UserError("找不到这条记录。", f"History entry {entry_id} is on another browser's shelf.")
+        return row is not None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.db, timeout=10)
@@ -91,6 +112,8 @@ class Store:
         if entry_id is None:
             entry_id = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}-{secrets.token_hex(4)}"
         folder = self._dir(entry_id)
+        with closing(self._connect()) as db:
+            self._check_owner(db, entry_id)
         folder.mkdir(parents=True, exist_ok=True)
         photo_name = None
         if brief.photo and Path(brief.photo).is_file():
@@ -105,15 +128,16 @@ class Store:
                            "contact": brief.contact, "style": brief.style}, ensure_ascii=False)
         with closing(self._connect()) as db, db:
             db.execute(
-                "INSERT INTO entries (id, created, updated, product, brief, photo) VALUES (?, ?, ?, ?, ?, ?) "
+                "INSERT INTO entries (id, created, updated, product, brief, photo, owner) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, product=excluded.product, "
                 "brief=excluded.brief, photo=COALESCE(excluded.photo, entries.photo)",
-                (entry_id, now, now, brief.product, data, photo_name))
+                (entry_id, now, now, brief.product, data, photo_name, self.owner or ""))
         return entry_id
 
     def save_copy(self, entry_id: str, copy: Copy) -> None:
         self._dir(entry_id)
         with closing(self._connect()) as db, db:
+            self._check_owner(db, entry_id)
             found = db.execute("UPDATE entries SET copy=?, title=?, updated=? WHERE id=?",
                                (json.dumps(copy.to_dict(), ensure_ascii=False), copy.title, time.time(), entry_id))
             if found.rowcount == 0:
@@ -122,6 +146,9 @@ class Store:
     def save_poster_files(self, entry_id: str, files: list[tuple[str, bytes]]) -> list[Path]:
         """Write (file name, bytes) pairs into the entry folder; they replace its earlier posters."""
         folder = self._dir(entry_id)
+        with closing(self._connect()) as db:
+            if not self._check_owner(db, entry_id):
+                raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
         paths = []
         for name, data in files:
             if not _FILE_NAME.match(name):
@@ -139,6 +166,7 @@ class Store:
     def delete(self, entry_id: str) -> None:
         folder = self._dir(entry_id)
         with closing(self._connect()) as db, db:
+            self._check_owner(db, entry_id)
             db.execute("DELETE FROM entries WHERE id=?", (entry_id,))
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -146,14 +174,16 @@ class Store:
 
     def entries(self, limit: int = 100) -> list[Entry]:
         """Newest first."""
+        mine, params = ("", (limit,)) if self.owner is None else ("WHERE owner=? ", (self.owner, limit))
         with closing(self._connect()) as db:
-            rows = db.execute("SELECT id, created, updated, brief, photo, copy, posters FROM entries "
-                              "ORDER BY updated DESC LIMIT ?", (limit,)).fetchall()
+            rows = db.execute("SELECT id, created, updated, brief, photo, copy, posters FROM entries " + mine +
+                              "ORDER BY updated DESC LIMIT ?", params).fetchall()
         return [self._entry(row) for row in rows]
 
     def load(self, entry_id: str) -> Entry:
         self._dir(entry_id)
         with closing(self._connect()) as db:
+            self._check_owner(db, entry_id)
             row = db.execute("SELECT id, created, updated, brief, photo, copy, posters FROM entries WHERE id=?",
                              (entry_id,)).fetchone()
         if row is None:
@@ -171,6 +201,11 @@ class Store:
         copy = Copy.from_dict(json.loads(copy_json)) if copy_json else None
         posters = [folder / name for name in json.loads(posters_json) if (folder / name).is_file()]
         return Entry(entry_id, created, updated, brief, copy, posters)
+
+
+def shelf_id_or_new(value: object) -> str:
+    """A browser's shelf id as the page sends it back, or a new one if it is missing or malformed."""
+    return value if isinstance(value, str) and _SHELF_ID.match(value) else secrets.token_hex(16)
 
 
 def _copy_atomically(source: Path, target: Path) -> None:

@@ -42,7 +42,8 @@ def app_url(tmp_path_factory):
     data = tmp_path_factory.mktemp("browser-data")
     port = _free_port()
     log = open(data / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=REPO,
+    # --history private, as on a classroom server: each browser has its own shelf.
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--history", "private"], cwd=REPO,
                             env={**os.environ, "MULAN_DATA_DIR": str(data)}, stdout=log, stderr=subprocess.STDOUT)
     yield f"http://127.0.0.1:{port}/", data
     proc.terminate()
@@ -162,7 +163,7 @@ def test_a_seller_goes_from_voice_to_a_downloaded_poster_and_finds_it_in_the_his
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, step
 
 
-def test_five_sellers_at_once_each_get_their_own_copy_and_poster(app_url, browser):
+def test_five_sellers_at_once_each_get_their_own_copy_poster_and_history(app_url, browser):
     url, data = app_url
     pages = [browser(viewport={"width": 1366, "height": 900}) for _ in SELLERS]
     for page, (text, product, price, contact) in zip(pages, SELLERS):
@@ -197,3 +198,8 @@ def test_five_sellers_at_once_each_get_their_own_copy_and_poster(app_url, browse
         assert len(links) == len(entry.posters) == 1, (product, links)
         # The poster this page offers is, byte for byte, the one filed under her entry.
         assert page.request.get(links[0]).body() == entry.posters[0].read_bytes(), product
+        # Her 历史 lists her own entry only: the other four sellers' are on their own shelves.
+        page.get_by_role("tab", name="📚 历史").click()
+        page.get_by_label("以前做过的（最新的在上面）").click()
+        listed = page.get_by_role("option").all_inner_texts()
+        assert len(listed) == 1 and product in listed[0], (product, listed)

@@ -13,9 +13,16 @@ import urllib.request
 import pytest
 from cryptography import x509
 
-from assistant.lan import ensure_certificate, lan_address, terminal_qr
+from assistant.lan import ensure_certificate, lan_address, shelf_secret, terminal_qr
 from conftest import REPO
 from test_app import _free_port
+
+
+def test_the_shelf_secret_is_made_once_kept_private_and_survives_a_restart(tmp_path):
+    secret = shelf_secret(tmp_path / "data")
+    assert len(secret) >= 32 and shelf_secret(tmp_path / "data") == secret
+    assert stat.S_IMODE(os.stat(tmp_path / "data" / "browser-secret").st_mode) == 0o600
+    assert shelf_secret(tmp_path / "other") != secret
 
 
 def test_a_certificate_is_made_once_names_the_address_and_keeps_its_key_private(tmp_path):

@@ -88,3 +88,34 @@ def test_five_sessions_save_at_once_without_losing_any(tmp_path):
         entry = store.load(entry_id)
         assert entry.brief.product == f"杏子{n}" and entry.copy.title == f"杏子{n}"  # no cross-talk
     assert len(store.entries()) == 5
+
+
+def test_on_a_shared_server_each_browser_sees_and_touches_only_its_own_shelf(tmp_path):
+    store = Store(tmp_path)
+    hers, his = store.view("a" * 32), store.view("b" * 32)
+    mine = hers.save_brief(Brief("杏子", product="杏子", contact="13800000001"))
+    theirs = his.save_brief(Brief("蜂蜜", product="土蜂蜜"))
+    assert [e.id for e in hers.entries()] == [mine] and [e.id for e in his.entries()] == [theirs]
+    assert {e.id for e in store.entries()} == {mine, theirs}  # the whole history, e.g. for the trainer's CLI
+    for touch in (lambda: his.load(mine), lambda: his.delete(mine), lambda: his.save_copy(mine, _copy()),
+                  lambda: his.save_brief(Brief("改掉", product="改掉"), mine),
+                  lambda: his.save_poster_files(mine, [("poster-x-moments.png", b"x")])):
+        with pytest.raises(UserError, match="找不到"):
+            touch()
+    assert hers.load(mine).brief.product == "杏子" and (tmp_path / "history" / mine).is_dir()
+
+
+def test_a_history_from_before_shelves_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
+    db.executescript("CREATE TABLE entries (id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, "
+                     "product TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '', brief TEXT NOT NULL, "
+                     "photo TEXT, copy TEXT, posters TEXT NOT NULL DEFAULT '[]');"
+                     "INSERT INTO entries (id, created, updated, brief) VALUES "
+                     "('20261128-101010-0123abcd', 1, 1, '{\"transcript\": \"旧的\", \"product\": \"旧的\"}');")
+    db.commit()
+    db.close()
+    store = Store(tmp_path)
+    assert [e.brief.product for e in store.entries()] == ["旧的"]
+    assert store.view("c" * 32).entries() == []
