@@ -7,11 +7,13 @@ order, on a warm app (models loaded and prompts primed, as at start-up):
 
 1. 15 s of voice (two shared clips and a pause, joined into one WAV) → the transcript;
 2. 写文案 for every platform the brief needs, streamed; the poster text comes first;
-3. as soon as the poster text is there, the suggested template at 1080×1080.
+3. as soon as the poster text is there, the suggested template at 1080×1080;
+4. on ④, the twelve template previews drawn with her copy and a photo.
 
 Printed per round: seconds until the transcript is shown, until the first poster exists
 (voice + poster text + render), and until the copy for every platform is written (from
-写文案). Targets (issue 6, 2 cores): ≤ 5 s, ≤ 15 s and ≤ 40 s. It measures; it is not a test.
+写文案), and how long the previews take. Targets (issue 6, 2 cores): ≤ 5 s, ≤ 15 s and ≤ 40 s.
+It measures; it is not a test.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from tests.audio_files import write_wav  # noqa: E402  (the tests' WAV writer: o
 
 SPEECH = Path(os.environ.get("MULAN_SPEECH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"))
 CLIPS = ["zh_stepaudio_prompt_wav_yuqian.wav", "zh_funasr_asr_example_zh.wav"]  # 8.1 s + 5.5 s
+PHOTO = Path(os.environ.get("MULAN_PHOTO_DATA", SPEECH.parent / "photos")) / "grapes_01.jpg"
 RATE = 16_000
 
 
@@ -50,7 +53,7 @@ def fifteen_seconds_of_voice(folder: Path) -> Path:
     return write_wav(folder / "voice-15s.wav", voice, RATE)
 
 
-def one_round(helper: Assistant, store: Store, voice: Path) -> tuple[float, float, float, str]:
+def one_round(helper: Assistant, store: Store, voice: Path) -> tuple[float, float, float, float, str]:
     started = time.perf_counter()
     transcript, message = actions.transcribe(helper, str(voice), "普通话", "")
     heard = time.perf_counter() - started
@@ -68,7 +71,11 @@ def one_round(helper: Assistant, store: Store, voice: Path) -> tuple[float, floa
         if snapshot is not None:
             copy_dict = snapshot
     all_copy = time.perf_counter() - writing
-    return heard, first_poster, all_copy, f"{len(copy_dict['posts'])} texts; title {copy_dict['title']}"
+    drawing = time.perf_counter()
+    previews = actions.template_previews(copy_dict, "", "", "", transcript, "", "", "", str(PHOTO))
+    assert previews, "no previews were drawn"
+    return (heard, first_poster, all_copy, time.perf_counter() - drawing,
+            f"{len(copy_dict['posts'])} texts; title {copy_dict['title']}")
 
 
 def main() -> None:
@@ -86,10 +93,10 @@ def main() -> None:
         store = Store(folder / "data")
         rows = []
         for n in range(args.rounds):
-            heard, poster, copy_s, what = one_round(helper, store, voice)
+            heard, poster, copy_s, previews, what = one_round(helper, store, voice)
             rows.append((heard, poster, copy_s))
             print(f"round {n + 1}: transcript {heard:5.1f} s   first poster {poster:5.1f} s   "
-                  f"all copy {copy_s:5.1f} s   ({what})", flush=True)
+                  f"all copy {copy_s:5.1f} s   ④ previews {previews:4.2f} s   ({what})", flush=True)
         for label, index, target in (("transcript", 0, 5), ("first poster", 1, 15), ("all copy", 2, 40)):
             values = [row[index] for row in rows]
             print(f"{label:13s} mean {statistics.mean(values):5.1f} s  max {max(values):5.1f} s  "
