@@ -30,7 +30,9 @@ CSS = """
 .gradio-container {max-width: 980px !important; margin: auto;}
 .big-btn button, button.big-btn {font-size: 1.25rem !important; min-height: 3.2rem;}
 /* The step tabs are the page's navigation: big enough for a thumb. */
-#steps > .tab-wrapper button, #steps > div > .tab-container button {font-size: 1.1rem !important; padding: 0.6rem 0.7rem;}
+#steps > .tab-wrapper button, #steps > div > .tab-container button {
+  font-size: 1.1rem !important; padding: 0.6rem 0.7rem;
+}
 /* Phones: the template picker shows two per row and the examples table wraps its text,
    so a step never scrolls sideways at 390 px. */
 @media (max-width: 640px) {
@@ -86,7 +88,8 @@ def build_ui(helper: Assistant, store: Store, private_history: bool = False) -> 
         shelf = gr.BrowserState("", storage_key="mulan-shelf", secret=shelf_secret(store.root))
 
         def mine(shelf_id):
-            return store.view(shelf_id) if private_history else store
+            # The id comes from the browser: a forged or empty one gets a fresh, empty shelf.
+            return store.view(shelf_id_or_new(shelf_id)) if private_history else store
         gr.Markdown("# 🌾 木兰：说一说，就有卖货文案和海报")
         status = gr.Markdown(actions.model_status(helper))
         timer = gr.Timer(2.0)
@@ -189,7 +192,8 @@ def build_ui(helper: Assistant, store: Store, private_history: bool = False) -> 
 
         # All model work shares one queue slot: on 2 cores, two jobs at once are slower than one after another.
         cpu = dict(concurrency_id="cpu", concurrency_limit=1)
-        listen_btn.click(on_listen, [audio, language, hotwords, transcript], [transcript, listen_msg, heard_msg, steps], **cpu)
+        listen_btn.click(on_listen, [audio, language, hotwords, transcript],
+                         [transcript, listen_msg, heard_msg, steps], **cpu)
         type_btn.click(go(CHECK), None, steps)
 
         @friendly
@@ -271,7 +275,8 @@ def build_ui(helper: Assistant, store: Store, private_history: bool = False) -> 
                     entry_id, gr.update(choices=actions.history_choices(mine(shelf_id))))
 
         poster_btn.click(on_poster, [entry, copy_state, title, slogan, points, transcript, product, price, contact,
-                                     photo, template, sizes, shelf], [gallery, downloads, poster_msg, entry, history], **cpu)
+                                     photo, template, sizes, shelf],
+                         [gallery, downloads, poster_msg, entry, history], **cpu)
 
         page = [entry, transcript, product, price, contact, photo, style, copy_state, title, slogan, points, hashtags,
                 *posts.values(), gallery, downloads, history_msg, steps]
