@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime
 import io
 import ipaddress
-import os
 import secrets
 import socket
 from pathlib import Path
+
+from .files import write_atomically
 
 CERT_NAME = "mulan-cert.pem"
 KEY_NAME = "mulan-key.pem"
@@ -74,19 +75,9 @@ def ensure_certificate(folder: Path, address: str) -> tuple[Path, Path]:
             .sign(key, hashes.SHA256()))
     key_bytes = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                   serialization.NoEncryption())
-    _write_private(key_path, key_bytes)
-    tmp_cert = cert_path.with_name(CERT_NAME + ".tmp")
-    tmp_cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    tmp_cert.replace(cert_path)
+    write_atomically(key_path, key_bytes, private=True)
+    write_atomically(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Readable by its owner only, and whole or not at all."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-        f.write(data)
-    tmp.replace(path)
 
 
 def shelf_secret(folder: Path) -> str:
@@ -95,7 +86,7 @@ def shelf_secret(folder: Path) -> str:
     path = folder / SECRET_NAME
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        _write_private(path, secrets.token_urlsafe(24).encode())
+        write_atomically(path, secrets.token_urlsafe(24), private=True)
     return path.read_text().strip()
 
 

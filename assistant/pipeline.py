@@ -18,6 +18,7 @@ from typing import Iterator
 from .audio import AudioLimits
 from .config import Settings
 from .copywriting import Brief, Copy, CopyOptions, Copywriter, Piece
+from .files import write_atomically
 from .llm import TextGenerator, load_generator
 from .models import resolve_copy_model, resolve_speech_model
 from .photo import open_photo
@@ -154,7 +155,7 @@ class Assistant:
         files: list[Path] = []
         if transcript is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
-            files.append(_write_text(out_dir / "transcript.txt", transcript.text + "\n"))
+            files.append(write_atomically(out_dir / "transcript.txt", transcript.text + "\n"))
         files.append(save_copy(out_dir, copy))
         files.extend(save_posters(out_dir, posters))
         return MakeResult(out_dir, transcript, copy, files, timings)
@@ -162,7 +163,7 @@ class Assistant:
 
 def save_copy(out_dir: Path, copy: Copy) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
-    return _write_text(out_dir / "copy.json", json.dumps(copy.to_dict(), ensure_ascii=False, indent=2))
+    return write_atomically(out_dir / "copy.json", json.dumps(copy.to_dict(), ensure_ascii=False, indent=2))
 
 
 def poster_files(posters: list[Poster]) -> list[tuple[str, bytes]]:
@@ -188,20 +189,9 @@ def save_posters(out_dir: Path, posters: list[Poster]) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, data in poster_files(posters):
-        path = out_dir / name
-        tmp = path.with_name(name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        paths.append(path)
+        paths.append(write_atomically(out_dir / name, data))
     return paths
 
 
 def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
-
-
-def _write_text(path: Path, text: str) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path

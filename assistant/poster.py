@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw
 from .copywriting import Brief, Copy
 from .decor import draw_decoration, rgba
 from .facts import contact_kind
+from .files import write_atomically
 from .photo import contain_fit, cover_fit, darker, open_photo, photo_primary
 from .png import encode_png
 from .templates import PosterSize, Slot, Template
@@ -375,7 +376,4 @@ def save(poster: Poster, path: Path) -> Path:
     if fmt is None:
         raise ValueError(f"{path}: the suffix must be .png, .jpg or .pdf")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(encode(poster, fmt))
-    tmp.replace(path)
-    return path
+    return write_atomically(path, encode(poster, fmt))

@@ -9,8 +9,8 @@ saves as it goes, and the 历史 tab reopens any entry with everything in place.
 
 Entry ids are made here (time + random) and checked on the way back in, so no path is
 ever built from what a browser sends. On a classroom server each browser sees only its
-own shelf (:meth:`Store.view`): thirty phones do not see each other's phone numbers. Files are written to a temporary name and renamed;
-rows change inside transactions. One connection per call, so Gradio's worker threads
+own shelf (:meth:`Store.view`): thirty phones do not see each other's phone numbers.
+Files are written to a temporary name and renamed; rows change inside transactions. One connection per call, so Gradio's worker threads
 never share one.
 """
 
@@ -23,12 +23,14 @@ import shutil
 import sqlite3
 import time
 from contextlib import closing
+from copy import copy as shallow_copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .brief import Brief
 from .copywriting import Copy
 from .errors import UserError
+from .files import copy_atomically, write_atomically
 
 _ENTRY_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
 _SHELF_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -85,7 +87,9 @@ class Store:
     def view(self, owner: str) -> "Store":
         """The same history as one browser sees it: only entries it made, and no other can
         be opened, changed or deleted through it."""
-        return Store(self.root, owner)
+        shelf = shallow_copy(self)  # the same files and database, already set up
+        shelf.owner = owner
+        return shelf
 
     def _check_owner(self, db: sqlite3.Connection, entry_id: str) -> bool:
         """Whether the entry exists and belongs to this view (a foreign one is reported as missing)."""
@@ -123,12 +127,13 @@ class Store:
             else:
                 photo_name = "photo" + (source.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", source.suffix.lower())
                                         else ".img")
-                _copy_atomically(source, folder / photo_name)
+                copy_atomically(source, folder / photo_name)
         data = json.dumps({"transcript": brief.transcript, "product": brief.product, "price": brief.price,
                            "contact": brief.contact, "style": brief.style}, ensure_ascii=False)
         with closing(self._connect()) as db, db:
             db.execute(
-                "INSERT INTO entries (id, created, updated, product, brief, photo, owner) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "INSERT INTO entries (id, created, updated, product, brief, photo, owner) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, product=excluded.product, "
                 "brief=excluded.brief, photo=COALESCE(excluded.photo, entries.photo)",
                 (entry_id, now, now, brief.product, data, photo_name, self.owner or ""))
@@ -153,11 +158,7 @@ class Store:
         for name, data in files:
             if not _FILE_NAME.match(name):
                 raise ValueError(f"unsafe poster file name {name!r}")
-            path = folder / name
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
-            paths.append(path)
+            paths.append(write_atomically(folder / name, data))
         with closing(self._connect()) as db, db:
             db.execute("UPDATE entries SET posters=?, updated=? WHERE id=?",
                        (json.dumps([p.name for p in paths]), time.time(), entry_id))
@@ -207,8 +208,3 @@ def shelf_id_or_new(value: object) -> str:
     """A browser's shelf id as the page sends it back, or a new one if it is missing or malformed."""
     return value if isinstance(value, str) and _SHELF_ID.match(value) else secrets.token_hex(16)
 
-
-def _copy_atomically(source: Path, target: Path) -> None:
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.copyfile(source, tmp)
-    tmp.replace(target)

@@ -1,0 +1,27 @@
+"""Files appear whole or not at all: each is written under a temporary name, then renamed.
+
+A browser downloading a poster, a history reopened after a power cut or a phone reading
+the certificate never meets half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def write_atomically(path: Path, data: bytes | str, private: bool = False) -> Path:
+    """Write ``data`` (text as UTF-8) to ``path``; ``private`` makes it readable by its owner only."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666), "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+    tmp.replace(path)
+    return path
+
+
+def copy_atomically(source: Path, target: Path) -> Path:
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copyfile(source, tmp)
+    tmp.replace(target)
+    return target
