@@ -209,14 +209,15 @@ def build_ui(helper: Assistant, store: Store, private_history: bool = False) -> 
         copy_inputs = [transcript, product, price, contact, photo, style, platforms, regenerate]
 
         @friendly
-        def on_start(text, prod, pri, cont, pic):
+        def on_start(text, prod, pri, cont, pic, shelf_id):
             # A brief that cannot be written stops here, on ②, next to what the seller typed.
             problem = actions.brief_problem(text, prod, pri, cont, pic)
             if problem:
-                return problem, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                return problem, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             # 写文案 starts a new history entry, and the old copy is let go first, so a failed
-            # write never files it again under a new entry.
-            return "", 0, None, None, gr.Tabs(selected=COPY)
+            # write never files it again under a new entry. The shelf is settled here too, in
+            # case she is quicker than the page's load event: her entry must land on her shelf.
+            return "", 0, None, None, gr.Tabs(selected=COPY), shelf_id_or_new(shelf_id)
 
         def stop_if_said(problem):
             # Ends the chain quietly: the problem is already shown on ② in plain words.
@@ -237,8 +238,8 @@ def build_ui(helper: Assistant, store: Store, private_history: bool = False) -> 
 
         remember = dict(fn=on_remember, outputs=[entry, history],
                         inputs=[entry, transcript, product, price, contact, photo, style, copy_state, shelf])
-        write_btn.click(on_start, [transcript, product, price, contact, photo],
-                        [check_msg, regenerate, entry, copy_state, steps]).then(
+        write_btn.click(on_start, [transcript, product, price, contact, photo, shelf],
+                        [check_msg, regenerate, entry, copy_state, steps, shelf]).then(
             stop_if_said, check_msg, None).success(
             on_write, copy_inputs, copy_outputs, **cpu).success(**remember).success(
             on_suggest, [transcript, product, template], template_msg)
