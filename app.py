@@ -254,8 +254,8 @@ def build_ui(helper: Assistant, store: Store, private_history: bool = False) -> 
 
         preview = dict(fn=on_previews, inputs=[copy_state, title, slogan, points, transcript, product, price, contact,
                                                photo], outputs=templates, concurrency_id="previews")
-        next_btn.click(go(POSTER), None, steps).then(**preview)
-        poster_tab.select(**preview)
+        next_btn.click(go(POSTER), None, steps)
+        poster_tab.select(**preview)  # fires on a switch by 去做海报 or 打开 as well as on a tap
 
         @friendly
         def on_pick(evt: gr.SelectData):
