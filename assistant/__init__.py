@@ -1,26 +1,28 @@
 """Mulan: a seller's voice in, copy and posters out, all offline.
 
-Public API: the pipeline and its stages. The CLI (``python -m assistant``), the Gradio
-UI (``app.py``) and the tests all go through these.
+Public API: the pipeline, the data it passes between stages, and the errors a user can
+act on. The CLI (``python -m assistant``), the Gradio page (``app.py``) and the tests
+all go through these.
 """
 
-import os
+from assistant.config import go_offline
 
-# Offline by construction: no library may try a model hub or send analytics.
-for _name, _value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
-                      ("GRADIO_ANALYTICS_ENABLED", "False"), ("TOKENIZERS_PARALLELISM", "false")):
-    os.environ.setdefault(_name, _value)
+go_offline()  # before any library that could reach a model hub is imported
 
-from .config import Settings  # noqa: E402
-from .copywriting import Brief, Copy, CopyOptions, Copywriter  # noqa: E402
-from .errors import ModelMissingError, UserError  # noqa: E402
-from .pipeline import Assistant, MakeResult  # noqa: E402
-from .poster import Poster, Renderer  # noqa: E402
-from .templates import Template, get_template, list_templates  # noqa: E402
-from .speech import SpeechOptions, Transcriber, Transcript  # noqa: E402
+from assistant.config import Settings  # noqa: E402
+from assistant.contracts import Brief, Change, Copy, Piece, Transcript  # noqa: E402
+from assistant.errors import ModelMissingError, UserError  # noqa: E402
+from assistant.pipeline import MakeResult, Pipeline  # noqa: E402
 
 __all__ = [
-    "Assistant", "MakeResult", "Settings", "Brief", "Copy", "CopyOptions", "Copywriter",
-    "UserError", "ModelMissingError", "Poster", "Renderer", "Template", "get_template", "list_templates",
-    "SpeechOptions", "Transcriber", "Transcript",
+    "Brief",
+    "Change",
+    "Copy",
+    "MakeResult",
+    "ModelMissingError",
+    "Piece",
+    "Pipeline",
+    "Settings",
+    "Transcript",
+    "UserError",
 ]

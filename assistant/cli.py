@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import time
 from pathlib import Path
 
-from .config import Settings
-from .errors import UserError
+from assistant.config import Settings, debug_enabled
+from assistant.contracts import DEFAULT_STYLE
+from assistant.errors import UserError
+from assistant.llm import backend_names
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 1
@@ -24,18 +25,23 @@ EXIT_INTERNAL = 1
 def _model_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speech-model", help="your own CTranslate2 Whisper folder (overrides MULAN_SPEECH_MODEL)")
     parser.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder (overrides MULAN_COPY_MODEL)")
-    parser.add_argument("--llm-backend", choices=["auto", "llama.cpp", "transformers"],
-                        help="text generation back-end (default: auto)")
+    parser.add_argument("--llm-backend", choices=backend_names(), help="text generation back-end (default: auto)")
     parser.add_argument("--small", action="store_true", help="use the embedded 0.5B copy model (faster, weaker)")
 
 
 def _settings(args) -> Settings:
-    return Settings.from_env(speech_model=args.speech_model, copy_model=args.copy_model,
-                             llm_backend=args.llm_backend, copy_model_size="small" if args.small else None)
+    return Settings.from_env(
+        speech_model=args.speech_model,
+        copy_model=args.copy_model,
+        llm_backend=args.llm_backend,
+        copy_model_size="small" if args.small else None,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m assistant", description="Mulan: voice to copy and posters, offline.")
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant", description="Mulan: voice to copy and posters, offline."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     make = sub.add_parser("make", help="voice or text in; transcript, copy.json and posters out")
@@ -46,10 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     make.add_argument("--price", default="", help="e.g. 15元/斤")
     make.add_argument("--contact", default="", help="WeChat ID, phone number or URL (becomes a QR code)")
     make.add_argument("--product", default="", help="product name, e.g. 杏子")
-    make.add_argument("--style", default="朴实", help="朴实 (default), 热情, 文艺 or 活泼")
-    make.add_argument("--platforms", default="",
-                      help="comma-separated: poster,moments,video,xiaohongshu,shop_title,homestay "
-                           "(default: all a seller of this product needs)")
+    make.add_argument("--style", default=DEFAULT_STYLE, help=f"朴实, 热情, 文艺 or 活泼 (default {DEFAULT_STYLE})")
+    make.add_argument(
+        "--platforms",
+        default="",
+        help="comma-separated: poster,moments,video,xiaohongshu,shop_title,homestay "
+        "(default: all a seller of this product needs)",
+    )
     _model_flags(make)
 
     transcribe = sub.add_parser("transcribe", help="speech to text, one line per file")
@@ -76,14 +85,16 @@ def _peak_rss_mb() -> float:
 
 
 def cmd_make(args) -> int:
-    from .pipeline import Assistant
-    from .platforms import PLATFORMS
+    from assistant.copywriting import PLATFORMS
+    from assistant.pipeline import Pipeline
 
     if bool(args.audio) == bool(args.text):
-        raise UserError("请给一个录音文件，或者用 --text 写一段文字（二选一）。",
-                        "Give either an audio file or --text, not both and not neither.")
+        raise UserError(
+            "请给一个录音文件，或者用 --text 写一段文字（二选一）。",
+            "Give either an audio file or --text, not both and not neither.",
+        )
     started = time.perf_counter()
-    assistant = Assistant(_settings(args))
+    pipeline = Pipeline(_settings(args))
 
     def progress(fraction: float, message: str) -> None:
         # Only on a terminal: in logs and pipes, carriage-return updates are noise.
@@ -93,11 +104,22 @@ def cmd_make(args) -> int:
     platforms = tuple(p.strip() for p in args.platforms.split(",") if p.strip()) or None
     unknown = [p for p in platforms or () if p not in PLATFORMS]
     if unknown:
-        raise UserError(f"不认识的平台「{'、'.join(unknown)}」，可选：{'、'.join(PLATFORMS)}。",
-                        f"Unknown platform(s) {', '.join(unknown)}; choose from {', '.join(PLATFORMS)}.")
-    result = assistant.make(Path(args.out), audio=args.audio, text=args.text, product=args.product,
-                            price=args.price, contact=args.contact, photo=args.photo, style=args.style,
-                            platforms=platforms, progress=progress)
+        raise UserError(
+            f"不认识的平台「{'、'.join(unknown)}」，可选：{'、'.join(PLATFORMS)}。",
+            f"Unknown platform(s) {', '.join(unknown)}; choose from {', '.join(PLATFORMS)}.",
+        )
+    result = pipeline.make(
+        Path(args.out),
+        audio=args.audio,
+        text=args.text,
+        product=args.product,
+        price=args.price,
+        contact=args.contact,
+        photo=args.photo,
+        style=args.style,
+        platforms=platforms,
+        progress=progress,
+    )
     total = time.perf_counter() - started
     if result.transcript is not None:
         print(f"transcript ({result.timings['transcribe_s']:.1f} s): {result.transcript.text}")
@@ -110,7 +132,7 @@ def cmd_make(args) -> int:
     print(f"posters ({result.timings['posters_s']:.1f} s)")
     for path in result.files:
         print(f"  {path}")
-    loads = ", ".join(f"{k} {v:.1f} s" for k, v in assistant.load_times.items())
+    loads = ", ".join(f"{k} {v:.1f} s" for k, v in pipeline.load_times.items())
     print(f"total {total:.1f} s (model loading: {loads or 'none'}); peak memory {_peak_rss_mb():.0f} MB")
     return 0
 
@@ -118,16 +140,19 @@ def cmd_make(args) -> int:
 def cmd_transcribe(args) -> int:
     from dataclasses import replace
 
-    from .pipeline import Assistant
-    from .speech import hotwords_from
+    from assistant.pipeline import Pipeline
+    from assistant.speech import hotwords_from
 
-    assistant = Assistant(_settings(args))
-    options = replace(assistant.speech_options, language=None if args.language == "auto" else args.language,
-                      hotwords=hotwords_from(args.hotwords))
+    pipeline = Pipeline(_settings(args))
+    options = replace(
+        pipeline.speech_options,
+        language=None if args.language == "auto" else args.language,
+        hotwords=hotwords_from(args.hotwords),
+    )
     status = 0
     for name in args.files:
         try:
-            transcript = assistant.transcribe(name, options=options)
+            transcript = pipeline.transcribe(name, options=options)
         except UserError as exc:
             print(f"{name}\t错误 / error: {exc.one_line()}", file=sys.stderr)
             status = EXIT_USER_ERROR
@@ -140,10 +165,11 @@ def cmd_transcribe(args) -> int:
 
 
 def cmd_templates(args) -> int:
-    from .photo import open_photo
-    from .poster import Renderer, save
-    from .sheet import contact_sheet, sample
-    from .templates import get_template, list_templates
+    from assistant.poster.export import save
+    from assistant.poster.photo import open_photo
+    from assistant.poster.render import Renderer
+    from assistant.poster.sheet import contact_sheet, sample
+    from assistant.poster.templates import get_template, list_templates
 
     chosen = [get_template(args.template)] if args.template else list_templates()
     photo = open_photo(args.photo) if args.photo else None
@@ -161,13 +187,15 @@ def cmd_templates(args) -> int:
                     print(save(poster, Path(args.render) / f"{template.id}-{size_id}.{suffix}"))
     if not (args.sheet or args.render):
         for template in chosen:
-            print(f"{template.id:18s} {template.name:10s} {','.join(template.categories):28s} "
-                  f"{template.layout.id:8s} {','.join(template.sizes)}")
+            print(
+                f"{template.id:18s} {template.name:10s} {','.join(template.categories):28s} "
+                f"{template.layout.id:8s} {','.join(template.sizes)}"
+            )
     return 0
 
 
 def cmd_models(args) -> int:
-    from . import models
+    from assistant import models
 
     settings = _settings(args)
     if args.assemble:
@@ -182,7 +210,9 @@ def cmd_models(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"make": cmd_make, "transcribe": cmd_transcribe, "templates": cmd_templates, "models": cmd_models}[args.command]
+    handler = {"make": cmd_make, "transcribe": cmd_transcribe, "templates": cmd_templates, "models": cmd_models}[
+        args.command
+    ]
     try:
         return handler(args)
     except UserError as exc:
@@ -192,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         print("已取消 / cancelled", file=sys.stderr)
         return 130
     except Exception as exc:  # an unexpected bug: still one readable line unless debugging
-        if os.environ.get("MULAN_DEBUG"):
+        if debug_enabled():
             raise
         print(f"程序出错了，请把这行发给技术人员 / internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL

@@ -1,7 +1,8 @@
 """Settings: one dataclass, filled from ``MULAN_*`` environment variables.
 
-Command-line flags override the environment (see ``cli.py`` and ``app.py``).
-Nothing here touches the network: the offline switches are set on import of the package.
+This is the only module that reads the environment. Command-line flags override it
+(see ``cli.py`` and ``app.py``). :func:`go_offline` sets the switches that keep every
+library off the network; the package calls it on import, before anything else loads.
 """
 
 from __future__ import annotations
@@ -14,6 +15,26 @@ import platformdirs
 
 APP_NAME = "mulan"
 
+# Offline by construction: no library may try a model hub or send analytics. These must be
+# in the environment before transformers, huggingface_hub or gradio is first imported.
+OFFLINE_SWITCHES = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def go_offline() -> None:
+    for name, value in OFFLINE_SWITCHES.items():
+        os.environ.setdefault(name, value)
+
+
+def debug_enabled() -> bool:
+    """``MULAN_DEBUG=1``: show the traceback of an unexpected error instead of one line."""
+    return bool(os.environ.get("MULAN_DEBUG"))
+
 
 def _default_models_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME)) / "models"
@@ -21,6 +42,9 @@ def _default_models_dir() -> Path:
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+COPY_MODEL_SIZES = ("default", "small")
 
 
 @dataclass(frozen=True)
@@ -41,6 +65,8 @@ class Settings:
         threads: CPU threads for inference (``MULAN_THREADS``); default all cores.
         max_audio_s: the longest recording accepted, in seconds (``MULAN_MAX_AUDIO_S``);
             10 minutes by default. Longer ones are refused with a message, never cut.
+        fonts_dir: the user's own fonts (``MULAN_FONTS_DIR``), used for any character
+            Noto Sans CJK SC lacks; ``fonts`` in the data folder by default.
     """
 
     speech_model: str | None = None
@@ -51,6 +77,11 @@ class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     max_audio_s: float = 600.0
+    fonts_dir: Path | None = None
+
+    def __post_init__(self):
+        if self.fonts_dir is None:
+            object.__setattr__(self, "fonts_dir", Path(self.data_dir) / "fonts")
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -72,6 +103,8 @@ class Settings:
             values["threads"] = int(env["MULAN_THREADS"])
         if env.get("MULAN_MAX_AUDIO_S"):
             values["max_audio_s"] = float(env["MULAN_MAX_AUDIO_S"])
+        if env.get("MULAN_FONTS_DIR"):
+            values["fonts_dir"] = Path(env["MULAN_FONTS_DIR"]).expanduser()
         known = {f.name for f in fields(cls)}
         values.update({k: v for k, v in overrides.items() if k in known and v is not None})
         settings = cls(**values)
@@ -79,15 +112,16 @@ class Settings:
         return settings
 
     def validate(self) -> None:
-        from .errors import UserError
+        from assistant.errors import UserError
+        from assistant.llm import backend_names
 
-        if self.llm_backend not in ("auto", "llama.cpp", "transformers"):
+        if self.llm_backend not in backend_names():
             raise UserError(
-                f"不认识的文案引擎「{self.llm_backend}」，可选 auto、llama.cpp、transformers。",
-                f"Unknown LLM back-end {self.llm_backend!r}; use auto, llama.cpp or transformers.",
+                f"不认识的文案引擎「{self.llm_backend}」，可选 {'、'.join(backend_names())}。",
+                f"Unknown LLM back-end {self.llm_backend!r}; use one of {', '.join(backend_names())}.",
             )
-        if self.copy_model_size not in ("default", "small"):
+        if self.copy_model_size not in COPY_MODEL_SIZES:
             raise UserError(
-                f"不认识的模型大小「{self.copy_model_size}」，可选 default、small。",
-                f"Unknown copy model size {self.copy_model_size!r}; use default or small.",
+                f"不认识的模型大小「{self.copy_model_size}」，可选 {'、'.join(COPY_MODEL_SIZES)}。",
+                f"Unknown copy model size {self.copy_model_size!r}; use one of {', '.join(COPY_MODEL_SIZES)}.",
             )

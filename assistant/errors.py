@@ -22,3 +22,17 @@ class UserError(Exception):
 
 class ModelMissingError(UserError):
     """An embedded weight package or a configured model path is not there."""
+
+
+class TemplateError(UserError):
+    """A poster template, layout or sizes file is malformed; the message names the file and the field.
+
+    Templates are data that a trainer may write, so this is hers to fix, not a crash.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(f"海报模板文件有问题：{message}", message)
+
+
+class FontMissingError(UserError):
+    """The Chinese font package is not installed, so no poster can be drawn."""

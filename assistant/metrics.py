@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .facts import cn_numerals_to_digits
+from assistant.language.facts import cn_numerals_to_digits
 
 _NOT_A_CHARACTER = re.compile(r"[\W_]+", re.UNICODE)
 

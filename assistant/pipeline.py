@@ -1,6 +1,7 @@
 """The one place that chains the stages: voice → transcript → copy → posters.
 
-:class:`Assistant` owns the loaded models. It loads each one on first use, once per
+The stages never import each other; they meet here and in ``contracts.py``.
+:class:`Pipeline` owns the loaded models. It loads each one on first use, once per
 process, behind a lock, so the UI, the CLI and the tests share the same code path
 and a second request never loads a model again.
 """
@@ -8,23 +9,32 @@ and a second request never loads a model again.
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from .audio import AudioLimits
-from .config import Settings
-from .copywriting import Brief, Copy, CopyOptions, Copywriter, Piece
-from .files import write_atomically
-from .llm import TextGenerator, load_generator
-from .models import resolve_copy_model, resolve_speech_model
-from .photo import open_photo
-from .poster import Poster, Renderer, encode
-from .templates import get_template, list_templates, recommend
-from .speech import Progress, SpeechOptions, Transcriber, Transcript
+from PIL import Image
+
+from assistant.config import Settings
+from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Progress, Transcript
+from assistant.copywriting import CopyOptions, Copywriter
+from assistant.errors import UserError
+from assistant.files import write_atomically
+from assistant.llm import TextGenerator, load_generator
+from assistant.models import resolve_copy_model, resolve_speech_model
+from assistant.poster.export import poster_files
+from assistant.poster.photo import open_photo
+from assistant.poster.render import Poster, Renderer
+from assistant.poster.sheet import sample
+from assistant.poster.templates import PosterSize, Template, get_template, list_templates, recommend
+from assistant.speech import AudioLimits, SpeechOptions, Transcriber
+
+# The sizes made when she does not choose: 朋友圈 square and 抖音/视频号 9:16.
+DEFAULT_POSTER_SIZES = ("moments", "story")
+# ④'s template picker draws every template at this size with her own copy.
+PREVIEW_SIZE = PosterSize("preview", "预览", 360, 360)
 
 
 @dataclass
@@ -36,11 +46,14 @@ class MakeResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class Assistant:
+class Pipeline:
+    """Voice → transcript → copy → posters, with the models loaded once and shared."""
+
     def __init__(self, settings: Settings | None = None, speech_options: SpeechOptions | None = None):
         self.settings = settings or Settings.from_env()
         self.speech_options = speech_options or SpeechOptions(
-            audio=AudioLimits(max_duration_s=self.settings.max_audio_s))
+            audio=AudioLimits(max_duration_s=self.settings.max_audio_s)
+        )
         self._transcriber: Transcriber | None = None
         self._generator: TextGenerator | None = None
         self._copywriter: Copywriter | None = None
@@ -86,8 +99,9 @@ class Assistant:
 
     # ------------------------------------------------------------------ stages
 
-    def transcribe(self, audio_path: str | Path, progress: Progress | None = None,
-                   options: SpeechOptions | None = None) -> Transcript:
+    def transcribe(
+        self, audio_path: str | Path, progress: Progress | None = None, options: SpeechOptions | None = None
+    ) -> Transcript:
         return self.transcriber(progress).transcribe(audio_path, options, progress)
 
     def copywriter(self) -> Copywriter:
@@ -103,17 +117,19 @@ class Assistant:
     def stream_copy(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[Piece | Copy]:
         yield from self.copywriter().stream(brief, options)
 
-    def render_posters(self, copy: Copy, brief: Brief, choices: list[tuple[str, str]] | None = None,
-                       progress: Progress | None = None) -> list[Poster]:
+    def render_posters(
+        self, copy: Copy, brief: Brief, choices: list[tuple[str, str]] | None = None, progress: Progress | None = None
+    ) -> list[Poster]:
         """Posters as (template id, size id) pairs; by default the best template for the
         product in the 朋友圈 and 抖音 sizes, and the runner-up square. ``progress`` hears
         (fraction done, message) before each poster."""
         brief.validate()  # a contact too long for a QR code is the seller's to fix, not a crash
         photo = open_photo(brief.photo) if brief.photo else None  # decode once for every poster
         if choices is None:
-            first, second = recommend(list_templates(), brief.product, copy.facts.get("product", ""),
-                                      brief.transcript)[:2]
-            choices = [(first.id, "moments"), (first.id, "story"), (second.id, "moments")]
+            first, second = recommend(list_templates(), brief.product, copy.facts.get("product", ""), brief.transcript)[
+                :2
+            ]
+            choices = [(first.id, size) for size in DEFAULT_POSTER_SIZES] + [(second.id, DEFAULT_POSTER_SIZES[0])]
         posters = []
         for done, (template_id, size_id) in enumerate(choices):
             template = get_template(template_id)
@@ -122,12 +138,34 @@ class Assistant:
             posters.append(self.renderer.render(template, copy, brief, photo, size_id))
         return posters
 
+    def preview_posters(self, copy: Copy, brief: Brief) -> list[tuple[Image.Image, str]]:
+        """Every template drawn small with her own copy, price, QR code and photo, in
+        ``list_templates()`` order, so she picks the look of *her* poster."""
+        photo = open_photo(brief.photo) if brief.photo else None
+        # Drawn at 360 px rather than shrunk from 1080: the layout is in per mille, so it is
+        # the same poster, in a third of a second for all twelve.
+        return [
+            (self.renderer.render(template, copy, brief, photo, PREVIEW_SIZE).image, template.name)
+            for template in list_templates()
+        ]
+
+    # ------------------------------------------------------------------ end to end
     # ------------------------------------------------------------------ end to end
 
-    def make(self, out_dir: Path, *, audio: str | Path | None = None, text: str | None = None,
-             product: str = "", price: str = "", contact: str = "", photo: str | None = None,
-             style: str = "朴实", platforms: tuple[str, ...] | None = None,
-             progress: Progress | None = None) -> MakeResult:
+    def make(
+        self,
+        out_dir: Path,
+        *,
+        audio: str | Path | None = None,
+        text: str | None = None,
+        product: str = "",
+        price: str = "",
+        contact: str = "",
+        photo: str | None = None,
+        style: str = DEFAULT_STYLE,
+        platforms: tuple[str, ...] | None = None,
+        progress: Progress | None = None,
+    ) -> MakeResult:
         """Voice or text in, transcript + copy.json + one PNG per template out."""
         timings: dict[str, float] = {}
         transcript = None
@@ -140,7 +178,14 @@ class Assistant:
                 progress(1.0, "听写完成")
             timings["transcribe_s"] = round(time.perf_counter() - started, 2)
             text = transcript.text
-        brief = Brief(transcript=text or "", product=product, price=price, contact=contact, photo=photo, style=style)
+        brief = Brief(
+            transcript=text or "",
+            product=product,
+            price=price,
+            contact=contact,
+            photo=photo,
+            style=style or DEFAULT_STYLE,
+        )
         brief.validate()
 
         started = time.perf_counter()
@@ -166,24 +211,6 @@ def save_copy(out_dir: Path, copy: Copy) -> Path:
     return write_atomically(out_dir / "copy.json", json.dumps(copy.to_dict(), ensure_ascii=False, indent=2))
 
 
-def poster_files(posters: list[Poster]) -> list[tuple[str, bytes]]:
-    """(file name, bytes): one PNG per poster, and a PDF too for print sizes; named by
-    template and size, never by user input."""
-    files = []
-    for poster in posters:
-        stem = f"poster-{_safe(poster.template.id)}-{_safe(poster.size.id)}"
-        files.append((f"{stem}.png", encode(poster, "png")))
-        if poster.size.for_print:
-            files.append((f"{stem}.pdf", encode(poster, "pdf")))
-    return files
-
-
-def poster_labels(posters: list[Poster]) -> list[str]:
-    """A caption per file of :func:`poster_files`."""
-    return [f"{p.template.name} · {p.size.label}{suffix}" for p in posters
-            for suffix in (("", "（打印 PDF）") if p.size.for_print else ("",))]
-
-
 def save_posters(out_dir: Path, posters: list[Poster]) -> list[Path]:
     """Write :func:`poster_files` into ``out_dir``, each atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -193,5 +220,40 @@ def save_posters(out_dir: Path, posters: list[Poster]) -> list[Path]:
     return paths
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+# --------------------------------------------------------------------------- templates
+
+
+def suggested_template(brief: Brief) -> Template:
+    """The template that suits this product best."""
+    return recommend(list_templates(), brief.product, brief.transcript)[0]
+
+
+def poster_choices(
+    brief: Brief,
+    template_id: str | None,
+    size_ids: list[str] | tuple[str, ...] | None,
+) -> list[tuple[str, str]] | None:
+    """(template id, size id) pairs for what she picked on the page; ``None`` when she picked
+    nothing (the pipeline's own choice). Ids come from the browser: unknown ones are refused."""
+    if not template_id and not size_ids:
+        return None
+    template = get_template(template_id) if template_id else suggested_template(brief)
+    sizes = [s for s in (size_ids if size_ids is not None else DEFAULT_POSTER_SIZES[:1]) if s in template.sizes]
+    if not sizes:
+        raise UserError("请至少选一个海报尺寸。", "Choose at least one poster size.")
+    return [(template.id, size) for size in sizes]
+
+
+def template_thumbnails(folder: Path) -> list[tuple[Template, Path]]:
+    """Every template drawn small with its sample copy, kept in ``folder`` and redrawn only
+    when its template file changes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    thumbnails = []
+    for template in list_templates():
+        thumb = folder / f"{template.id}.png"
+        source = template.folder / "template.json"
+        if not thumb.is_file() or thumb.stat().st_mtime < source.stat().st_mtime:
+            copy, brief = sample(template.categories[0] if template.categories else "general")
+            Renderer().render(template, copy, brief, None, PREVIEW_SIZE).image.save(thumb)
+        thumbnails.append((template, thumb))
+    return thumbnails

@@ -10,8 +10,8 @@ saves as it goes, and the 历史 tab reopens any entry with everything in place.
 Entry ids are made here (time + random) and checked on the way back in, so no path is
 ever built from what a browser sends. On a classroom server each browser sees only its
 own shelf (:meth:`Store.view`): thirty phones do not see each other's phone numbers.
-Files are written to a temporary name and renamed; rows change inside transactions. One connection per call, so Gradio's worker threads
-never share one.
+Files are written to a temporary name and renamed; rows change inside transactions.
+One connection per call, so Gradio's worker threads never share one.
 """
 
 from __future__ import annotations
@@ -27,10 +27,9 @@ from copy import copy as shallow_copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .brief import Brief
-from .copywriting import Copy
-from .errors import UserError
-from .files import copy_atomically, write_atomically
+from assistant.contracts import Brief, Copy
+from assistant.errors import UserError
+from assistant.files import copy_atomically, write_atomically
 
 _ENTRY_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
 _SHELF_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -110,6 +109,21 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
+    def save(
+        self,
+        entry_id: str | None,
+        brief: Brief,
+        copy: Copy | None = None,
+        poster_files: list[tuple[str, bytes]] | None = None,
+    ) -> tuple[str, list[Path]]:
+        """File what she made in one call: the brief, then its copy and posters if given.
+        Returns the entry id (a new entry when ``entry_id`` is None) and the poster paths."""
+        entry_id = self.save_brief(brief, entry_id)
+        if copy is not None:
+            self.save_copy(entry_id, copy)
+        paths = self.save_poster_files(entry_id, poster_files) if poster_files is not None else []
+        return entry_id, paths
+
     def save_brief(self, brief: Brief, entry_id: str | None = None) -> str:
         """Create an entry (or update its brief) and return its id. The photo is copied in."""
         now = time.time()
@@ -125,26 +139,29 @@ class Store:
             if source.parent == folder:  # reopened entry: the photo is already ours
                 photo_name = source.name
             else:
-                photo_name = "photo" + (source.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", source.suffix.lower())
-                                        else ".img")
+                photo_name = "photo" + (
+                    source.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", source.suffix.lower()) else ".img"
+                )
                 copy_atomically(source, folder / photo_name)
-        data = json.dumps({"transcript": brief.transcript, "product": brief.product, "price": brief.price,
-                           "contact": brief.contact, "style": brief.style}, ensure_ascii=False)
+        data = json.dumps({**brief.to_dict(), "photo": None}, ensure_ascii=False)  # the photo has its column
         with closing(self._connect()) as db, db:
             db.execute(
                 "INSERT INTO entries (id, created, updated, product, brief, photo, owner) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET updated=excluded.updated, product=excluded.product, "
                 "brief=excluded.brief, photo=COALESCE(excluded.photo, entries.photo)",
-                (entry_id, now, now, brief.product, data, photo_name, self.owner or ""))
+                (entry_id, now, now, brief.product, data, photo_name, self.owner or ""),
+            )
         return entry_id
 
     def save_copy(self, entry_id: str, copy: Copy) -> None:
         self._dir(entry_id)
         with closing(self._connect()) as db, db:
             self._check_owner(db, entry_id)
-            found = db.execute("UPDATE entries SET copy=?, title=?, updated=? WHERE id=?",
-                               (json.dumps(copy.to_dict(), ensure_ascii=False), copy.title, time.time(), entry_id))
+            found = db.execute(
+                "UPDATE entries SET copy=?, title=?, updated=? WHERE id=?",
+                (json.dumps(copy.to_dict(), ensure_ascii=False), copy.title, time.time(), entry_id),
+            )
             if found.rowcount == 0:
                 raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
 
@@ -157,11 +174,13 @@ class Store:
         paths = []
         for name, data in files:
             if not _FILE_NAME.match(name):
-                raise ValueError(f"unsafe poster file name {name!r}")
+                raise ValueError(f"unsafe poster file name {name!r}")  # a bug of ours: names never come from her
             paths.append(write_atomically(folder / name, data))
         with closing(self._connect()) as db, db:
-            db.execute("UPDATE entries SET posters=?, updated=? WHERE id=?",
-                       (json.dumps([p.name for p in paths]), time.time(), entry_id))
+            db.execute(
+                "UPDATE entries SET posters=?, updated=? WHERE id=?",
+                (json.dumps([p.name for p in paths]), time.time(), entry_id),
+            )
         return paths
 
     def delete(self, entry_id: str) -> None:
@@ -177,16 +196,21 @@ class Store:
         """Newest first."""
         mine, params = ("", (limit,)) if self.owner is None else ("WHERE owner=? ", (self.owner, limit))
         with closing(self._connect()) as db:
-            rows = db.execute("SELECT id, created, updated, brief, photo, copy, posters FROM entries " + mine +
-                              "ORDER BY updated DESC LIMIT ?", params).fetchall()
+            rows = db.execute(
+                "SELECT id, created, updated, brief, photo, copy, posters FROM entries "
+                + mine
+                + "ORDER BY updated DESC LIMIT ?",
+                params,
+            ).fetchall()
         return [self._entry(row) for row in rows]
 
     def load(self, entry_id: str) -> Entry:
         self._dir(entry_id)
         with closing(self._connect()) as db:
             self._check_owner(db, entry_id)
-            row = db.execute("SELECT id, created, updated, brief, photo, copy, posters FROM entries WHERE id=?",
-                             (entry_id,)).fetchone()
+            row = db.execute(
+                "SELECT id, created, updated, brief, photo, copy, posters FROM entries WHERE id=?", (entry_id,)
+            ).fetchone()
         if row is None:
             raise UserError("这条记录已经删除了。", f"History entry {entry_id} no longer exists.")
         return self._entry(row)
@@ -196,9 +220,7 @@ class Store:
         folder = self._dir(entry_id)
         data = json.loads(brief_json)
         photo_path = folder / photo if photo and (folder / photo).is_file() else None
-        brief = Brief(data.get("transcript", ""), product=data.get("product", ""), price=data.get("price", ""),
-                      contact=data.get("contact", ""), style=data.get("style", ""),
-                      photo=str(photo_path) if photo_path else None)
+        brief = Brief.from_dict({**data, "photo": str(photo_path) if photo_path else None})
         copy = Copy.from_dict(json.loads(copy_json)) if copy_json else None
         posters = [folder / name for name in json.loads(posters_json) if (folder / name).is_file()]
         return Entry(entry_id, created, updated, brief, copy, posters)
@@ -207,4 +229,3 @@ class Store:
 def shelf_id_or_new(value: object) -> str:
     """A browser's shelf id as the page sends it back, or a new one if it is missing or malformed."""
     return value if isinstance(value, str) and _SHELF_ID.match(value) else secrets.token_hex(16)
-

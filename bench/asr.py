@@ -5,7 +5,8 @@
 For each configuration: CER per group (Mandarin, Cantonese, Wu) after OpenCC t2s with
 punctuation and spaces removed, real-time factor, load time and peak RSS so far; and
 punctuation precision/recall on the clips whose reference is punctuated, for Whisper's
-own marks alone ("whisper") and with the pause rule of ``join_segments`` ("app"). Mandarin and Wu clips are decoded as 普通话 ("zh"); Cantonese as 粤语 ("yue"),
+own marks alone ("whisper") and with the pause rule of ``join_segments`` ("app").
+Mandarin and Wu clips are decoded as 普通话 ("zh"); Cantonese as 粤语 ("yue"),
 as a user would choose in the app. The clips are read from ../shared/data/speech
 (MULAN_SPEECH_DATA overrides) and never copied.
 
@@ -26,14 +27,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import models  # noqa: E402
-from assistant.audio import AudioLimits  # noqa: E402
-from assistant.config import Settings  # noqa: E402
-from assistant.errors import UserError  # noqa: E402
-from assistant.metrics import edit_distance, punctuation_counts, strip_for_cer  # noqa: E402
-from assistant.speech import SpeechOptions, Transcriber, _ToSimplified  # noqa: E402
+from assistant import models
+from assistant.config import Settings
+from assistant.errors import UserError
+from assistant.metrics import edit_distance, punctuation_counts, strip_for_cer
+from assistant.speech import SpeechOptions, Transcriber
+from assistant.speech.audio import AudioLimits
+from assistant.speech.cleanup import ToSimplified
 
-DATA = Path(os.environ.get("MULAN_SPEECH_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "speech"))
+DATA = Path(
+    os.environ.get("MULAN_SPEECH_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "speech")
+)
 
 CONFIGS = {
     "app": SpeechOptions(),
@@ -62,9 +66,11 @@ def main() -> None:
     model_path = models.resolve_speech_model(settings).path
     with open(DATA / "manifest.tsv", encoding="utf-8") as f:
         clips = list(csv.DictReader(f, delimiter="\t"))
-    simplify = _ToSimplified()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
-          f"model: {model_path.name}; clips: {len(clips)}")
+    simplify = ToSimplified()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
+        f"model: {model_path.name}; clips: {len(clips)}"
+    )
     summary = []
     for name in args.configs.split(","):
         options = CONFIGS[name]
@@ -100,12 +106,18 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         summary.append((name, groups, compute_s / audio_s, transcriber.load_s, peak, punct))
     names = sorted({g for row in summary for g in row[1]})
-    print(f"{'config':10s} " + " ".join(f"{g + ' CER':>14s}" for g in names)
-          + f" {'RTF':>6s} {'load s':>7s} {'RSS MB':>7s}  punctuation P/R: whisper alone | with pause rule")
+    print(
+        f"{'config':10s} "
+        + " ".join(f"{g + ' CER':>14s}" for g in names)
+        + f" {'RTF':>6s} {'load s':>7s} {'RSS MB':>7s}  punctuation P/R: whisper alone | with pause rule"
+    )
     for name, groups, rtf, load, peak, punct in summary:
         pr = " | ".join(f"{c[0] / max(c[1], 1):4.0%}/{c[0] / max(c[2], 1):4.0%}" for c in punct.values())
-        print(f"{name:10s} " + " ".join(f"{groups.get(g, float('nan')):14.1%}" for g in names)
-              + f" {rtf:6.2f} {load:7.2f} {peak:7.0f}  {pr}")
+        print(
+            f"{name:10s} "
+            + " ".join(f"{groups.get(g, float('nan')):14.1%}" for g in names)
+            + f" {rtf:6.2f} {load:7.2f} {peak:7.0f}  {pr}"
+        )
     print("RSS is the peak of the whole process so far, so it grows down the table.")
 
 

@@ -37,21 +37,38 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import compliance, models  # noqa: E402
-from assistant.brief import Brief  # noqa: E402
-from assistant.config import Settings  # noqa: E402
-from assistant.copywriting import LIMITS, Copywriter, CopyOptions  # noqa: E402
-from assistant.facts import numbers_in  # noqa: E402
-from assistant.llm import load_generator  # noqa: E402
-from assistant.platforms import PLATFORMS, default_platforms, follows_rules  # noqa: E402
+from assistant import models
+from assistant.config import Settings
+from assistant.contracts import DEFAULT_STYLE, Brief
+from assistant.copywriting import (
+    CopyOptions,
+    Copywriter,
+    compliance,
+)
+from assistant.copywriting.platforms import PLATFORMS, default_platforms, follows_rules
+from assistant.copywriting.platforms import poster as poster_platform
+from assistant.copywriting.prompts import brief_prompt
+from assistant.language.facts import numbers_in
+from assistant.llm import load_generator
 
 DEV_SET = Path(__file__).resolve().parent / "data" / "copy_dev_set.jsonl"
 
 
 def load_briefs(limit: int | None) -> list[tuple[str, Brief]]:
     rows = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    briefs = [(r["id"], Brief(r["transcript"], product=r.get("product", ""), price=r.get("price", ""),
-                              contact=r.get("contact", ""), style=r.get("style", "朴实"))) for r in rows]
+    briefs = [
+        (
+            r["id"],
+            Brief(
+                r["transcript"],
+                product=r.get("product", ""),
+                price=r.get("price", ""),
+                contact=r.get("contact", ""),
+                style=r.get("style", DEFAULT_STYLE),
+            ),
+        )
+        for r in rows
+    ]
     return briefs[:limit] if limit else briefs
 
 
@@ -59,21 +76,17 @@ def poster_texts(copy) -> list[str]:
     return [copy.title, copy.slogan, *copy.selling_points, *copy.hashtags]
 
 
-def poster_follows_rules(copy) -> bool:
-    return (0 < len(copy.title) <= LIMITS["title"] and 0 < len(copy.slogan) <= LIMITS["slogan"]
-            and len(copy.selling_points) == 3 and all(0 < len(p) <= LIMITS["selling_point"] for p in copy.selling_points)
-            and 1 <= len(copy.hashtags) <= 5)
-
-
 def facts_kept(platform: str, text: str, brief: Brief) -> bool:
     price = brief.effective_price
-    if platform in ("moments", "video", "xiaohongshu", "homestay") and price and not numbers_in(price) <= numbers_in(text):
+    if (
+        platform in ("moments", "video", "xiaohongshu", "homestay")
+        and price
+        and not numbers_in(price) <= numbers_in(text)
+    ):
         return False
     if platform == "moments" and brief.contact and brief.contact not in text:
         return False
-    if platform in ("poster", "shop_title") and brief.product and brief.product[:2] not in text:
-        return False
-    return True
+    return not (platform in ("poster", "shop_title") and brief.product and brief.product[:2] not in text)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -102,13 +115,29 @@ def main() -> None:
     prime_s = time.perf_counter() - started
     briefs = load_briefs(args.limit)
     chosen = tuple(p for p in args.platforms.split(",") if p) or None
-    print(f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
-          f"generator: {generator.name}; load {load_s:.1f} s, priming {prime_s:.1f} s; briefs: {len(briefs)}",
-          flush=True)
+    print(
+        f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
+        f"generator: {generator.name}; load {load_s:.1f} s, priming {prime_s:.1f} s; briefs: {len(briefs)}",
+        flush=True,
+    )
 
-    stats: dict[str, dict[str, list]] = {p: {k: [] for k in ("model", "usable", "facts", "invented_raw", "invented",
-                                                             "forbidden_raw", "forbidden", "seconds", "tokens")}
-                                         for p in PLATFORMS}
+    stats: dict[str, dict[str, list]] = {
+        p: {
+            k: []
+            for k in (
+                "model",
+                "usable",
+                "facts",
+                "invented_raw",
+                "invented",
+                "forbidden_raw",
+                "forbidden",
+                "seconds",
+                "tokens",
+            )
+        }
+        for p in PLATFORMS
+    }
     results = []
     for name, brief in briefs:
         wanted = chosen or default_platforms(brief)
@@ -120,11 +149,16 @@ def main() -> None:
             finals = poster_texts(copy) if platform == "poster" else [copy.posts[platform]]
             raw = copy.raw.get(platform, "")
             s["model"].append(source != "fallback")
-            s["usable"].append(poster_follows_rules(copy) if platform == "poster" else
-                               bool(finals[0]) and follows_rules(platform, finals[0]))
+            s["usable"].append(
+                poster_platform.follows_rules(copy)
+                if platform == "poster"
+                else bool(finals[0]) and follows_rules(platform, finals[0])
+            )
             s["facts"].append(facts_kept(platform, " ".join(finals), brief))
             s["invented"].append(any(compliance.problem(t, brief.source, brief.allowed_numbers()) for t in finals))
-            s["invented_raw"].append(bool(raw) and compliance.problem(raw, brief.source, brief.allowed_numbers()) is not None)
+            s["invented_raw"].append(
+                bool(raw) and compliance.problem(raw, brief.source, brief.allowed_numbers()) is not None
+            )
             s["forbidden"].append(any(compliance.forbidden_terms(t) for t in finals))
             s["forbidden_raw"].append(bool(compliance.forbidden_terms(raw)))
             s["seconds"].append(copy.seconds[platform])
@@ -132,34 +166,48 @@ def main() -> None:
             line.append(f"{platform} {copy.seconds[platform]:4.1f}s{'' if source != 'fallback' else ' FB'}")
         print("  " + "  ".join(line), flush=True)
 
-    print(f"\n{'platform':12s} {'n':>3s} {'model':>6s} {'usable':>7s} {'facts':>6s} {'invented raw→final':>19s} "
-          f"{'forbidden raw→final':>20s} {'mean s':>7s} {'p95 s':>6s} {'tok/s':>6s}")
+    print(
+        f"\n{'platform':12s} {'n':>3s} {'model':>6s} {'usable':>7s} {'facts':>6s} {'invented raw→final':>19s} "
+        f"{'forbidden raw→final':>20s} {'mean s':>7s} {'p95 s':>6s} {'tok/s':>6s}"
+    )
     for platform, s in stats.items():
         n = len(s["seconds"])
         if not n:
             continue
-        rate = lambda key: sum(s[key]) / n  # noqa: E731
+
+        def rate(key: str, s=s, n=n) -> float:
+            return sum(s[key]) / n
+
         tok_s = sum(s["tokens"]) / max(sum(s["seconds"]), 1e-9)
-        print(f"{platform:12s} {n:3d} {rate('model'):6.0%} {rate('usable'):7.0%} {rate('facts'):6.0%} "
-              f"{rate('invented_raw'):10.0%} → {rate('invented'):4.0%} {rate('forbidden_raw'):11.0%} → {rate('forbidden'):4.0%} "
-              f"{statistics.mean(s['seconds']):7.1f} {percentile(s['seconds'], 0.95):6.1f} {tok_s:6.1f}")
+        print(
+            f"{platform:12s} {n:3d} {rate('model'):6.0%} {rate('usable'):7.0%} {rate('facts'):6.0%} "
+            f"{rate('invented_raw'):10.0%} → {rate('invented'):4.0%} "
+            f"{rate('forbidden_raw'):11.0%} → {rate('forbidden'):4.0%} "
+            f"{statistics.mean(s['seconds']):7.1f} {percentile(s['seconds'], 0.95):6.1f} {tok_s:6.1f}"
+        )
     totals = [sum(c.seconds.values()) for _, _, c in results]
-    print(f"all platforms per brief: mean {statistics.mean(totals):.1f} s, p95 {percentile(totals, 0.95):.1f} s; "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"all platforms per brief: mean {statistics.mean(totals):.1f} s, p95 {percentile(totals, 0.95):.1f} s; "
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
 
     rng = random.Random(args.seed)
     print(f"\n{args.examples} examples chosen at random (seed {args.seed}):")
     for name, brief, copy in rng.sample(results, min(args.examples, len(results))):
-        print(f"\n### {name}\ninput: {brief.as_prompt()}\n")
-        print(f"poster: {copy.title} | {copy.slogan} | {' / '.join(copy.selling_points)} | "
-              f"{' '.join('#' + t for t in copy.hashtags)}")
+        print(f"\n### {name}\ninput: {brief_prompt(brief)}\n")
+        print(
+            f"poster: {copy.title} | {copy.slogan} | {' / '.join(copy.selling_points)} | "
+            f"{' '.join('#' + t for t in copy.hashtags)}"
+        )
         for platform, text in copy.posts.items():
             print(f"{PLATFORMS[platform].label}:\n{text}\n")
         for change in copy.changes:
             print(f"  · {change.explain()}")
     if args.json:
-        Path(args.json).write_text(json.dumps([{"id": n, **c.to_dict()} for n, _, c in results], ensure_ascii=False,
-                                              indent=1), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps([{"id": n, **c.to_dict()} for n, _, c in results], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
 
 
 if __name__ == "__main__":

@@ -31,11 +31,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import actions  # noqa: E402
-from assistant.audio import load_audio  # noqa: E402
-from assistant.pipeline import Assistant  # noqa: E402
-from assistant.store import Store  # noqa: E402
-from tests.audio_files import write_wav  # noqa: E402  (the tests' WAV writer: one for both)
+from assistant.pipeline import Pipeline
+from assistant.speech.audio import load_audio
+from assistant.store import Store
+from assistant.ui import handlers
+from tests.audio_files import write_wav
 
 SPEECH = Path(os.environ.get("MULAN_SPEECH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"))
 CLIPS = ["zh_stepaudio_prompt_wav_yuqian.wav", "zh_funasr_asr_example_zh.wav"]  # 8.1 s + 5.5 s
@@ -49,33 +49,39 @@ def fifteen_seconds_of_voice(folder: Path) -> Path:
     for name in CLIPS:
         parts += [load_audio(SPEECH / name), np.zeros(RATE // 2, dtype=np.float32)]
     voice = np.concatenate(parts)
-    voice = np.concatenate([voice, np.zeros(max(0, 15 * RATE - len(voice)), dtype=np.float32)])[:15 * RATE]
+    voice = np.concatenate([voice, np.zeros(max(0, 15 * RATE - len(voice)), dtype=np.float32)])[: 15 * RATE]
     return write_wav(folder / "voice-15s.wav", voice, RATE)
 
 
-def one_round(helper: Assistant, store: Store, voice: Path) -> tuple[float, float, float, float, str]:
+def one_round(pipeline: Pipeline, store: Store, voice: Path) -> tuple[float, float, float, float, str]:
     started = time.perf_counter()
-    transcript, message = actions.transcribe(helper, str(voice), "普通话", "")
+    heard_updates = handlers.listen(pipeline, str(voice), "普通话")
     heard = time.perf_counter() - started
-    if not message.startswith("✅"):
-        raise SystemExit(f"transcription failed: {message}")
+    if "transcript" not in heard_updates:
+        raise SystemExit(f"transcription failed: {heard_updates['listen_msg']}")
+    form = handlers.Form(heard_updates["transcript"])
     writing = time.perf_counter()
     first_poster = None
-    copy_dict = None
-    for _, snapshot, message in actions.stream_copy(helper, transcript, "", "", "", None):
-        if snapshot is not None and first_poster is None:  # the poster text is written first
-            gallery, _, _, _ = actions.render_posters(helper, store, None, snapshot, "", "", "", transcript, "", "",
-                                                      "", None, None, ["moments"])
-            assert gallery, "no poster was made"
+    work = handlers.Work()
+    for updates in handlers.write_copy(pipeline, handlers.Work(), form):
+        if "work" in updates and first_poster is None:  # the poster text is written first
+            made = handlers.render_posters(pipeline, store, updates["work"], form, size_ids=["moments"])
+            assert made.get("gallery"), "no poster was made"
             first_poster = time.perf_counter() - started
-        if snapshot is not None:
-            copy_dict = snapshot
+        work = updates.get("work", work)
     all_copy = time.perf_counter() - writing
     drawing = time.perf_counter()
-    previews = actions.template_previews(copy_dict, "", "", "", transcript, "", "", "", str(PHOTO))
+    previews = handlers.template_previews(
+        pipeline, work, handlers.Form(form.transcript, photo=str(PHOTO)), handlers.Edits()
+    )
     assert previews, "no previews were drawn"
-    return (heard, first_poster, all_copy, time.perf_counter() - drawing,
-            f"{len(copy_dict['posts'])} texts; title {copy_dict['title']}")
+    return (
+        heard,
+        first_poster,
+        all_copy,
+        time.perf_counter() - drawing,
+        f"{len(work.copy.posts)} texts; title {work.copy.title}",
+    )
 
 
 def main() -> None:
@@ -85,22 +91,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         voice = fifteen_seconds_of_voice(folder)
-        helper = Assistant()
+        pipeline = Pipeline()
         started = time.perf_counter()
-        helper.warm_up()
-        print(f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
-              f"start-up (load + prime) {time.perf_counter() - started:.1f} s; voice {voice.name}\n")
+        pipeline.warm_up()
+        print(
+            f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
+            f"start-up (load + prime) {time.perf_counter() - started:.1f} s; voice {voice.name}\n"
+        )
         store = Store(folder / "data")
         rows = []
         for n in range(args.rounds):
-            heard, poster, copy_s, previews, what = one_round(helper, store, voice)
+            heard, poster, copy_s, previews, what = one_round(pipeline, store, voice)
             rows.append((heard, poster, copy_s))
-            print(f"round {n + 1}: transcript {heard:5.1f} s   first poster {poster:5.1f} s   "
-                  f"all copy {copy_s:5.1f} s   ④ previews {previews:4.2f} s   ({what})", flush=True)
+            print(
+                f"round {n + 1}: transcript {heard:5.1f} s   first poster {poster:5.1f} s   "
+                f"all copy {copy_s:5.1f} s   ④ previews {previews:4.2f} s   ({what})",
+                flush=True,
+            )
         for label, index, target in (("transcript", 0, 5), ("first poster", 1, 15), ("all copy", 2, 40)):
             values = [row[index] for row in rows]
-            print(f"{label:13s} mean {statistics.mean(values):5.1f} s  max {max(values):5.1f} s  "
-                  f"target ≤ {target} s: {'met' if max(values) <= target else 'missed'}")
+            print(
+                f"{label:13s} mean {statistics.mean(values):5.1f} s  max {max(values):5.1f} s  "
+                f"target ≤ {target} s: {'met' if max(values) <= target else 'missed'}"
+            )
 
 
 if __name__ == "__main__":

@@ -17,16 +17,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import models  # noqa: E402
-from assistant.config import Settings  # noqa: E402
+from assistant import models
+from assistant.config import Settings
 
 
 def measure(path: Path, threads: int) -> tuple[float, float, float]:
     from llama_cpp import Llama
 
     started = time.perf_counter()
-    llm = Llama(model_path=str(path), n_ctx=2048, n_threads=threads, n_threads_batch=threads, n_batch=512,
-                verbose=False)
+    llm = Llama(
+        model_path=str(path), n_ctx=2048, n_threads=threads, n_threads_batch=threads, n_batch=512, verbose=False
+    )
     load = time.perf_counter() - started
     prompt = llm.tokenize(("我家的杏子又大又甜，一斤十五块，包邮。" * 40).encode())[:400]
     started = time.perf_counter()
@@ -44,7 +45,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     settings = Settings.from_env()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {args.threads} threads; date: {time.strftime('%Y-%m-%d')}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {args.threads} threads; "
+        f"date: {time.strftime('%Y-%m-%d')}"
+    )
     print(f"{'model':40s} {'load s':>7s} {'prefill tok/s':>14s} {'generate tok/s':>15s}")
     for model in (models.QWEN_1_5B, models.QWEN_0_5B):
         folder = models.assemble(model, settings)

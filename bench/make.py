@@ -24,8 +24,14 @@ SHARED = Path(os.environ.get("MULAN_SPEECH_DATA", REPO.parent / "shared" / "data
 PHOTOS = Path(os.environ.get("MULAN_PHOTO_DATA", REPO.parent / "shared" / "data" / "photos"))
 
 CASES = {
-    "apricot brief (text)": ["--text", "我家的杏子又大又甜，一斤十五块，包邮", "--contact", "xingzi_88",
-                             "--photo", str(PHOTOS / "grapes_01.jpg")],
+    "apricot brief (text)": [
+        "--text",
+        "我家的杏子又大又甜，一斤十五块，包邮",
+        "--contact",
+        "xingzi_88",
+        "--photo",
+        str(PHOTOS / "grapes_01.jpg"),
+    ],
     "funasr clip (5.5 s audio)": [str(SHARED / "zh_funasr_asr_example_zh.wav")],
 }
 
@@ -34,8 +40,9 @@ def run_once(args: list[str]) -> tuple[float, float, str]:
     with tempfile.TemporaryDirectory() as out:
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "assistant", "make", *args, "--out", out], cwd=REPO,
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "assistant", "make", *args, "--out", out], cwd=REPO, capture_output=True, text=True
+        )
         wall = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if proc.returncode:
@@ -48,8 +55,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"date: {time.strftime('%Y-%m-%d')}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"date: {time.strftime('%Y-%m-%d')}"
+    )
     print(f"{'input':28s} {'run':>3s} {'wall s':>7s} {'peak MB':>8s}  stages")
     for name, case in CASES.items():
         for i in range(args.runs):

@@ -24,10 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.photo import open_photo  # noqa: E402
-from assistant.poster import Renderer, encode  # noqa: E402
-from assistant.sheet import sample  # noqa: E402
-from assistant.templates import list_templates, load_sizes  # noqa: E402
+from assistant.poster.export import encode
+from assistant.poster.photo import open_photo
+from assistant.poster.render import Renderer
+from assistant.poster.sheet import sample
+from assistant.poster.templates import list_templates, load_sizes
 
 PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "data" / "photos"
 
@@ -56,12 +57,16 @@ def main() -> None:
     for template in templates:  # warm every font size and asset once
         renderer.render(template, *sample(template.categories[0]), photo, "moments")
 
-    print(f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
-          f"{len(templates)} templates x {args.rounds} rounds; photo {Path(args.photo).name} "
-          f"{photo.width}x{photo.height}, decoded once in {decode_s * 1000:.0f} ms; "
-          f"first (cold) 1080x1920 render + PNG {cold_s * 1000:.0f} ms\n")
-    print(f"{'size':12s} {'pixels':>10s} {'p50 ms':>7s} {'p95 ms':>7s} {'text':>6s} {'photo':>6s} {'encode':>7s} "
-          f"{'other':>6s} {'PNG KB':>7s}  PDF")
+    print(
+        f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
+        f"{len(templates)} templates x {args.rounds} rounds; photo {Path(args.photo).name} "
+        f"{photo.width}x{photo.height}, decoded once in {decode_s * 1000:.0f} ms; "
+        f"first (cold) 1080x1920 render + PNG {cold_s * 1000:.0f} ms\n"
+    )
+    print(
+        f"{'size':12s} {'pixels':>10s} {'p50 ms':>7s} {'p95 ms':>7s} {'text':>6s} {'photo':>6s} {'encode':>7s} "
+        f"{'other':>6s} {'PNG KB':>7s}  PDF"
+    )
     for size_id, size in load_sizes().items():
         totals, text, pic, enc, kb, pdf = [], [], [], [], [], []
         for _ in range(args.rounds):
@@ -82,10 +87,12 @@ def main() -> None:
                 kb.append(len(data) / 1024)
         whole = sum(totals)
         shares = [sum(text) / whole, sum(pic) / whole, sum(enc) / whole]
-        print(f"{size_id:12s} {size.width:>4d}x{size.height:<5d} {percentile(totals, 0.5) * 1000:7.0f} "
-              f"{percentile(totals, 0.95) * 1000:7.0f} {shares[0]:6.0%} {shares[1]:6.0%} {shares[2]:7.0%} "
-              f"{1 - sum(shares):6.0%} {statistics.mean(kb):7.0f}  "
-              + (f"+{statistics.mean(pdf) * 1000:.0f} ms" if pdf else ""))
+        print(
+            f"{size_id:12s} {size.width:>4d}x{size.height:<5d} {percentile(totals, 0.5) * 1000:7.0f} "
+            f"{percentile(totals, 0.95) * 1000:7.0f} {shares[0]:6.0%} {shares[1]:6.0%} {shares[2]:7.0%} "
+            f"{1 - sum(shares):6.0%} {statistics.mean(kb):7.0f}  "
+            + (f"+{statistics.mean(pdf) * 1000:.0f} ms" if pdf else "")
+        )
 
 
 if __name__ == "__main__":

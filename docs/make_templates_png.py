@@ -11,17 +11,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image  # noqa: E402
+from PIL import Image
 
-from assistant.photo import open_photo  # noqa: E402
-from assistant.sheet import contact_sheet  # noqa: E402
-from assistant.templates import list_templates  # noqa: E402
+from assistant.poster.photo import open_photo
+from assistant.poster.sheet import contact_sheet
+from assistant.poster.templates import list_templates
 
 PHOTOS = {  # all CC0
-    "fruit-harvest": "grapes_01.jpg", "vegetable-field": "tomatoes_portrait_01.jpg",
-    "honey-amber": "chamomile_flowers_01.jpg", "tea-ink": "tea_plantation_01.jpg",
-    "homestay-dusk": "mountains_lake_01.jpg", "farmstay-green": "tea_plantation_01.jpg",
-    "spring-festival": "dried_flowers_tea_market_01.jpg", "minimal-white": "grapes_01.jpg",
+    "fruit-harvest": "grapes_01.jpg",
+    "vegetable-field": "tomatoes_portrait_01.jpg",
+    "honey-amber": "chamomile_flowers_01.jpg",
+    "tea-ink": "tea_plantation_01.jpg",
+    "homestay-dusk": "mountains_lake_01.jpg",
+    "farmstay-green": "tea_plantation_01.jpg",
+    "spring-festival": "dried_flowers_tea_market_01.jpg",
+    "minimal-white": "grapes_01.jpg",
     "market-fresh": "tomatoes_portrait_01.jpg",
 }
 

@@ -22,9 +22,18 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = 16_000) -> Path:
     return path
 
 
-def encode(samples: np.ndarray, path: Path, *, codec: str, rate: int, channels: int = 1,
-           sample_format: str | None = None, container: str | None = None, bit_rate: int | None = None,
-           container_options: dict[str, str] | None = None) -> Path:
+def encode(
+    samples: np.ndarray,
+    path: Path,
+    *,
+    codec: str,
+    rate: int,
+    channels: int = 1,
+    sample_format: str | None = None,
+    container: str | None = None,
+    bit_rate: int | None = None,
+    container_options: dict[str, str] | None = None,
+) -> Path:
     """Encode 16 kHz mono float32 samples with ``codec`` at ``rate`` Hz into ``path``."""
     import av
 
@@ -34,11 +43,18 @@ def encode(samples: np.ndarray, path: Path, *, codec: str, rate: int, channels: 
             stream.format = sample_format
         if bit_rate:
             stream.bit_rate = bit_rate
-        resampler = av.AudioResampler(format=stream.format.name, layout=stream.layout.name, rate=rate,
-                                      frame_size=stream.codec_context.frame_size or None)
+        resampler = av.AudioResampler(
+            format=stream.format.name,
+            layout=stream.layout.name,
+            rate=rate,
+            frame_size=stream.codec_context.frame_size or None,
+        )
         for start in range(0, len(samples), 16_000):  # one second at a time: long files stay small in memory
             source = av.AudioFrame.from_ndarray(
-                np.ascontiguousarray(samples[None, start:start + 16_000], dtype=np.float32), format="flt", layout="mono")
+                np.ascontiguousarray(samples[None, start : start + 16_000], dtype=np.float32),
+                format="flt",
+                layout="mono",
+            )
             source.sample_rate = 16_000
             for frame in resampler.resample(source):
                 frame.pts = None
@@ -71,11 +87,20 @@ FORMATS = {
 
 def write_browser_webm(samples: np.ndarray, path: Path) -> Path:
     """webm/opus as Chrome's MediaRecorder writes it: streamed, with no duration in the header."""
-    return encode(samples, path, codec="libopus", rate=48_000, container="webm", bit_rate=32_000,
-                  container_options={"live": "1"})
+    return encode(
+        samples, path, codec="libopus", rate=48_000, container="webm", bit_rate=32_000, container_options={"live": "1"}
+    )
 
 
 def write_format(samples: np.ndarray, folder: Path, name: str) -> Path:
     suffix, codec, rate, channels, sample_format, container, bit_rate = FORMATS[name]
-    return encode(samples, folder / f"voice-{name}{suffix}", codec=codec, rate=rate, channels=channels,
-                  sample_format=sample_format, container=container, bit_rate=bit_rate)
+    return encode(
+        samples,
+        folder / f"voice-{name}{suffix}",
+        codec=codec,
+        rate=rate,
+        channels=channels,
+        sample_format=sample_format,
+        container=container,
+        bit_rate=bit_rate,
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,17 @@ import pytest
 import assistant  # noqa: F401  (offline switches)
 from assistant.config import Settings
 from assistant.metrics import cer  # noqa: F401  (re-exported for the tests)
-from assistant.pipeline import Assistant
+from assistant.pipeline import Pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 SPEECH_DATA = Path(os.environ.get("MULAN_SPEECH_DATA", REPO.parent / "shared" / "data" / "speech"))
 PHOTO_DATA = Path(os.environ.get("MULAN_PHOTO_DATA", REPO.parent / "shared" / "data" / "photos"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def speech_clip(name: str) -> Path:
@@ -44,25 +51,36 @@ def reference_transcript(name: str) -> str:
     raise KeyError(name)
 
 
+# Fixtures that load a real model (the OCR reader is one too): a test using one is marked ``models`` by itself, so
+# ``pytest -m "not models"`` is the quick loop and no test can forget its mark.
+MODEL_FIXTURES = {"pipeline", "transcriber", "generator", "small_transformers", "ocr"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.models)
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return Settings.from_env()
 
 
 @pytest.fixture(scope="session")
-def helper(settings) -> Assistant:
+def pipeline(settings) -> Pipeline:
     """The real pipeline with the embedded default models (whisper-base, Qwen2.5 1.5B on llama.cpp)."""
-    return Assistant(settings)
+    return Pipeline(settings)
 
 
 @pytest.fixture(scope="session")
-def transcriber(helper):
-    return helper.transcriber()
+def transcriber(pipeline):
+    return pipeline.transcriber()
 
 
 @pytest.fixture(scope="session")
-def generator(helper):
-    return helper.generator()
+def generator(pipeline):
+    return pipeline.generator()
 
 
 @pytest.fixture(scope="session")

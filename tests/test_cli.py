@@ -15,8 +15,14 @@ from conftest import REPO, photo, speech_clip
 
 
 def run(*args, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "assistant", *map(str, args)], cwd=REPO, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=900,
+    )
 
 
 def _check_outputs(out: Path, expect_transcript: bool) -> dict:
@@ -32,11 +38,26 @@ def _check_outputs(out: Path, expect_transcript: bool) -> dict:
     return copy
 
 
+@pytest.mark.models
 def test_make_from_text_with_photo_price_and_contact(tmp_path):
     out = tmp_path / "out"
-    result = run("make", "--text", "我家的杏子又大又甜，一斤十五块，包邮", "--out", out,
-                 "--photo", photo("exif_orientation6_portrait_01.jpg"), "--price", "15元/斤",
-                 "--contact", "xingzi_88", "--product", "杏子", "--platforms", "poster,moments,shop_title")
+    result = run(
+        "make",
+        "--text",
+        "我家的杏子又大又甜，一斤十五块，包邮",
+        "--out",
+        out,
+        "--photo",
+        photo("exif_orientation6_portrait_01.jpg"),
+        "--price",
+        "15元/斤",
+        "--contact",
+        "xingzi_88",
+        "--product",
+        "杏子",
+        "--platforms",
+        "poster,moments,shop_title",
+    )
     assert result.returncode == 0, result.stderr
     copy = _check_outputs(out, expect_transcript=False)
     assert "15" in copy["posts"]["moments"] or "十五" in copy["posts"]["moments"]
@@ -45,6 +66,7 @@ def test_make_from_text_with_photo_price_and_contact(tmp_path):
     assert str(out / "copy.json") in result.stdout
 
 
+@pytest.mark.models
 def test_make_from_audio(tmp_path):
     out = tmp_path / "out"
     result = run("make", speech_clip("zh_funasr_asr_example_zh.wav"), "--out", out, "--platforms", "moments")
@@ -54,12 +76,15 @@ def test_make_from_audio(tmp_path):
     assert "transcript (" in result.stdout
 
 
-@pytest.mark.parametrize("make_input, zh", [
-    ("missing", "找不到音频文件"),
-    ("empty", "是空的"),
-    ("corrupt", "无法读取"),
-    ("silent", "没有听到说话"),
-])
+@pytest.mark.parametrize(
+    "make_input, zh",
+    [
+        ("missing", "找不到音频文件"),
+        ("empty", "是空的"),
+        ("corrupt", "无法读取"),
+        ("silent", "没有听到说话"),
+    ],
+)
 def test_bad_audio_gives_one_line_in_chinese_and_english(tmp_path, make_input, zh):
     audio = tmp_path / "voice.wav"
     if make_input == "empty":
@@ -67,9 +92,18 @@ def test_bad_audio_gives_one_line_in_chinese_and_english(tmp_path, make_input, z
     elif make_input == "corrupt":
         audio.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk" * 50)
     elif make_input == "silent":
-        subprocess.run([sys.executable, "-c", (
-            "import wave,sys; w=wave.open(sys.argv[1],'wb'); w.setnchannels(1); w.setsampwidth(2);"
-            "w.setframerate(16000); w.writeframes(b'\\x00\\x00'*48000); w.close()"), str(audio)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import wave,sys; w=wave.open(sys.argv[1],'wb'); w.setnchannels(1); w.setsampwidth(2);"
+                    "w.setframerate(16000); w.writeframes(b'\\x00\\x00'*48000); w.close()"
+                ),
+                str(audio),
+            ],
+            check=True,
+        )
     result = run("make", audio, "--out", tmp_path / "out")
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -102,6 +136,7 @@ def test_audio_and_text_together_is_refused(tmp_path):
     assert result.returncode == 2 and "二选一" in result.stderr
 
 
+@pytest.mark.models
 def test_transcribe_prints_json_per_file_and_one_line_for_a_bad_one(tmp_path):
     bad = tmp_path / "broken.m4a"
     bad.write_bytes(b"\x00\x00\x00\x18ftypM4A " + b"\x13" * 400)
@@ -118,6 +153,7 @@ def test_transcribe_prints_json_per_file_and_one_line_for_a_bad_one(tmp_path):
     assert len(errors) == 1 and errors[0].startswith(f"{bad}\t") and "无法读取" in errors[0] and " / " in errors[0]
 
 
+@pytest.mark.models
 def test_transcribe_with_hotwords_prints_file_tab_text():
     clip = speech_clip("zh_sparktts_prompt_audio.wav")
     result = run("transcribe", clip, "--hotwords", "燕之屋,豆本豆")
@@ -126,6 +162,7 @@ def test_transcribe_with_hotwords_prints_file_tab_text():
     assert name == str(clip) and "燕之屋" in text
 
 
+@pytest.mark.models
 def test_a_users_own_speech_model_plugs_in_with_one_setting(tmp_path, settings):
     from assistant import models
 

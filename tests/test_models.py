@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,7 @@ from assistant import models
 from assistant.config import Settings
 from assistant.errors import ModelMissingError
 
-REPO = Path(__file__).resolve().parent.parent
+from conftest import REPO
 
 
 def test_speech_model_assembles_verifies_and_is_reused(tmp_path):
@@ -100,12 +99,14 @@ def test_missing_user_model_is_a_clear_error(tmp_path):
 
 def test_models_command_lists_roles_sizes_and_state(tmp_path):
     env = {**os.environ, "MULAN_MODELS_DIR": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "assistant", "models"], cwd=REPO, env=env,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "models"], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert "whisper-base-ct2" in out and "qwen2.5-coder-1.5b-instruct-q4_k_m" in out
     assert "145.2 MB" in out and "1117.3 MB" in out
     assert "assembled on first use" in out
     models.resolve_speech_model(Settings.from_env(models_dir=tmp_path))
-    out = subprocess.run([sys.executable, "-m", "assistant", "models"], cwd=REPO, env=env,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "models"], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert "verified" in out

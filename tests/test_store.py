@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
-from assistant.brief import Brief
-from assistant.copywriting import Copy
+from assistant.contracts import Brief, Copy
 from assistant.errors import UserError
 from assistant.store import Store
+
 from conftest import photo
 
 
@@ -21,8 +22,14 @@ def _copy(title="杏子熟了"):
 
 def test_an_entry_survives_a_restart_with_everything_in_place(tmp_path):
     store = Store(tmp_path)
-    brief = Brief("我家的杏子又大又甜，一斤十五块，包邮。", product="杏子", price="15元/斤", contact="xingzi_88",
-                  photo=str(photo("grapes_01.jpg")), style="热情")
+    brief = Brief(
+        "我家的杏子又大又甜，一斤十五块，包邮。",
+        product="杏子",
+        price="15元/斤",
+        contact="xingzi_88",
+        photo=str(photo("grapes_01.jpg")),
+        style="热情",
+    )
     entry_id = store.save_brief(brief)
     store.save_copy(entry_id, _copy())
     store.save_poster_files(entry_id, [("poster-fruit-harvest-moments.png", b"png bytes")])
@@ -31,7 +38,7 @@ def test_an_entry_survives_a_restart_with_everything_in_place(tmp_path):
     assert reopened.brief.transcript == brief.transcript and reopened.brief.price == "15元/斤"
     assert reopened.brief.contact == "xingzi_88" and reopened.brief.style == "热情"
     assert reopened.brief.photo and reopened.brief.photo.startswith(str(tmp_path))  # a copy, not the upload
-    assert open(reopened.brief.photo, "rb").read() == photo("grapes_01.jpg").read_bytes()
+    assert Path(reopened.brief.photo).read_bytes() == photo("grapes_01.jpg").read_bytes()
     assert reopened.copy.title == "杏子熟了" and reopened.copy.posts["moments"] == "今年的杏子熟了。"
     assert [p.name for p in reopened.posters] == ["poster-fruit-harvest-moments.png"]
     assert "杏子" in reopened.label
@@ -97,9 +104,13 @@ def test_on_a_shared_server_each_browser_sees_and_touches_only_its_own_shelf(tmp
     theirs = his.save_brief(Brief("蜂蜜", product="土蜂蜜"))
     assert [e.id for e in hers.entries()] == [mine] and [e.id for e in his.entries()] == [theirs]
     assert {e.id for e in store.entries()} == {mine, theirs}  # the whole history, e.g. for the trainer's CLI
-    for touch in (lambda: his.load(mine), lambda: his.delete(mine), lambda: his.save_copy(mine, _copy()),
-                  lambda: his.save_brief(Brief("改掉", product="改掉"), mine),
-                  lambda: his.save_poster_files(mine, [("poster-x-moments.png", b"x")])):
+    for touch in (
+        lambda: his.load(mine),
+        lambda: his.delete(mine),
+        lambda: his.save_copy(mine, _copy()),
+        lambda: his.save_brief(Brief("改掉", product="改掉"), mine),
+        lambda: his.save_poster_files(mine, [("poster-x-moments.png", b"x")]),
+    ):
         with pytest.raises(UserError, match="找不到"):
             touch()
     assert hers.load(mine).brief.product == "杏子" and (tmp_path / "history" / mine).is_dir()
@@ -109,11 +120,13 @@ def test_a_history_from_before_shelves_is_upgraded_in_place(tmp_path):
     import sqlite3
 
     db = sqlite3.connect(tmp_path / "history.sqlite3")
-    db.executescript("CREATE TABLE entries (id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, "
-                     "product TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '', brief TEXT NOT NULL, "
-                     "photo TEXT, copy TEXT, posters TEXT NOT NULL DEFAULT '[]');"
-                     "INSERT INTO entries (id, created, updated, brief) VALUES "
-                     "('20261128-101010-0123abcd', 1, 1, '{\"transcript\": \"旧的\", \"product\": \"旧的\"}');")
+    db.executescript(
+        "CREATE TABLE entries (id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, "
+        "product TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '', brief TEXT NOT NULL, "
+        "photo TEXT, copy TEXT, posters TEXT NOT NULL DEFAULT '[]');"
+        "INSERT INTO entries (id, created, updated, brief) VALUES "
+        '(\'20261128-101010-0123abcd\', 1, 1, \'{"transcript": "旧的", "product": "旧的"}\');'
+    )
     db.commit()
     db.close()
     store = Store(tmp_path)

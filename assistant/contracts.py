@@ -1,0 +1,239 @@
+"""The data the stages pass each other, and nothing else.
+
+    speech ─► Transcript ─► (she corrects it) ─► Brief ─► copywriting ─► Copy ─► poster
+
+Every stage imports these and none imports another stage; ``pipeline.py`` chains them.
+The UI holds these objects in its state, and the history stores them with
+``to_dict``/``from_dict``, which round-trip every field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from assistant.errors import UserError
+from assistant.language.facts import Facts, extract_facts, find_price, numbers_in
+from assistant.language.text import fix_mishearings, remove_fillers
+
+MAX_TRANSCRIPT_CHARS = 1500
+MAX_FIELD_CHARS = 100
+STYLES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "styles.tsv"
+DEFAULT_STYLE = "朴实"
+
+# How a long step reports how far it is: (fraction done, a message for the seller).
+Progress = Callable[[float, str], None]
+
+
+def styles() -> dict[str, str]:
+    """Style name → the description the prompt gets ("热情" → "语气亲切，…")."""
+    rows = {}
+    for line in STYLES_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and not line.startswith("name\t"):
+            name, _, description = line.partition("\t")
+            rows[name.strip()] = description.strip()
+    return rows
+
+
+# --------------------------------------------------------------------------- speech
+
+
+@dataclass
+class Segment:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass
+class Transcript:
+    text: str
+    segments: list[Segment] = field(default_factory=list)
+    language: str = "zh"
+    duration_s: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- the brief
+
+
+@dataclass
+class Brief:
+    """What the seller told us. Only ``transcript`` (or ``product``) is required."""
+
+    transcript: str
+    product: str = ""
+    price: str = ""
+    contact: str = ""
+    photo: str | None = None  # path of the seller's photo, if any
+    style: str = DEFAULT_STYLE
+    _facts: Facts | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        self.transcript = (self.transcript or "").strip()
+        self.product = (self.product or "").strip()
+        self.price = (self.price or "").strip()
+        self.contact = (self.contact or "").strip()
+        self.photo = self.photo or None
+        self.style = (self.style or DEFAULT_STYLE).strip()
+
+    def validate(self) -> None:
+        if not self.transcript and not self.product:
+            raise UserError("请先说一说或写一写要卖的东西。", "The brief is empty: say or type what you sell.")
+        if len(self.transcript) > MAX_TRANSCRIPT_CHARS:
+            raise UserError(
+                f"文字太长了（{len(self.transcript)} 字），请控制在 {MAX_TRANSCRIPT_CHARS} 字以内。",
+                f"The text is too long ({len(self.transcript)} characters); the limit is {MAX_TRANSCRIPT_CHARS}.",
+            )
+        for label, value in (("产品名", self.product), ("价格", self.price), ("联系方式", self.contact)):
+            if len(value) > MAX_FIELD_CHARS:
+                raise UserError(
+                    f"「{label}」太长了，请控制在 {MAX_FIELD_CHARS} 字以内。",
+                    f"The {label} field is longer than {MAX_FIELD_CHARS} characters.",
+                )
+        if self.style not in styles():
+            raise UserError(
+                f"不认识的风格「{self.style}」，可选：{'、'.join(styles())}。",
+                f"Unknown style {self.style!r}; choose one of {', '.join(styles())}.",
+            )
+
+    @property
+    def effective_price(self) -> str:
+        return self.price or find_price(self.transcript) or ""
+
+    @property
+    def facts(self) -> Facts:
+        if self._facts is None:
+            self._facts = extract_facts(
+                fix_mishearings(self.transcript), self.product, self.effective_price, self.contact
+            )
+        return self._facts
+
+    @property
+    def source(self) -> str:
+        """Everything the seller said or typed: the copy may state nothing else."""
+        return " ".join([self.transcript, self.product, self.price, self.contact])
+
+    @property
+    def spoken_text(self) -> str:
+        """The transcript as copy may reuse it: filler (嗯，那个) out, misheard selling words (包油) fixed."""
+        return fix_mishearings(remove_fillers(self.transcript))
+
+    def allowed_numbers(self) -> set[str]:
+        return numbers_in(self.source)
+
+    @property
+    def is_homestay(self) -> bool:
+        return bool(re.search(r"民宿|客栈|农家乐|住宿|客房|房间|入住|一晚", self.source))
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Brief":
+        known = {f.name for f in fields(cls) if not f.name.startswith("_")}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+# --------------------------------------------------------------------------- copy
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing the checks changed in the model's copy, and why, for the seller to see."""
+
+    field: str
+    before: str
+    after: str
+    reason: str  # "广告法", "事实" (a number), "地名", "认证" or "功效"
+    detail: str = ""  # the offending word, for 地名/认证/功效
+
+    def explain(self) -> str:
+        if self.reason == "广告法":
+            if self.after:
+                return f"为了符合广告法，已把「{self.before}」改为「{self.after}」"
+            return f"为了符合广告法，已删去「{self.before}」"
+        if self.reason == "地名":
+            return f"「{self.before}」里的地名「{self.detail}」你没说过，已删去这句"
+        if self.reason == "认证":
+            return f"「{self.before}」说了「{self.detail}」，你没说过，不能乱写，已删去这句"
+        if self.reason == "功效":
+            return f"「{self.before}」写了「{self.detail}」这类功效，广告法不允许，已删去这句"
+        if self.reason == "事实":
+            return f"「{self.before}」里的数字在原话里没有，已删去"
+        return self.detail  # a change saved by an older version, as its sentence
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "explain": self.explain()}
+
+    @classmethod
+    def from_dict(cls, data: dict | str) -> "Change":
+        if isinstance(data, str):  # history saved before changes were kept whole
+            return cls("", "", "", "", data)
+        return cls(**{k: data.get(k, "") for k in ("field", "before", "after", "reason", "detail")})
+
+
+@dataclass
+class Piece:
+    """A piece of text as the model writes it, for showing progress."""
+
+    platform: str
+    text: str
+
+
+@dataclass
+class Copy:
+    """Everything written for one brief. ``posts`` maps a platform id to its text."""
+
+    title: str
+    slogan: str
+    selling_points: list[str]
+    posts: dict[str, str]
+    hashtags: list[str]
+    facts: dict[str, str] = field(default_factory=dict)
+    source: str = "model"  # "model", "model (repaired)" or "fallback", over all platforms
+    sources: dict[str, str] = field(default_factory=dict)  # the same, per platform
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    generator: str = ""
+    raw: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    style: str = ""
+
+    @classmethod
+    def empty(cls) -> "Copy":
+        return cls(title="", slogan="", selling_points=[], posts={}, hashtags=[])
+
+    def with_poster_edits(self, title: str, slogan: str, points: str) -> "Copy":
+        """A copy of this with the seller's edits to the poster text; a blank field keeps what was written."""
+        edited = [p.strip() for p in (points or "").splitlines() if p.strip()]
+        return Copy.from_dict(
+            {
+                **self.to_dict(),
+                "title": (title or "").strip() or self.title,
+                "slogan": (slogan or "").strip() or self.slogan,
+                "selling_points": edited or list(self.selling_points),
+            }
+        )
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["changes"] = [c.to_dict() for c in self.changes]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Copy":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["changes"] = [Change.from_dict(c) for c in data.get("changes", [])]
+        for name in ("title", "slogan"):
+            values.setdefault(name, "")
+        for name in ("selling_points", "hashtags"):
+            values[name] = list(values.get(name, []))
+        values.setdefault("posts", {})
+        return cls(**values)

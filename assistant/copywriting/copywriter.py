@@ -1,0 +1,140 @@
+"""From a seller's brief to copy: prompt, generate, finish each platform, fall back.
+
+Each platform's finisher (``platforms/``) holds the model's text to that platform's
+rules and checks it with ``compliance.py``. Whatever the model got wrong is filled in
+from a rule-based draft built from the brief, and ``Copy.source`` says which
+happened, so nobody mistakes a template sentence for the model's work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from copy import deepcopy
+from dataclasses import dataclass, replace
+
+from assistant.contracts import Brief, Copy, Piece
+from assistant.copywriting.platforms import PLATFORMS, default_platforms, moments, poster
+from assistant.copywriting.platforms.common import leaks_prompt
+from assistant.copywriting.prompts import Prompt
+from assistant.llm import GenerationOptions, TextGenerator
+
+
+def rule_based_draft(brief: Brief) -> dict:
+    """The whole fallback copy: poster text and a Moments post from the seller's words."""
+    return {**poster.poster_draft(brief), "moments": moments.fallback(brief)}
+
+
+@dataclass(frozen=True)
+class CopyOptions:
+    """How copy is generated.
+
+    Attributes:
+        platforms: which copy to write, in order; ``None`` means every platform the
+            brief needs (the 民宿 introduction only for homestays). "poster" always
+            comes first: the posters need it, and it is the quickest.
+        temperature: 0 (greedy) for the first version; "换一个" raises it with a new seed.
+        seed: varies the regenerated version.
+    """
+
+    platforms: tuple[str, ...] | None = None
+    temperature: float = 0.0
+    seed: int = 0
+
+    def generation(self, platform: str) -> GenerationOptions:
+        spec = PLATFORMS[platform]
+        return GenerationOptions(
+            max_tokens=spec.max_tokens, temperature=self.temperature, seed=self.seed, repeat_penalty=spec.repeat_penalty
+        )
+
+    def order(self, brief: Brief) -> list[str]:
+        """The platforms to write for ``brief``, poster first, unknown ids left out."""
+        wanted = self.platforms or default_platforms(brief)
+        return ["poster", *[p for p in wanted if p != "poster" and p in PLATFORMS]]
+
+    def regenerated(self, attempt: int) -> "CopyOptions":
+        """A different version on purpose: sampled, with a seed per attempt."""
+        return replace(self, temperature=0.8, seed=attempt)
+
+    @classmethod
+    def for_page(cls, brief: Brief, ticked: tuple[str, ...] | None = None, attempt: int = 0) -> "CopyOptions":
+        """What the page asks for: the texts she ticked (the poster text is always written, the
+        民宿 text only for a homestay), and for 换一个 (``attempt`` > 0) a sampled version."""
+        platforms = None
+        if ticked is not None:
+            platforms = ("poster", *(p for p in ticked if p in PLATFORMS and PLATFORMS[p].wanted_for(brief)))
+        options = cls(platforms=platforms)
+        return options.regenerated(attempt) if attempt else options
+
+
+def _overall(sources: dict[str, str]) -> str:
+    values = set(sources.values())
+    if values == {"fallback"}:
+        return "fallback"
+    return "model" if values == {"model"} else "model (repaired)"
+
+
+class Copywriter:
+    """Writes a :class:`Copy` for a :class:`Brief` with any :class:`TextGenerator`.
+
+    ``generator=None`` gives the rule-based version only (used when no model could load).
+    """
+
+    def __init__(self, generator: TextGenerator | None):
+        self.generator = generator
+        self.prompts = {name: Prompt.load(name) for name in PLATFORMS}
+
+    def prime(self, platforms: tuple[str, ...] = tuple(PLATFORMS)) -> None:
+        """Evaluate the shared part of each prompt now (the back-end keeps it), so the
+        first real request is as fast as the later ones."""
+        if self.generator is not None:
+            for name in platforms:
+                for _ in self.generator.stream(
+                    self.prompts[name].messages(Brief("你好")), GenerationOptions(max_tokens=1)
+                ):
+                    pass
+
+    def write(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Copy:
+        final = None
+        for item in self.stream(brief, options):
+            if isinstance(item, Copy):
+                final = item
+        return final
+
+    def _generate(self, platform: str, brief: Brief, options: CopyOptions) -> Iterator[str]:
+        if self.generator is None:
+            return
+        yield from self.generator.stream(self.prompts[platform].messages(brief), options.generation(platform))
+
+    def stream(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[Piece | Copy]:
+        """Yield each :class:`Piece` as it is generated, and the :class:`Copy` so far
+        after each platform; the last item is the finished copy."""
+        brief.validate()
+        order = options.order(brief)
+        copy = Copy.empty()
+        copy.facts, copy.style = brief.facts.as_dict(), brief.style
+        copy.generator = self.generator.name if self.generator else "rule-based"
+        for platform in order:
+            started = time.perf_counter()
+            raw = ""
+            for piece in self._generate(platform, brief, options):
+                raw += piece
+                yield Piece(platform, piece)
+            if raw and leaks_prompt(raw, self.prompts[platform].system):
+                copy.notes.append(f"{platform}: 模型没按要求写，换成了根据原话整理的版本")
+                raw = ""
+            spec = PLATFORMS[platform]
+            result = spec.finish(raw, brief, copy)
+            for name, value in result.fields.items():
+                setattr(copy, name, value)
+            if spec.is_post:
+                copy.posts[platform] = result.text
+            copy.raw[platform] = raw
+            copy.sources[platform] = result.source
+            copy.changes.extend(result.changes)
+            copy.notes.extend(result.notes)
+            copy.seconds[platform] = round(time.perf_counter() - started, 2)
+            copy.source = _overall(copy.sources)
+            if self.generator is None and platform == order[-1]:
+                copy.notes.insert(0, "没有加载文案模型，这是根据原话整理的版本")
+            yield deepcopy(copy)  # a snapshot: the consumer may keep it while the next platform is written

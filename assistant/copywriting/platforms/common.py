@@ -1,0 +1,79 @@
+"""What every platform's finisher shares: tidying the model's text, the checks, and the
+seller's own words for rule-based text."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.contracts import Brief
+from assistant.copywriting import compliance
+from assistant.language.facts import find_price, numbers_in
+from assistant.language.text import collapse_loops, drop_repeated_sentences, remove_fillers
+
+_SCAFFOLD = re.compile(r"^\s*(?:卖家资料|-\s*卖家原话|-\s*(?:产品|价格|风格|联系方式)：|```).*$", re.M)
+_LABEL = re.compile(r"^\s*(?:朋友圈|口播稿|口播|脚本|标题|正文|笔记|商品标题|民宿介绍|文案)\s*[:：]\s*", re.M)
+CALLS_TO_ACTION = re.compile(
+    r"评论|留言|关注|私信|下单|点击|点赞|链接|联系|加我|加微信|微信|打电话|电话|预订|来买|快来|赶紧|抢|收藏|小黄车"
+)
+
+
+def leaks_prompt(text: str, system: str) -> bool:
+    """True when the output repeats the instructions (a hostile transcript asked for them).
+
+    Only runs of Chinese are compared: JSON keys like "selling_points" are in both on purpose.
+    """
+    flat = re.sub(r"\s+", "", text)
+    for run in re.findall(r"[\u4e00-\u9fff，。、；：“”（）]{12,}", system):
+        if any(run[i : i + 12] in flat for i in range(0, len(run) - 11, 4)):
+            return True
+    return False
+
+
+def clean_model_text(text: str, brief: Brief, platform: str, changes: list) -> str:
+    text = _LABEL.sub("", _SCAFFOLD.sub("", text)).strip().strip('"“”')
+    text = drop_repeated_sentences(collapse_loops(remove_fillers(text)))
+    # Facts first: a health claim takes its whole sentence with it, where the 广告法 pass
+    # would only cut the word and leave "吃了能。".
+    text, fact_changes = compliance.guard_facts(text, brief.source, brief.allowed_numbers(), platform)
+    changes.extend(fact_changes)
+    text, ad_changes = compliance.clean_ad_terms(text, platform)
+    changes.extend(ad_changes)
+    return text.strip()
+
+
+def price_missing(text: str, price: str) -> bool:
+    return bool(price) and not numbers_in(price) <= numbers_in(text)
+
+
+def seller_clauses(brief: Brief) -> list[str]:
+    """The seller's own clauses for rule-based text: fillers removed, price clauses left
+    out, and what even she may not print (a health claim, 最甜) left out or rewritten."""
+    clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]+", brief.spoken_text) if c.strip()]
+    allowed = brief.allowed_numbers()
+    kept = []
+    for clause in clauses:
+        if find_price(clause) or compliance.problem(clause, brief.source, allowed):
+            continue
+        kept.append(compliance.clean_ad_terms(clause, "")[0])
+    return [c for c in kept if c]
+
+
+def product_name(brief: Brief) -> str:
+    if brief.product:
+        return brief.product
+    m = re.search(
+        r"(?:我家|我们家|自家|家里)(?:的|种的|养的|做的|产的)?([\u4e00-\u9fff]{1,6}?)"
+        r"(?:又|很|特别|都|是|，|,|。|有|今年|现在|熟)",
+        brief.transcript,
+    )
+    return m.group(1) if m else "自家好物"
+
+
+def opening(brief: Brief) -> str:
+    """A short first line: a hook for a script, a greeting for a post."""
+    name = product_name(brief)
+    return f"欢迎来{name}住几天！" if brief.is_homestay else f"{name}上新啦！"
+
+
+def call_to_action(brief: Brief) -> str:
+    return "想要的朋友评论区留言，或者私信我！"

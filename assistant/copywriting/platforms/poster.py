@@ -1,0 +1,160 @@
+"""The poster text: a title of at most 12 characters, a slogan of at most 20, three selling
+points of at most 10 each, and a few hashtags. The model writes them as one JSON object."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.contracts import Brief, Change, Copy
+from assistant.copywriting import compliance
+from assistant.copywriting.lenient_json import parse_json_object
+from assistant.copywriting.platforms import Finished, Platform, register_platform
+from assistant.copywriting.platforms.common import product_name, seller_clauses
+from assistant.language.facts import numbers_in
+from assistant.language.text import fit_length
+
+LIMITS = {"title": 12, "slogan": 20, "selling_point": 10, "hashtag": 10}
+N_SELLING_POINTS = 3
+MAX_HASHTAGS = 5
+
+
+def _as_list(value) -> list[str]:
+    if isinstance(value, str):
+        value = re.split(r"[、，,;；\n]+", value)
+    if not isinstance(value, list):
+        return []
+    return [str(v) for v in value if isinstance(v, (str, int, float))]
+
+
+def poster_draft(brief: Brief) -> dict:
+    """Poster text made only from the seller's own words and fields."""
+    product = product_name(brief)
+    own = re.compile(rf"^(?:我家|我们家|自家|家里)?(?:的|种的|养的|做的)?{re.escape(product)}")
+    clauses = [own.sub("", c).strip() or c for c in seller_clauses(brief)]
+    slogan = fit_length(clauses[0] if clauses else f"自家的{product}，实在", LIMITS["slogan"])
+    points = [c for c in clauses[1:] if 2 <= len(c) <= LIMITS["selling_point"]][:N_SELLING_POINTS]
+    for generic in ("农户自家", "诚信经营", "欢迎咨询"):
+        if len(points) < N_SELLING_POINTS and generic not in points:
+            points.append(generic)
+    return {
+        "title": fit_length(f"{product}上新啦" if len(product) <= 8 else product, LIMITS["title"]),
+        "slogan": slogan,
+        "selling_points": [fit_length(p, LIMITS["selling_point"]) for p in points],
+        "hashtags": [fit_length(product, LIMITS["hashtag"]), "农家好物", "助农"],
+    }
+
+
+@dataclass
+class PosterText:
+    title: str
+    slogan: str
+    selling_points: list[str]
+    hashtags: list[str]
+    finished: Finished
+
+
+def _repeats_a_point(text: str, points: list[str]) -> bool:
+    """ "汁多" next to "汁多味美", or "有六个房间" next to "六个房间": one says the other."""
+    core = text.lstrip("有是很都还也")
+    return any(core in p or p.lstrip("有是很都还也") in text for p in points)
+
+
+def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterText:
+    """Hold each field to its rules; take what is missing or wrong from the draft."""
+    draft = poster_draft(brief)
+    notes: list[str] = []
+    changes: list[Change] = []
+    parsed = parsed or {}
+    used_model = 0
+
+    def acceptable(text: str, name: str) -> str:
+        """The text after the 广告法 pass, or "" if it states something the brief does not."""
+        text, ad_changes = compliance.clean_ad_terms(text, name)
+        changes.extend(ad_changes)
+        kept = []
+        for clause in re.split(r"(?<=[，,、])", text):  # "一斤十五块，包邮，品质保证": only the last clause goes
+            found = compliance.problem(clause, brief.source, brief.allowed_numbers())
+            if found:
+                changes.append(Change(name, clause.strip("，,、 "), "", found[0], found[1]))
+            else:
+                kept.append(clause)
+        return "".join(kept).strip("，,、 ")
+
+    def single(name: str, limit: int) -> str:
+        nonlocal used_model
+        value = parsed.get(name)
+        if isinstance(value, str) and value.strip():
+            text = fit_length(acceptable(value, name), limit)
+            if text:
+                used_model += 1
+                return text
+        notes.append(f"{name}: 用了根据原话整理的版本")
+        return draft[name]
+
+    # A poster title is one phrase; "自家杏子，又大又甜" reads as two, so the comma becomes a space.
+    parsed["title"] = re.sub(r"\s*[，,、]\s*", " ", parsed["title"]) if isinstance(parsed.get("title"), str) else None
+    title = single("title", LIMITS["title"])
+    slogan = single("slogan", LIMITS["slogan"])
+    price_numbers = numbers_in(brief.effective_price)
+
+    points: list[str] = []
+    for item in _as_list(parsed.get("selling_points")):
+        text = fit_length(acceptable(item, "selling_points"), LIMITS["selling_point"])
+        repeats_price = price_numbers and numbers_in(text) & price_numbers  # the price has its own badge
+        if text and not _repeats_a_point(text, points) and not repeats_price:
+            points.append(text)
+    if points:
+        used_model += 1
+    for extra in draft["selling_points"]:
+        if len(points) >= N_SELLING_POINTS:
+            break
+        if not _repeats_a_point(extra, points):
+            points.append(extra)
+            notes.append("selling_points: 卖点不够三个，用原话补上")
+
+    hashtags: list[str] = []
+    for item in _as_list(parsed.get("hashtags")):
+        tag = fit_length(acceptable(item.replace("#", ""), "hashtags"), LIMITS["hashtag"]).replace(" ", "")
+        if tag and tag not in hashtags:
+            hashtags.append(tag)
+    if hashtags:
+        used_model += 1
+    else:
+        hashtags = draft["hashtags"]
+
+    source = "fallback" if used_model == 0 else "model (repaired)" if repaired or notes else "model"
+    return PosterText(
+        title,
+        slogan,
+        points[:N_SELLING_POINTS],
+        hashtags[:MAX_HASHTAGS],
+        Finished("", source, changes, list(dict.fromkeys(notes))),
+    )
+
+
+def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
+    parsed, repaired = parse_json_object(raw) if raw else (None, True)
+    poster = finish_poster(parsed, repaired, brief)
+    done = poster.finished
+    done.fields = {
+        "title": poster.title,
+        "slogan": poster.slogan,
+        "selling_points": poster.selling_points,
+        "hashtags": poster.hashtags,
+    }
+    return done
+
+
+def follows_rules(copy: Copy) -> bool:
+    """Every field within its limit, three points and a few hashtags (what bench/copy_eval.py reports)."""
+    return (
+        0 < len(copy.title) <= LIMITS["title"]
+        and 0 < len(copy.slogan) <= LIMITS["slogan"]
+        and len(copy.selling_points) == N_SELLING_POINTS
+        and all(0 < len(p) <= LIMITS["selling_point"] for p in copy.selling_points)
+        and 1 <= len(copy.hashtags) <= MAX_HASHTAGS
+    )
+
+
+PLATFORM = register_platform(Platform("poster", "海报文字", finish, max_tokens=200, is_post=False))

@@ -1,0 +1,65 @@
+"""淘宝/拼多多 shop title: at most 30 characters of her own keywords, no contact, no price."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.contracts import Brief, Copy
+from assistant.copywriting.platforms import Finished, Platform, register_platform
+from assistant.copywriting.platforms.common import clean_model_text, product_name, seller_clauses
+from assistant.language.facts import find_price, numbers_in
+
+_SHOP_TITLE_CHARS = "装新鲜现摘挖货农家手工特产当季整箱盒礼斤公克个只袋"  # what titles may add: 5斤装, 新鲜, 礼盒
+_CONTACT_WORD = re.compile(r"微信|电话|联系|加我|私信|手机|\d{7,}")
+_FLUFF = re.compile(r"[啦呀哦吧呢哈嘛哟]|正品|爆款|网红|必买|秒杀|热卖")
+
+
+def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
+    changes: list = []
+    line = next((line for line in clean_model_text(raw, brief, PLATFORM.id, changes).splitlines() if line.strip()), "")
+    words = [w for w in re.split(r"[\s，,。！!？?、；;：:|/（）()【】\[\]“”\"'·…—-]+", _FLUFF.sub("", line)) if w]
+    # Shops forbid contacts in titles, and the price has its own field.
+    words = [
+        w
+        for w in words
+        if len(w) >= 2
+        and not _CONTACT_WORD.search(w)
+        and not (brief.contact and brief.contact in w)
+        and not find_price(w)
+    ]
+    # A shop title is the seller's own keywords. A word with characters she never said
+    # is the model garbling hers (汁多 → 汇汁多, 包邮 → 面包邮), not a better keyword.
+    said = set(brief.source) | set(_SHOP_TITLE_CHARS)
+    words = [w for w in words if all(ch in said for ch in w if "\u4e00" <= ch <= "\u9fff")]
+    source = "model" if not changes else "model (repaired)"
+    product = product_name(brief)
+    if not words:
+        words, source = fallback_words(brief), "fallback"
+    if not any(product in w for w in words):
+        words.insert(0, product)
+    if len("".join(words)) < 12:  # too thin to be found in a search: add the facts
+        for extra in fallback_words(brief):
+            # Skip what a word already says: "水蜜桃今年熟了" after "水蜜桃", "5斤一箱" after "5斤装".
+            if not any(extra in w or w in extra or numbers_in(extra) & numbers_in(w) for w in words):
+                words.append(extra)
+    words = list(dict.fromkeys(words))
+    while len(" ".join(words)) > PLATFORM.max_chars and len(words) > 1:
+        words.pop()
+    title = " ".join(words)
+    return Finished(title[: PLATFORM.max_chars].strip(), source, changes)
+
+
+def fallback_words(brief: Brief) -> list[str]:
+    """Keywords from the facts, then the seller's short phrases ("又大又甜", "含早餐")."""
+    facts, product = brief.facts, product_name(brief)
+    words = [product, facts.variety, facts.place, facts.harvest, facts.weight, facts.shipping.replace("、", " ")]
+    phrases = [re.sub(r"^(?:我们家|我家|咱家|自家|我们|咱们)的?", "", c) for c in seller_clauses(brief)]
+    phrases = [p.replace(product, "") if len(p) > len(product) + 1 else p for p in phrases]  # 杏子又大又甜 → 又大又甜
+    phrases = [re.sub(r"^(?:这个|那个|这|那)", "", p) for p in phrases]
+    phrases = [p for p in phrases if 2 <= len(p) <= 10 and not re.match(r"^[我你他她咱]", p)]
+    return [w for w in " ".join(words).split() if w] + phrases
+
+
+PLATFORM = register_platform(
+    Platform("shop_title", "淘宝/拼多多标题", finish, max_tokens=60, min_chars=4, max_chars=30, repeat_penalty=1.0)
+)

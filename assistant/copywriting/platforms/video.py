@@ -1,0 +1,81 @@
+"""抖音/快手 口播脚本: 15–30 s of speech, a hook first, an ask last, her price in between."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.contracts import Brief, Copy
+from assistant.copywriting.platforms import Finished, Platform, register_platform
+from assistant.copywriting.platforms.common import (
+    CALLS_TO_ACTION,
+    call_to_action,
+    clean_model_text,
+    opening,
+    price_missing,
+    seller_clauses,
+)
+from assistant.language.facts import numbers_in
+from assistant.language.text import sentences, visible_length
+
+SPEECH_CHARS_PER_SECOND = 4.5  # a seller reading her script aloud, measured Mandarin pace
+HOOK_MAX_CHARS = 20
+
+# Lines that make a short script long enough to say without claiming anything.
+NEUTRAL_LINES = ("喜欢的朋友可以先买一点尝尝。", "有什么想问的，都可以问我。", "点个关注，下次上新早知道。")
+NEUTRAL_LINES_HOMESTAY = (
+    "想出来走走的朋友，欢迎来住几天。",
+    "有什么想问的，都可以问我。",
+    "点个关注，看看我们这里的四季。",
+)
+
+
+def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
+    changes: list = []
+    text = clean_model_text(raw, brief, PLATFORM.id, changes)
+    # A script line without an end mark still ends a sentence: "你吃过杏子吗\n我家的…".
+    text = re.sub(r"([吗呢])?(?<![。！？!?…，,；;：:])\n+", lambda m: (m.group(1) + "？") if m.group(1) else "。", text)
+    text = text.replace("\n", "")
+    lines = [s.strip() for s in sentences(text) if s.strip(" \n，,")]
+    source = "model" if not changes else "model (repaired)"
+    notes: list[str] = []
+    if len(lines) < 2:
+        lines, source = fallback_lines(brief), "fallback"
+    if len(lines[0]) > HOOK_MAX_CHARS:
+        lines.insert(0, opening(brief))
+        notes.append("video: 开头加了一句短的")
+    if not CALLS_TO_ACTION.search(lines[-1]):
+        lines.append(call_to_action(brief))
+        notes.append("video: 结尾加了一句叫大家行动的话")
+    price = brief.effective_price
+    if price_missing("".join(lines), price):
+        lines.insert(len(lines) - 1, f"现在{price}。")
+    # Too long to say in 30 s: drop sentences from the middle, never the hook or the ask.
+    while visible_length("".join(lines)) > PLATFORM.max_chars and len(lines) > 3:
+        middle = [i for i in range(1, len(lines) - 1) if not numbers_in(lines[i]) or not price]
+        lines.pop(middle[-1] if middle else len(lines) - 2)
+    # Too short to fill 15 s: add the seller's own words, which are true by definition,
+    # then sentences that state nothing about the product.
+    neutral = NEUTRAL_LINES_HOMESTAY if brief.is_homestay else NEUTRAL_LINES
+    extra = [c + "。" for c in seller_clauses(brief) if c not in "".join(lines)] + list(neutral)
+    while visible_length("".join(lines)) < PLATFORM.min_chars and extra:
+        lines.insert(len(lines) - 1, extra.pop(0))
+    return Finished("\n".join(lines), source, changes, notes)
+
+
+def fallback_lines(brief: Brief) -> list[str]:
+    lines = [opening(brief)] + [c + "。" for c in seller_clauses(brief)[:4]]
+    if brief.effective_price:
+        lines.append(f"现在{brief.effective_price}。")
+    return lines + [call_to_action(brief)]
+
+
+PLATFORM = register_platform(
+    Platform(
+        "video",
+        "抖音/快手口播",
+        finish,
+        max_tokens=240,
+        min_chars=round(15 * SPEECH_CHARS_PER_SECOND),
+        max_chars=round(30 * SPEECH_CHARS_PER_SECOND),
+    )
+)

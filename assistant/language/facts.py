@@ -1,0 +1,264 @@
+"""Facts a seller states: numbers (spoken or written), prices, places, contacts.
+
+Small local models invent numbers. The fact guard in ``compliance.py`` compares the
+numbers in the copy against the numbers in the brief, so both sides are normalised
+here the same way: spoken Chinese numerals become digits ("十五块" → "15块").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+(?:点[零〇一二三四五六七八九]+)?")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+# Words where a numeral character is not a quantity ("一定", "一起" …): leave them alone.
+_NOT_QUANTITY = re.compile(r"一(?=[定起样直般些下点共切边天到])|(?<=[统唯万])一|十分|万一|千万(?=[别要不])")
+
+
+def _cn_integer(text: str) -> int | None:
+    if all(ch in _DIGITS for ch in text):  # digit by digit: "二零二四"
+        return int("".join(str(_DIGITS[ch]) for ch in text)) if len(text) > 1 else _DIGITS[text]
+    total, section, number = 0, 0, 0
+    last_unit, zero_seen = 1, False
+    for ch in text:
+        if ch in _DIGITS:
+            number = _DIGITS[ch]
+            zero_seen = zero_seen or number == 0
+        elif ch in _UNITS:
+            unit = _UNITS[ch]
+            if unit == 10000:
+                total += (section + number) * unit
+                section = 0
+            else:
+                section += (number or 1) * unit
+            number, last_unit, zero_seen = 0, unit, False
+        else:
+            return None
+    if number and last_unit >= 100 and not zero_seen and text[-2] in _UNITS:
+        # Spoken shorthand: "两百八" is 280, "一千五" is 1500.
+        number *= last_unit // 10
+    return total + section + number
+
+
+def cn_numerals_to_digits(text: str) -> str:
+    """Rewrite spoken numbers as digits: "一斤十五块" → "1斤15块", "三点五斤" → "3.5斤"."""
+    protected: list[str] = []
+
+    def protect(m: re.Match) -> str:
+        protected.append(m.group(0))
+        return f"\x00{len(protected) - 1}\x00"
+
+    text = _NOT_QUANTITY.sub(protect, text)
+
+    def convert(m: re.Match) -> str:
+        if all(ch in "百千万" for ch in m.group(0)):
+            return m.group(0)  # a bare unit is a word, not a number: 万荣, 百合, 千层饼
+        whole, _, frac = m.group(0).partition("点")
+        value = _cn_integer(whole)
+        if value is None:
+            return m.group(0)
+        if frac:
+            return f"{value}.{''.join(str(_DIGITS[c]) for c in frac)}"
+        return str(value)
+
+    text = _CN_NUMBER.sub(convert, text)
+    return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], text)
+
+
+def numbers_in(text: str) -> set[str]:
+    """Every number in ``text``, spoken or written, as a canonical digit string."""
+    found = set()
+    for raw in _NUMBER.findall(cn_numerals_to_digits(text.replace(",", "").replace("，", "，"))):
+        found.add(_canonical(raw))
+    return found
+
+
+def _canonical(raw: str) -> str:
+    if "." in raw:
+        raw = raw.rstrip("0").rstrip(".")
+    return raw.lstrip("0") or "0"
+
+
+_PRICE = re.compile(
+    r"(?:[¥￥]\s*\d+(?:\.\d+)?(?:\s*元)?|\d+(?:\.\d+)?\s*(?:元|块钱|块))"
+    r"(?:\s*(?:/|一|每|1)\s*(?:斤|公斤|千克|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条|斤装))?"
+    r"|(?:一|每|1)\s*(?:斤|公斤|千克|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条)\s*[，,]?\s*\d+(?:\.\d+)?\s*(?:元|块钱|块)"
+)
+
+
+def find_price(text: str) -> str | None:
+    """The first price in ``text``, normalised: "一斤十五块" → "15元/斤"."""
+    digits = cn_numerals_to_digits(text)
+    m = _PRICE.search(digits)
+    if not m:
+        return None
+    raw = m.group(0)
+    amount = re.search(r"[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:元|块)", raw)
+    amount = amount.group(1) or amount.group(2)
+    unit = re.search(r"(?:/|一|每|1)\s*(斤|公斤|千克|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条)", raw)
+    return f"{amount}元/{unit.group(1)}" if unit else f"{amount}元"
+
+
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_URL = re.compile(r"https?://\S+|www\.\S+", re.I)
+
+
+def contact_kind(contact: str) -> str:
+    """ "phone", "url" or "wechat" for a contact the seller typed."""
+    text = contact.strip()
+    if _URL.fullmatch(text) or _URL.match(text):
+        return "url"
+    if _PHONE.fullmatch(re.sub(r"[\s-]", "", text)):
+        return "phone"
+    return "wechat"
+
+
+# --------------------------------------------------------------------------- places
+
+# No 区, 寨 or 屯: they end too many ordinary phrases (评论区, 传自寨) for too few real places.
+_PLACE_SUFFIXED = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:省|市|县|镇|乡|村)")
+# What speech puts before a place that is not part of its name ("我们村", "在县城", "从镇上").
+_NOT_NAME = re.compile(
+    r"^(?:[我你他她咱]们?|大家|自家|家|在|从|到|去|来|自|于|位于|产|出|是|的|就|都|也|和|跟|这|那|本|每|全|各|老|城|乡下)+"
+)
+_NOT_PLACE = {
+    "城市",
+    "都市",
+    "超市",
+    "上市",
+    "门市",
+    "夜市",
+    "集市",
+    "城区",
+    "景区",
+    "山区",
+    "社区",
+    "小区",
+    "园区",
+    "郊区",
+    "市区",
+    "县城",
+    "乡村",
+    "农村",
+    "山村",
+    "乡镇",
+    "城镇",
+    "街区",
+    "地区",
+    "专区",
+    "新村",
+    "本县",
+    "本市",
+    "本镇",
+    "本乡",
+    "本村",
+    "全县",
+    "全市",
+    "全村",
+    "同县",
+    "同城",
+    "外县",
+    "外市",
+    "家乡",
+    "老乡",
+    "下乡",
+    "回乡",
+    "城乡",
+    "故乡",
+    "他乡",
+    "异乡",
+    "下村",
+    "进村",
+    "出村",
+}
+
+
+def _tails(name: str) -> list[str]:
+    """ "静谧的古镇" → ["静谧的古镇", "谧的古镇", "的古镇", "古镇"]: the place is its shortest tail."""
+    return [name[i:] for i in range(len(name) - 1)]
+
+
+@functools.lru_cache(maxsize=1)
+def _known_places() -> tuple[str, ...]:
+    text = (Path(__file__).with_name("data") / "places.txt").read_text(encoding="utf-8")
+    names = {w for line in text.splitlines() if not line.startswith("#") for w in line.split()}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def places_in(text: str) -> set[str]:
+    """Place names in ``text``: known regions and origins, and names ending in 省/市/县/镇/乡/村."""
+    found = {name for name in _known_places() if name in text}
+    for m in _PLACE_SUFFIXED.finditer(text):
+        name = _NOT_NAME.sub("", m.group(0))
+        if len(name) >= 2 and not any(tail in _NOT_PLACE for tail in _tails(name)):
+            found.add(name)
+    # "陕西万荣县" holds "陕西": keep the longest name only.
+    return {name for name in found if not any(name != other and name in other for other in found)}
+
+
+def invented_places(text: str, source: str) -> set[str]:
+    """Places in ``text`` that ``source`` (the brief) never mentions."""
+    known = set(_known_places())
+    return {
+        p for p in places_in(text) if (p not in source if p in known else not any(tail in source for tail in _tails(p)))
+    }
+
+
+# --------------------------------------------------------------------------- all facts
+
+
+# A weight is a pack size ("5斤装", "一箱10斤", "净重500克"), not the unit of a price ("一斤15块").
+_WEIGHT = re.compile(
+    r"\d+(?:\.\d+)?(?:斤|公斤|千克|克)装|(?:一|每|1)(?:箱|盒|袋|筐|件)\d+(?:\.\d+)?(?:斤|公斤|千克|克|个|只|枚)"
+    r"|\d+(?:\.\d+)?(?:斤|公斤|千克|克|个|只|枚)(?:一|每|1)(?:箱|盒|袋|筐|件)|净重\d+(?:\.\d+)?(?:斤|公斤|千克|克)"
+)
+_VARIETY = re.compile(
+    r"品种(?:是|叫|为)([\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,。！!的]|$)"
+    r"|(?:是|种的|种)?([\u4e00-\u9fff]{2,4}?)品种"
+)
+_HARVEST = re.compile(
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份|初|中|底|中旬|下旬|上旬)?(?:开始)?(?:上市|成熟|采摘|摘|收|熟)?|刚摘的?|现摘|现挖|现采|今年新[\u4e00-\u9fff]{0,2}|新鲜采摘|当天(?:摘|采|挖|发货)"
+)
+_SHIPPING = re.compile(r"包邮|顺丰|快递|送货上门|同城配送|自提|上门自取|冷链|次日达|当天发货")
+
+
+@dataclass
+class Facts:
+    """What the copy may state. Empty strings are facts the seller did not give."""
+
+    product: str = ""
+    price: str = ""
+    weight: str = ""
+    place: str = ""
+    variety: str = ""
+    harvest: str = ""
+    shipping: str = ""
+    contact: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+def extract_facts(transcript: str, product: str = "", price: str = "", contact: str = "") -> Facts:
+    """The facts in a seller's words and fields; typed fields win over the transcript."""
+    text = cn_numerals_to_digits(transcript)
+    weight = _WEIGHT.search(text)
+    variety = _VARIETY.search(transcript)
+    harvest = _HARVEST.search(transcript)
+    places = sorted(places_in(transcript), key=transcript.find)
+    return Facts(
+        product=product,
+        price=price or find_price(transcript) or "",
+        weight=re.sub(r"(?<![\d.])1(?=[箱盒袋筐件])", "一", weight.group(0)) if weight else "",
+        place="、".join(places[:2]),
+        variety=(variety.group(1) or variety.group(2)) if variety else "",
+        harvest=harvest.group(0) if harvest else "",
+        shipping="、".join(dict.fromkeys(_SHIPPING.findall(transcript))),
+        contact=contact,
+    )

@@ -1,0 +1,101 @@
+"""Small text rules shared by the stages: lengths, sentences, loops, emoji.
+
+Character counts are what the platforms count: one Chinese character, digit, letter
+or emoji is one.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+TRIM = " \t\n，,、。.；;：:！!？?#\"'“”「」"
+SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*\n?|\n")
+_LOOP = re.compile(r"([^\d]{1,8}?)\1{3,}")  # digits excluded: 138 8888 8888 is a phone number
+EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2705\u274c\u203c\u2049]")
+
+
+def collapse_loops(text: str) -> str:
+    """Cut decoder loops ("消消消消消…", "好的好的好的好的…") to what a person would say.
+
+    A unit repeated four times or more in a row is a model failure, not language:
+    single characters keep three (哈哈哈), longer units keep two (好的好的).
+    """
+    return _LOOP.sub(lambda m: m.group(1) * (3 if len(m.group(1)) == 1 else 2), text)
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences with their end marks; line breaks stay attached, so joining restores the text."""
+    return [s for s in SENTENCE.findall(text) if s]
+
+
+def drop_repeated_sentences(text: str) -> str:
+    """A small model sometimes says the same sentence twice; keep the first."""
+    seen: set[str] = set()
+    kept = []
+    for sentence in sentences(text):
+        key = re.sub(r"[\W_]+", "", sentence)
+        if key and key in seen:
+            continue
+        seen.add(key)
+        kept.append(sentence)
+    return "".join(kept)
+
+
+def fit_length(text: str, limit: int) -> str:
+    """Shorten to ``limit`` characters at a clause boundary if there is one."""
+    text = re.sub(r"\s+", " ", str(text)).strip(TRIM)
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(p) for p in "，,、；;。！!？? ")
+    return (head[:cut] if cut >= limit // 2 else head).strip(TRIM)
+
+
+def fit_post(text: str, limit: int) -> str:
+    """Shorten a post to ``limit`` characters at a sentence end, keeping its final punctuation."""
+    text = re.sub(r"[ \t]+", " ", str(text)).strip()
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(p) for p in "。！!？?\n")
+    if cut >= limit // 2:
+        return head[: cut + 1].rstrip()
+    cut = max(head.rfind(p) for p in "，,；;")
+    return (head[:cut] if cut > 0 else head[: limit - 1]).rstrip("，,；; ") + "。"
+
+
+def visible_length(text: str) -> int:
+    """Characters a reader sees: line breaks and spaces between words do not count."""
+    return len(re.sub(r"\s+", "", text))
+
+
+# Spoken filler at the start of a clause: "嗯，那个，就是说我们家的桃…" → "我们家的桃…".
+# "那个", "这个" and "然后" only count when a pause follows: "这个月底上市" keeps its words.
+_FILLER = re.compile(
+    r"(?:(?<=^)|(?<=[，,。！？!?；;\n]))\s*(?:(?:嗯+|呃+|额+|啊+|哦+|就是说|然后呢)[，,、\s]*"
+    r"|(?:那个|这个|然后)[，,、\s]+)+"
+)
+
+
+def remove_fillers(text: str) -> str:
+    """Drop spoken filler words at clause starts; they read as hesitation in written copy."""
+    text = _FILLER.sub("", text)
+    return re.sub(r"[，,]{2,}", "，", text).strip("，, ")
+
+
+@functools.lru_cache(maxsize=1)
+def _mishearings() -> tuple[tuple[str, str], ...]:
+    rows = (Path(__file__).with_name("data") / "mishearings.tsv").read_text(encoding="utf-8").splitlines()
+    pairs = [
+        tuple(r.split("\t")[:2]) for r in rows if r.strip() and not r.startswith("#") and not r.startswith("heard\t")
+    ]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def fix_mishearings(text: str) -> str:
+    """包油 → 包邮, 九月分 → 九月份: selling words the recogniser often gets wrong."""
+    for heard, meant in _mishearings():
+        text = text.replace(heard, meant)
+    return text

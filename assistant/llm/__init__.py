@@ -1,0 +1,141 @@
+"""Text generation back-ends behind one small protocol, and the registry that finds them.
+
+Callers (copywriting, the UI) see only :class:`TextGenerator`:
+``generate(messages, options) -> str`` and ``stream(messages, options) -> Iterator[str]``.
+Each back-end is one module that calls :func:`register_backend` when imported, the
+built-in ones exactly like any other; a new engine is one more such module.
+
+* ``llama_cpp.py``: llama-cpp-python, fast and small on CPU, GGUF only.
+* ``transformers.py``: transformers + torch, Hugging Face folders (and GGUF, converted
+  once), a GPU when there is one, no compiler needed.
+
+``auto`` takes the first registered back-end that is installed and loads the model's
+format: llama.cpp for GGUF when it is installed, transformers otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from assistant.errors import UserError
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.models import ResolvedModel
+
+Message = dict  # {"role": "system" | "user" | "assistant", "content": str}
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """Sampling settings shared by every back-end.
+
+    Attributes:
+        max_tokens: upper bound on new tokens; keep structured outputs short.
+        temperature: 0 means greedy, which is reproducible call after call.
+        top_p: nucleus sampling when ``temperature > 0``.
+        repeat_penalty: small models loop on hashtags without it; 1.1 is enough.
+        seed: fixes sampling when ``temperature > 0`` (used by "regenerate").
+        stop: strings that end the generation (not included in the output).
+    """
+
+    max_tokens: int = 512
+    temperature: float = 0.0
+    top_p: float = 0.9
+    repeat_penalty: float = 1.1
+    seed: int = 0
+    stop: tuple[str, ...] = ()
+
+
+class TextGenerator(Protocol):
+    name: str  # e.g. "llama.cpp:qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+    def generate(self, messages: list[Message], options: GenerationOptions = GenerationOptions()) -> str: ...
+
+    def stream(self, messages: list[Message], options: GenerationOptions = GenerationOptions()) -> Iterator[str]: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+def cut_at_stop(text: str, stop: tuple[str, ...]) -> str:
+    for s in stop:
+        if s and s in text:
+            text = text[: text.index(s)]
+    return text
+
+
+# --------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A registered back-end.
+
+    Attributes:
+        name: what ``--llm-backend`` and ``MULAN_LLM_BACKEND`` call it.
+        load: makes a :class:`TextGenerator` for a resolved model.
+        formats: the model formats it loads (``"gguf"``, ``"hf"``).
+        available: whether its library is installed (checked without importing it).
+        missing: what to tell the user when it is chosen but not installed, (zh, en).
+    """
+
+    name: str
+    load: Callable[["ResolvedModel", "Settings"], TextGenerator]
+    formats: tuple[str, ...]
+    available: Callable[[], bool] = lambda: True
+    missing: tuple[str, str] = ("", "")
+
+
+_BACKENDS: dict[str, Backend] = {}
+
+
+def register_backend(backend: Backend) -> Backend:
+    """Add a back-end; registration order is the order ``auto`` tries them in."""
+    _BACKENDS[backend.name] = backend
+    return backend
+
+
+def backend_names() -> list[str]:
+    """``auto`` and every registered back-end, for settings and command-line choices."""
+    return [AUTO, *_BACKENDS]
+
+
+def choose_backend(model: "ResolvedModel", requested: str) -> Backend:
+    if requested == AUTO:
+        for backend in _BACKENDS.values():
+            if model.format in backend.formats and backend.available():
+                return backend
+        raise UserError(
+            "没有能加载这个模型的文案引擎。请运行 ./mulan.sh install。",
+            f"No installed back-end loads {model.format} models; run ./mulan.sh install.",
+        )
+    backend = _BACKENDS.get(requested)
+    if backend is None:
+        raise UserError(
+            f"不认识的文案引擎「{requested}」，可选 {'、'.join(backend_names())}。",
+            f"Unknown LLM back-end {requested!r}; use one of {', '.join(backend_names())}.",
+        )
+    if model.format not in backend.formats:
+        kinds = "、".join(
+            {"gguf": ".gguf 模型文件", "hf": "Hugging Face 模型文件夹"}.get(f, f) for f in backend.formats
+        )
+        raise UserError(
+            f"{backend.name} 只能加载{kinds}。",
+            f"The {backend.name} back-end loads {', '.join(backend.formats)} models only.",
+        )
+    if not backend.available():
+        raise UserError(*backend.missing)
+    return backend
+
+
+def load_generator(model: "ResolvedModel", settings: "Settings") -> TextGenerator:
+    return choose_backend(model, settings.llm_backend).load(model, settings)
+
+
+# The built-in back-ends register themselves like any other; llama.cpp first, so that
+# ``auto`` prefers it for GGUF on CPU.
+from assistant.llm import llama_cpp as _llama_cpp  # noqa: E402,F401
+from assistant.llm import transformers as _transformers  # noqa: E402,F401

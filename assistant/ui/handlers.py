@@ -1,0 +1,366 @@
+"""Plain functions behind the page's buttons.
+
+Each takes the page's state objects (:class:`Form`, :class:`Work`) and plain values, and
+returns a dict of named updates: the names of the page's parts (see ``page.py``) mapped
+to their new values. A part not named is left as it is. Every :class:`UserError`
+becomes a friendly Chinese message, and nothing the seller typed is thrown away: on
+failure only the message changes. ``page.py`` only wires Gradio components to these,
+so the tests drive the same functions the page does.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Progress, styles
+from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS, CopyOptions
+from assistant.errors import UserError
+from assistant.pipeline import DEFAULT_POSTER_SIZES, Pipeline, poster_choices, suggested_template, template_thumbnails
+from assistant.poster.export import poster_files, poster_labels
+from assistant.poster.templates import load_sizes
+from assistant.speech import hotwords_from
+from assistant.store import Store, shelf_id_or_new
+
+# The steps, as tab ids: one screen each on a phone, and the page moves on by itself.
+SPEAK, CHECK, COPY, POSTER, HISTORY = "speak", "check", "copy", "poster", "history"
+
+LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
+STYLES = list(styles())
+
+# Typed sample briefs for trainers: (transcript, product, price, contact).
+EXAMPLES = [
+    ["我家的杏子又大又甜，一斤十五块，包邮。", "杏子", "15元/斤", "xingzi_88"],
+    ["我们的民宿在山脚下，推开窗就是茶园，一晚两百八，含早餐，周末要提前订。", "山居民宿", "280元/晚", "13800138000"],
+    [
+        "这是我自己绣的苗绣小包，一针一线都是手工，图案是我们寨子传下来的，一个一百二。",
+        "苗绣小包",
+        "120元/个",
+        "miaoxiu_ayi",
+    ],
+    ["今年的土蜂蜜摇出来了，是山里的野花蜜，一斤装六十块，两斤以上包邮。", "土蜂蜜", "60元/斤", ""],
+]
+
+# What an empty tab means, so a seller of apricots is not puzzled by a blank 民宿 tab.
+EMPTY_POST_HINTS = {p: "这一项没写：在第 ② 步「写哪些」里勾上，再点「写文案」。" for p in TEXT_PLATFORMS}
+EMPTY_POST_HINTS["homestay"] = "说到民宿、住宿、房间时，这里会写民宿介绍。"
+
+NO_ENTRY_CHOSEN = "请先在上面选一条记录。"
+
+
+@dataclass(frozen=True)
+class Form:
+    """What the seller typed or corrected on ②, as the page sends it back."""
+
+    transcript: str = ""
+    product: str = ""
+    price: str = ""
+    contact: str = ""
+    photo: str | None = None
+    style: str = DEFAULT_STYLE
+
+    def brief(self) -> Brief:
+        return Brief(
+            self.transcript,
+            product=self.product,
+            price=self.price,
+            contact=self.contact,
+            photo=self.photo or None,
+            style=self.style or DEFAULT_STYLE,
+        )
+
+    @classmethod
+    def of(cls, brief: Brief) -> "Form":
+        return cls(brief.transcript, brief.product, brief.price, brief.contact, brief.photo, brief.style)
+
+
+@dataclass(frozen=True)
+class Edits:
+    """Her edits to the poster text in ③ (a blank field keeps what was written)."""
+
+    title: str = ""
+    slogan: str = ""
+    points: str = ""
+
+    def apply(self, copy: Copy) -> Copy:
+        return copy.with_poster_edits(self.title, self.slogan, self.points)
+
+
+@dataclass(frozen=True)
+class Work:
+    """What this page is working on, kept in the page's state between taps.
+
+    Attributes:
+        entry_id: its entry in the history, once something is filed.
+        copy: the copy as written (her poster-text edits live in ③'s boxes until she uses them).
+        template_id: the template she picked in ④; ``None`` for the suggested one.
+        attempt: how many times she tapped 换一个 for this copy.
+    """
+
+    entry_id: str | None = None
+    copy: Copy | None = None
+    template_id: str | None = None
+    attempt: int = 0
+
+
+# --------------------------------------------------------------------------- ① ②
+
+
+def model_status(pipeline: Pipeline) -> str:
+    ready = pipeline.ready
+    if all(ready.values()):
+        return "✅ 准备好了，可以开始说话。"
+    parts = [("听写", ready["speech"]), ("写文案", ready["copy"])]
+    return "⏳ 正在准备：" + "，".join(f"{name}{'已就绪' if ok else '加载中'}" for name, ok in parts)
+
+
+def listen(
+    pipeline: Pipeline, audio_path: str | None, language: str, hotwords: str = "", progress: Progress | None = None
+) -> dict:
+    """Her recording as text. Heard: the text, and on to ② to check it. Not heard: a
+    message on ①, and the text she may already have corrected stays."""
+    if not audio_path:
+        return {"listen_msg": "请先录音，或者上传一段语音。"}
+    try:
+        options = replace(
+            pipeline.speech_options, language=LANGUAGES.get(language, "zh"), hotwords=hotwords_from(hotwords)
+        )
+        transcript = pipeline.transcribe(audio_path, progress=progress, options=options)
+    except UserError as exc:
+        return {"listen_msg": f"⚠️ {exc.zh}"}
+    seconds = transcript.timings.get("transcribe_s", 0)
+    heard = f"✅ 听写好了（{transcript.duration_s:.0f} 秒的录音，用时 {seconds:.1f} 秒）。有错字可以直接改。"
+    return {"transcript": transcript.text, "listen_msg": "", "heard_msg": heard, "step": CHECK}
+
+
+def brief_problem(form: Form) -> str | None:
+    """What stops 写文案 from starting, as a message for step ②, or ``None``. Checked before
+    the page moves on to ③, so the seller sees it next to what she typed."""
+    try:
+        form.brief().validate()
+    except UserError as exc:
+        return f"⚠️ {exc.zh}"
+    return None
+
+
+def start_writing(form: Form, shelf_id: str | None) -> dict:
+    """写文案: a brief that cannot be written stops here, on ②, next to what she typed.
+    Otherwise a new entry begins (the old copy is let go first, so a failed write never
+    files it again under a new entry) and the page moves on to ③. The shelf is settled
+    here too, in case she is quicker than the page's load event."""
+    problem = brief_problem(form)
+    if problem:
+        return {"check_msg": problem}
+    return {"check_msg": "", "work": Work(), "step": COPY, "shelf": shelf_id_or_new(shelf_id)}
+
+
+# --------------------------------------------------------------------------- ③
+
+
+def copy_fields(copy: Copy) -> dict:
+    """The copy as ③ shows it: poster text, hashtags, and one text per platform."""
+    return {
+        "title": copy.title,
+        "slogan": copy.slogan,
+        "points": "\n".join(copy.selling_points),
+        "hashtags": " ".join(f"#{t}" for t in copy.hashtags),
+        **{f"post:{p}": copy.posts.get(p, "") for p in TEXT_PLATFORMS},
+    }
+
+
+def explain(copy: Copy) -> str:
+    """What was changed in the model's copy and why, as a Markdown list in plain words."""
+    lines = [f"{c.explain()}。" for c in copy.changes] or ["没有广告法不让用的词，也没有编你没说过的话。"]
+    if copy.source == "fallback":
+        lines.insert(0, "文案模型这次没写好，先给你一个根据原话整理的版本，可以点「换一个」再试。")
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def write_copy(
+    pipeline: Pipeline,
+    work: Work,
+    form: Form,
+    ticked: list[str] | tuple[str, ...] | None = None,
+) -> Iterator[dict]:
+    """Stream the copy: the text being written, each platform's result as soon as it is
+    ready, and at the end what was changed and why.
+
+    ``ticked`` are the texts she ticked (the poster text is always written; the 民宿 text
+    only for a homestay); ``None`` writes everything the brief needs. ``work.attempt`` > 0
+    (换一个) samples a different version on purpose; the first is greedy and reproducible.
+    """
+    brief = form.brief()
+    try:
+        brief.validate()
+        options = CopyOptions.for_page(brief, tuple(ticked) if ticked is not None else None, work.attempt)
+        wanted = options.order(brief)
+        started = time.perf_counter()
+        shown, current = "", None
+        for item in pipeline.stream_copy(brief, options):
+            if isinstance(item, Piece):
+                if item.platform != current:
+                    current, shown = item.platform, f"【{PLATFORMS[item.platform].label}】\n"
+                shown += item.text
+                yield {"raw": shown, "write_msg": f"✍️ 正在写{PLATFORMS[item.platform].label}……"}
+                continue
+            if len(item.sources) < len(wanted):
+                done = "、".join(PLATFORMS[p].label for p in item.sources)
+                message = f"✍️ 已写好：{done}。还在写……"
+            else:
+                message = f"✅ 文案写好了（用时 {time.perf_counter() - started:.0f} 秒）。\n\n{explain(item)}"
+            yield {"raw": shown, "work": replace(work, copy=item), **copy_fields(item), "write_msg": message}
+    except UserError as exc:
+        yield {"raw": "", "write_msg": f"⚠️ {exc.zh}"}
+
+
+def write_again(work: Work) -> dict:
+    """换一个: the next attempt for the same entry."""
+    return {"work": replace(work, attempt=work.attempt + 1)}
+
+
+def remember_copy(store: Store, work: Work, form: Form) -> dict:
+    """File the brief and its finished copy in the history. A new 写文案 starts a new
+    entry; 换一个 updates the current one. Nothing to file: nothing changes."""
+    if work.copy is None:
+        return {}
+    entry_id, _ = store.save(work.entry_id, form.brief(), work.copy)
+    return {"work": replace(work, entry_id=entry_id), "history": history_choices(store)}
+
+
+def suggestion(form: Form, work: Work) -> dict:
+    """④'s hint names the template suggested for her product, until she picks one."""
+    if work.template_id:
+        return {}
+    return {"template_msg": f"👇 点一个喜欢的模板（不点就用推荐的：{suggested_template(form.brief()).name}）"}
+
+
+# --------------------------------------------------------------------------- ④
+
+
+def template_gallery(folder: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """Thumbnails of every template with its sample copy, for ④'s picker, and their ids in the same order."""
+    thumbnails = template_thumbnails(folder)
+    return [(str(path), template.name) for template, path in thumbnails], [t.id for t, _ in thumbnails]
+
+
+def template_previews(pipeline: Pipeline, work: Work, form: Form, edits: Edits) -> dict:
+    """Every template drawn small with her own copy and photo. Before any copy is written
+    the picker keeps its samples; a photo that cannot be read keeps them too (做海报 then
+    says why)."""
+    if work.copy is None:
+        return {}
+    try:
+        return {"templates": pipeline.preview_posters(edits.apply(work.copy), form.brief())}
+    except UserError:
+        return {}
+
+
+def pick_template(work: Work, template_id: str, name: str) -> dict:
+    return {"work": replace(work, template_id=template_id), "template_msg": f"✅ 选好了：{name}"}
+
+
+def platform_choices() -> list[tuple[str, str]]:
+    """(label, id) of every text besides the poster's, for the 写哪些 ticks."""
+    return [
+        (PLATFORMS[p].label + ("（说到住宿才写）" if PLATFORMS[p].only_for_homestays else ""), p)
+        for p in TEXT_PLATFORMS
+    ]
+
+
+def size_choices() -> list[tuple[str, str]]:
+    return [(f"{size.label}（{size.width}×{size.height}）", size.id) for size in load_sizes().values()]
+
+
+DEFAULT_SIZES = list(DEFAULT_POSTER_SIZES)
+
+
+def render_posters(
+    pipeline: Pipeline,
+    store: Store,
+    work: Work,
+    form: Form,
+    edits: Edits = Edits(),
+    size_ids: list[str] | tuple[str, ...] | None = None,
+    progress: Progress | None = None,
+) -> dict:
+    """Her posters, with her edits to the copy, in the template and sizes she chose (checked
+    against the known ones), filed in her history entry (a new one if there is none yet).
+    Nothing made: only the message changes, and the posters already on the page stay."""
+    if work.copy is None:
+        return {"poster_msg": "请先写文案（第 ③ 步）。"}
+    copy, brief = edits.apply(work.copy), form.brief()
+    try:
+        choices = poster_choices(brief, work.template_id, size_ids)
+        posters = pipeline.render_posters(copy, brief, choices, progress)
+    except UserError as exc:
+        return {"poster_msg": f"⚠️ {exc.zh}"}
+    if progress:
+        progress(0.95, "正在保存……")
+    # File names are ours (template and size ids), never taken from user input.
+    entry_id, paths = store.save(work.entry_id, brief, copy, poster_files(posters))
+    gallery = [(str(path), label) for path, label in zip(paths, poster_labels(posters)) if path.suffix == ".png"]
+    message = "✅ 海报做好了，在下面看大图、下载。也保存在「历史」里了。"
+    warnings = [w for p in posters for w in p.warnings]
+    if warnings:
+        message += "\n\n" + "\n".join(f"- {w}" for w in warnings)
+    return {
+        "gallery": gallery,
+        "downloads": [str(p) for p in paths],
+        "poster_msg": message,
+        "work": replace(work, entry_id=entry_id, copy=copy),
+        "history": history_choices(store),
+    }
+
+
+# --------------------------------------------------------------------------- history
+
+
+def history_choices(store: Store) -> list[tuple[str, str]]:
+    """(label, entry id) for the 历史 list, newest first."""
+    return [(entry.label, entry.id) for entry in store.entries()]
+
+
+def open_entry(store: Store, entry_id: str | None) -> dict:
+    """Put an old entry back on the page and go straight to what was made last: the
+    posters if there are any, else the copy. Cannot be opened: only the message changes."""
+    if not entry_id:
+        return {"history_msg": NO_ENTRY_CHOSEN}
+    try:
+        entry = store.load(entry_id)
+    except UserError as exc:
+        return {"history_msg": f"⚠️ {exc.zh}"}
+    pngs = [p for p in entry.posters if p.suffix == ".png"]
+    updates = {
+        "work": Work(entry_id=entry.id, copy=entry.copy),
+        "form": Form.of(entry.brief),
+        "gallery": [(str(p), p.stem.replace("poster-", "")) for p in pngs],
+        "downloads": [str(p) for p in entry.posters],
+        "history_msg": f"✅ 已打开：{entry.label}",
+        "step": POSTER if pngs else COPY if entry.copy else CHECK,
+    }
+    if entry.copy is not None:
+        updates.update(copy_fields(entry.copy))
+        updates["write_msg"] = f"✅ 这是以前写的文案。\n\n{explain(entry.copy)}"
+    return updates
+
+
+def delete_entry(store: Store, work: Work, entry_id: str | None) -> dict:
+    """Delete the chosen entry; the page lets go of it if it was the one being worked on."""
+    if not entry_id:
+        return {"history_msg": NO_ENTRY_CHOSEN, "confirm": False}
+    try:
+        label = store.load(entry_id).label
+        store.delete(entry_id)
+    except UserError as exc:
+        return {"history_msg": f"⚠️ {exc.zh}", "confirm": False}
+    updates = {
+        "history_msg": f"🗑️ 已删除：{label}",
+        "confirm": False,
+        "history": history_choices(store),
+        "history_selected": None,
+    }
+    if work.entry_id == entry_id:
+        updates["work"] = replace(work, entry_id=None)
+    return updates

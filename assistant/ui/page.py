@@ -1,0 +1,418 @@
+"""Mulan's Gradio page: the components, and the wiring of each event to a plain function
+in ``handlers.py``. Nothing is decided here.
+
+Each part of the page has a name. Handlers take named inputs (``form`` and ``edits``
+are read from several boxes at once) and return dicts of named updates, which
+:meth:`Wiring.shown` turns into Gradio updates; a part a handler does not name stays
+as it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+
+from assistant.contracts import DEFAULT_STYLE
+from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS
+from assistant.pipeline import Pipeline
+from assistant.store import Store, shelf_id_or_new
+from assistant.ui import handlers
+from assistant.ui.handlers import CHECK, COPY, HISTORY, POSTER, SPEAK, Edits, Form, Work
+from assistant.ui.lan import shelf_secret
+
+CSS = """
+.gradio-container {max-width: 980px !important; margin: auto;}
+.big-btn button, button.big-btn {font-size: 1.25rem !important; min-height: 3.2rem;}
+/* The step tabs are the page's navigation: big enough for a thumb. */
+#steps > .tab-wrapper button, #steps > div > .tab-container button {
+  font-size: 1.1rem !important; padding: 0.6rem 0.7rem;
+}
+/* Phones: the template picker shows two per row and the examples table wraps its text,
+   so a step never scrolls sideways at 390 px. */
+@media (max-width: 640px) {
+  .tab-container {flex-wrap: wrap !important; height: auto !important;}
+  #templates .grid-container {grid-template-columns: repeat(2, minmax(0, 1fr)) !important;}
+  #examples table {table-layout: fixed; width: 100% !important;}
+  #examples td, #examples th {white-space: normal !important; word-break: break-all;}
+}
+"""
+
+UNEXPECTED = "⚠️ 出了点问题，这一步没做成。你填的内容都还在，可以再点一次；还不行，请培训老师看看终端里的报错。"
+
+FORM_PARTS = ("transcript", "product", "price", "contact", "photo", "style")
+EDIT_PARTS = ("title", "slogan", "points")
+
+
+def friendly(fn):
+    """Any failure we did not foresee reaches the page as a plain Chinese message, and no
+    field on the page changes. The traceback goes to the terminal for the trainer."""
+
+    def fail(exc: Exception):
+        traceback.print_exception(exc)
+        raise gr.Error(UNEXPECTED, title="出错了", print_exception=False) from exc
+
+    if inspect.isgeneratorfunction(fn):  # Gradio streams only from a generator function
+
+        @functools.wraps(fn)
+        def stream(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                fail(exc)
+
+        return stream
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as exc:
+            fail(exc)
+
+    return call
+
+
+class Wiring:
+    """The page's parts by name, and events wired to handlers that speak in those names."""
+
+    def __init__(self):
+        self.parts: dict[str, Any] = {}
+
+    def add(self, name: str, component):
+        self.parts[name] = component
+        return component
+
+    def _components(self, names: list[str]) -> list:
+        found = []
+        for name in names:
+            group = {"form": FORM_PARTS, "edits": EDIT_PARTS}.get(name, (name,))
+            found.extend(self.parts[part] for part in group)
+        return list(dict.fromkeys(found))
+
+    def _read(self, names: list[str], data: dict) -> dict:
+        values = {}
+        for name in names:
+            if name == "form":
+                values["form"] = Form(
+                    **{p: data[self.parts[p]] or "" for p in FORM_PARTS if p != "photo"},
+                    photo=data[self.parts["photo"]] or None,
+                )
+            elif name == "edits":
+                values["edits"] = Edits(*(data[self.parts[p]] or "" for p in EDIT_PARTS))
+            else:
+                values[name] = data[self.parts[name]]
+        return values
+
+    def shown(self, updates: dict) -> dict:
+        """Named updates from a handler as Gradio updates."""
+        out = {}
+        for name, value in updates.items():
+            if name == "form":
+                out.update({self.parts[p]: getattr(value, p) for p in FORM_PARTS})
+            elif name == "step":
+                out[self.parts["steps"]] = gr.Tabs(selected=value)
+            elif name in ("gallery", "downloads"):  # shown only once there is something to show
+                out[self.parts[name]] = gr.update(value=value, visible=bool(value))
+            elif name == "confirm":
+                out[self.parts["confirm"]] = gr.update(visible=value)
+            elif name == "history":
+                selected = {"value": updates["history_selected"]} if "history_selected" in updates else {}
+                out[self.parts["history"]] = gr.update(choices=value, **selected)
+            elif name != "history_selected":
+                out[self.parts[name]] = value
+        return out
+
+    def on(self, event, fn: Callable, inputs: list[str], outputs: list[str], **options):
+        """Wire ``event`` to ``fn(**named inputs)``; ``fn`` returns (or yields) named updates."""
+        components = self._components(inputs)
+        output_components = self._components(outputs)
+
+        def named(data: dict, **extra):
+            return fn(**self._read(inputs, data), **extra)
+
+        # Gradio hands a progress tracker only to a function that declares one, and streams
+        # only from a generator function: so four shapes.
+        if "progress" not in inspect.signature(fn).parameters:
+            if inspect.isgeneratorfunction(fn):
+
+                def run(data: dict):
+                    for updates in named(data):
+                        yield self.shown(updates)
+            else:
+
+                def run(data: dict):
+                    return self.shown(named(data))
+        elif inspect.isgeneratorfunction(fn):
+
+            def run(data: dict, progress=gr.Progress()):
+                for updates in named(data, progress=lambda f, message: progress(f, desc=message)):
+                    yield self.shown(updates)
+        else:
+
+            def run(data: dict, progress=gr.Progress()):
+                return self.shown(named(data, progress=lambda f, message: progress(f, desc=message)))
+
+        return event(friendly(run), set(components) if components else None, output_components, **options)
+
+
+def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) -> gr.Blocks:
+    """``private_history``: each browser sees only its own 历史 (a classroom server);
+    otherwise everyone at this computer sees all of it."""
+    page = Wiring()
+    add = page.add
+
+    def mine(shelf_id):
+        # The id comes from the browser: a forged or empty one gets a fresh, empty shelf.
+        return store.view(shelf_id_or_new(shelf_id)) if private_history else store
+
+    with gr.Blocks(title="木兰 · 卖货文案和海报") as demo:
+        add("work", gr.State(Work()))
+        # This browser's shelf of the history, kept in its localStorage across reloads and restarts.
+        add("shelf", gr.BrowserState("", storage_key="mulan-shelf", secret=shelf_secret(store.root)))
+        gr.Markdown("# 🌾 木兰：说一说，就有卖货文案和海报")
+        add("status", gr.Markdown(handlers.model_status(pipeline)))
+        add("timer", gr.Timer(2.0))
+
+        with add("steps", gr.Tabs(selected=SPEAK, elem_id="steps", overflow_behavior="wrap")):
+            with gr.Tab("① 说一说", id=SPEAK):
+                add(
+                    "audio",
+                    gr.Audio(
+                        sources=["microphone", "upload"],
+                        type="filepath",
+                        label="🎤 点这里录音，或上传语音",
+                        elem_id="voice",
+                    ),
+                )
+                with gr.Row():
+                    add("language", gr.Radio(list(handlers.LANGUAGES), value="普通话", label="说的是", scale=2))
+                    add(
+                        "hotwords",
+                        gr.Textbox(label="容易听错的词（可不填）", placeholder="例如：杏子，张家村", scale=2),
+                    )
+                listen_btn = gr.Button("📝 变成文字", variant="primary", elem_classes="big-btn")
+                add("listen_msg", gr.Markdown())
+                type_btn = gr.Button("⌨️ 不想说话？直接打字 ➡️")
+
+            with gr.Tab("② 看一看", id=CHECK):
+                add("heard_msg", gr.Markdown())
+                add("transcript", gr.Textbox(label="你说的话（有错字可以直接改）", lines=4))
+                with gr.Row():
+                    add("product", gr.Textbox(label="卖什么", placeholder="例如：杏子"))
+                    add("price", gr.Textbox(label="价格", placeholder="例如：15元/斤"))
+                    add("contact", gr.Textbox(label="微信号或电话", placeholder="会做成二维码"))
+                add(
+                    "photo",
+                    gr.Image(
+                        type="filepath", label="📷 商品照片（可以不放）", sources=["upload", "webcam"], height=200
+                    ),
+                )
+                with gr.Accordion("⚙️ 写哪些、什么风格（可以不改）", open=False):
+                    add(
+                        "ticked",
+                        gr.CheckboxGroup(
+                            handlers.platform_choices(), label="写哪些（海报文字总会写）", value=list(TEXT_PLATFORMS)
+                        ),
+                    )
+                    add("style", gr.Radio(handlers.STYLES, value=DEFAULT_STYLE, label="文案风格"))
+                write_btn = gr.Button("✍️ 写文案", variant="primary", elem_classes="big-btn")
+                add("check_msg", gr.Markdown())  # under the button, where a phone user is looking
+                gr.Examples(
+                    handlers.EXAMPLES,
+                    inputs=[page.parts[p] for p in ("transcript", "product", "price", "contact")],
+                    label="培训示例：点一下就填好",
+                    elem_id="examples",
+                )
+
+            with gr.Tab("③ 文案", id=COPY):
+                add("write_msg", gr.Markdown())
+                with gr.Tabs(overflow_behavior="wrap"):
+                    with gr.Tab("海报文字"):
+                        add("title", gr.Textbox(label="标题（12 字以内）"))
+                        add("slogan", gr.Textbox(label="口号（20 字以内）"))
+                        add("points", gr.Textbox(label="卖点（一行一个）", lines=3))
+                        add("hashtags", gr.Textbox(label="话题", buttons=["copy"]))
+                    for platform in TEXT_PLATFORMS:
+                        with gr.Tab(PLATFORMS[platform].label):
+                            add(
+                                f"post:{platform}",
+                                gr.Textbox(
+                                    label=PLATFORMS[platform].label,
+                                    lines=6,
+                                    buttons=["copy"],
+                                    placeholder=handlers.EMPTY_POST_HINTS[platform],
+                                ),
+                            )
+                with gr.Row():
+                    again_btn = gr.Button("🔄 换一个", elem_classes="big-btn")
+                    next_btn = gr.Button("🖼️ 去做海报 ➡️", variant="primary", elem_classes="big-btn")
+                with gr.Accordion("写作过程（给培训老师看）", open=False):
+                    add("raw", gr.Textbox(label="模型正在写的内容", lines=6))
+
+            with gr.Tab("④ 海报", id=POSTER) as poster_tab:
+                thumbs, template_ids = handlers.template_gallery(store.root / "thumbnails")
+                add("template_msg", gr.Markdown("👇 点一个喜欢的模板（不点就用推荐的）"))
+                add(
+                    "templates",
+                    gr.Gallery(
+                        value=thumbs,
+                        label="模板",
+                        columns=4,
+                        height="auto",
+                        allow_preview=False,
+                        object_fit="contain",
+                        elem_id="templates",
+                    ),
+                )
+                add(
+                    "sizes",
+                    gr.CheckboxGroup(handlers.size_choices(), value=handlers.DEFAULT_SIZES, label="尺寸（可以多选）"),
+                )
+                poster_btn = gr.Button("🖼️ 做海报", variant="primary", elem_classes="big-btn")
+                add("poster_msg", gr.Markdown())
+                # Shown once there are posters, so the step is no longer than it needs to be.
+                add(
+                    "gallery",
+                    gr.Gallery(
+                        label="海报（点小图换着看）",
+                        columns=4,
+                        height="auto",
+                        object_fit="contain",
+                        preview=True,
+                        visible=False,
+                    ),
+                )
+                add(
+                    "downloads",
+                    gr.File(label="下载海报（PNG；A4 另有打印用的 PDF）", file_count="multiple", visible=False),
+                )
+
+            with gr.Tab("📚 历史", id=HISTORY):
+                add("history", gr.Dropdown(label="以前做过的（最新的在上面）", choices=[]))
+                with gr.Row():
+                    open_btn = gr.Button("📂 打开", elem_classes="big-btn")
+                    delete_btn = gr.Button("🗑️ 删除", elem_classes="big-btn")
+                with add("confirm", gr.Row(visible=False)):
+                    gr.Markdown("删除以后找不回来。确定要删除吗？")
+                    confirm_btn = gr.Button("确定删除", variant="stop")
+                    cancel_btn = gr.Button("不删了")
+                add("history_msg", gr.Markdown())
+
+        # ---------------------------------------------------------------- wiring
+        copy_parts = ["raw", "work", *EDIT_PARTS, "hashtags", *(f"post:{p}" for p in TEXT_PLATFORMS), "write_msg"]
+        # All model work shares one queue slot: on 2 cores, two jobs at once are slower than one after another.
+        cpu = dict(concurrency_id="cpu", concurrency_limit=1)
+
+        @friendly
+        def on_tick():
+            # Stops asking once the models are ready: 30 phones polling forever would cost the CPU.
+            return handlers.model_status(pipeline), gr.Timer(active=not all(pipeline.ready.values()))
+
+        page.parts["timer"].tick(on_tick, outputs=[page.parts["status"], page.parts["timer"]])
+        page.on(
+            listen_btn.click,
+            functools.partial(handlers.listen, pipeline),
+            ["audio", "language", "hotwords"],
+            ["transcript", "listen_msg", "heard_msg", "steps"],
+            **cpu,
+        )
+        type_btn.click(lambda: gr.Tabs(selected=CHECK), None, page.parts["steps"])
+
+        def stop_if_said(problem):
+            # Ends the chain quietly: the problem is already shown on ② in plain words.
+            if problem:
+                raise gr.Error(problem, visible=False, print_exception=False)
+
+        def write(work, form, ticked):
+            yield from handlers.write_copy(pipeline, work, form, ticked)
+
+        def remember(work, form, shelf):
+            return handlers.remember_copy(mine(shelf), work, form)
+
+        remember_parts = (remember, ["work", "form", "shelf"], ["work", "history"])
+        page.on(
+            write_btn.click, handlers.start_writing, ["form", "shelf"], ["check_msg", "work", "steps", "shelf"]
+        ).then(stop_if_said, page.parts["check_msg"], None).success(
+            **_event_args(page, write, ["work", "form", "ticked"], copy_parts, cpu)
+        ).success(**_event_args(page, *remember_parts)).success(
+            **_event_args(page, handlers.suggestion, ["form", "work"], ["template_msg"])
+        )
+        page.on(again_btn.click, handlers.write_again, ["work"], ["work"]).then(
+            **_event_args(page, write, ["work", "form", "ticked"], copy_parts, cpu)
+        ).then(**_event_args(page, *remember_parts))
+
+        # ④ shows every template with the seller's own copy and photo, whenever she comes to it.
+        next_btn.click(lambda: gr.Tabs(selected=POSTER), None, page.parts["steps"])
+        page.on(
+            poster_tab.select,  # fires on a switch by 去做海报 or 打开 as well as on a tap
+            lambda work, form, edits: handlers.template_previews(pipeline, work, form, edits),
+            ["work", "form", "edits"],
+            ["templates"],
+            concurrency_id="previews",
+        )
+
+        def pick(work, evt: gr.SelectData):
+            return page.shown(handlers.pick_template(work, template_ids[evt.index], thumbs[evt.index][1]))
+
+        page.parts["templates"].select(
+            friendly(pick), page.parts["work"], [page.parts["work"], page.parts["template_msg"]]
+        )
+
+        def make_posters(work, form, edits, sizes, shelf, progress):
+            return handlers.render_posters(pipeline, mine(shelf), work, form, edits, sizes, progress)
+
+        page.on(
+            poster_btn.click,
+            make_posters,
+            ["work", "form", "edits", "sizes", "shelf"],
+            ["gallery", "downloads", "poster_msg", "work", "history"],
+            **cpu,
+        )
+
+        whole_page = ["work", "form", *copy_parts[2:], "gallery", "downloads", "history_msg", "steps"]
+        page.on(
+            open_btn.click,
+            lambda history, shelf: handlers.open_entry(mine(shelf), history),
+            ["history", "shelf"],
+            whole_page,
+        )
+        delete_btn.click(
+            lambda entry_id: gr.update(visible=bool(entry_id)), page.parts["history"], page.parts["confirm"]
+        )
+        cancel_btn.click(lambda: gr.update(visible=False), None, page.parts["confirm"])
+        page.on(
+            confirm_btn.click,
+            lambda work, history, shelf: handlers.delete_entry(mine(shelf), work, history),
+            ["work", "history", "shelf"],
+            ["confirm", "history", "history_msg", "work"],
+        )
+
+        def on_load(shelf):
+            # A first visit gets its shelf; a page opened later, or reloaded, lists what was saved since.
+            shelf = shelf_id_or_new(shelf)
+            return {"shelf": shelf, "history": handlers.history_choices(mine(shelf))}
+
+        page.on(demo.load, on_load, ["shelf"], ["shelf", "history"])
+    return demo
+
+
+def _event_args(page: Wiring, fn, inputs: list[str], outputs: list[str], options: dict | None = None) -> dict:
+    """The arguments of a chained ``.then``/``.success`` step, wired like :meth:`Wiring.on`."""
+    captured = {}
+    page.on(
+        lambda fn, inputs, outputs, **kw: captured.update(fn=fn, inputs=inputs, outputs=outputs, **kw),
+        fn,
+        inputs,
+        outputs,
+        **(options or {}),
+    )
+    return captured

@@ -1,0 +1,84 @@
+"""Serving the page: on this computer by default, or to a classroom's phones over https."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+
+from assistant.config import Settings
+from assistant.llm import backend_names
+from assistant.pipeline import Pipeline
+from assistant.store import Store
+from assistant.ui.lan import ensure_certificate, is_loopback, private_history, public_address, terminal_qr
+from assistant.ui.page import CSS, build_ui
+
+# The browser records the microphone as 48 kHz WAV: 10 minutes (the speech limit) of
+# stereo is 115 MB. Phone photos are under 20 MB. Anything bigger is refused.
+MAX_UPLOAD = "120mb"
+# Requests waiting beyond the ones being served; past this a phone is told the page is busy.
+MAX_QUEUE = 32
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description="Mulan web app")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this computer only)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument(
+        "--https",
+        action="store_true",
+        help="serve https with a self-signed certificate (phones allow the microphone only on https)",
+    )
+    p.add_argument(
+        "--history",
+        choices=["shared", "private"],
+        help="private: each browser sees only its own 历史 (default when serving the LAN); "
+        "shared: everyone sees all of it (default on 127.0.0.1)",
+    )
+    p.add_argument("--speech-model", help="your own CTranslate2 Whisper folder")
+    p.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder")
+    p.add_argument("--llm-backend", choices=backend_names())
+    p.add_argument("--no-preload", action="store_true", help="load models on first use instead of at start-up")
+    return p
+
+
+def serve(args: argparse.Namespace) -> None:
+    settings = Settings.from_env(
+        speech_model=args.speech_model, copy_model=args.copy_model, llm_backend=args.llm_backend
+    )
+    pipeline = Pipeline(settings)
+    if not args.no_preload:
+        # Load the models in the background; the page says when they are ready.
+        threading.Thread(target=pipeline.warm_up, daemon=True, name="warm-up").start()
+    store = Store(settings.data_dir)
+    # A classroom's phones must not see each other's history (names, phone numbers).
+    demo = build_ui(pipeline, store, private_history=private_history(args.host, args.history))
+    # One generation at a time per model on a 2-core machine; others wait in a bounded queue.
+    demo.queue(default_concurrency_limit=1, max_size=MAX_QUEUE)
+    loopback, address = is_loopback(args.host), public_address(args.host)
+    tls = {}
+    if args.https:
+        cert, key = ensure_certificate(settings.data_dir / "tls", address)
+        # ssl_verify=False: Gradio checks its own URL at start-up, and the certificate is self-signed.
+        tls = dict(ssl_certfile=str(cert), ssl_keyfile=str(key), ssl_verify=False)
+    url = f"{'https' if args.https else 'http'}://{address}:{args.port}"
+    print(
+        f"木兰已启动 / Mulan is running: {url}" + ("  (只有这台电脑能打开 / this computer only)" if loopback else ""),
+        flush=True,
+    )
+    if not loopback:
+        print("手机扫这个二维码打开 / scan with a phone on the same Wi-Fi:\n" + terminal_qr(url), flush=True)
+        if args.https:
+            print("手机会提示证书不受信任：点「高级」→「继续访问」。详见 docs/classroom.md", flush=True)
+    # share=False always: nothing a seller makes may leave her machine through a share link.
+    demo.launch(
+        server_name=args.host,
+        server_port=args.port,
+        share=False,
+        max_file_size=MAX_UPLOAD,
+        allowed_paths=[str(store.folder)],
+        css=CSS,
+        footer_links=[],
+        show_error=False,
+        quiet=True,
+        **tls,
+    )

@@ -1,0 +1,222 @@
+"""The page in a real browser: headless Chromium drives the whole flow a seller goes through.
+
+Needs Debian's ``chromium`` (installed by mulan.sh) and the ``playwright`` package
+(requirements-dev.txt); Playwright's own browser download is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from PIL import Image
+
+from assistant.store import Store
+
+from conftest import REPO, free_port, speech_clip
+
+pytestmark = pytest.mark.models  # the page with the real models, in a real browser
+
+CHROMIUM = Path(os.environ.get("MULAN_CHROMIUM", "/usr/bin/chromium"))
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-extensions",
+    "--no-first-run",
+]
+WAIT_MS = 600_000  # model loading and copy writing on a slow 2-core CI machine
+
+# Five sellers at once, each with her own product, price and contact: (transcript, product, price, contact).
+SELLERS = [
+    ("自家的核桃，皮薄肉香，一斤二十五块。", "核桃", "25元/斤", "hetao_01"),
+    ("土鸡蛋，散养的，一块五一个。", "土鸡蛋", "1.5元/个", "13800000002"),
+    ("手工布鞋，千层底，一双九十八。", "布鞋", "98元/双", "buxie_03"),
+    ("新摘的猕猴桃，酸甜多汁，十斤六十块。", "猕猴桃", "60元/箱", "13800000004"),
+    ("山里的野生菌，晒干的，一斤一百二。", "干菌子", "120元/斤", "junzi_05"),
+]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (./mulan.sh install does)")
+    data = tmp_path_factory.mktemp("browser-data")
+    port = free_port()
+    with open(data / "app.log", "w") as log:
+        # --history private, as on a classroom server: each browser has its own shelf.
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port), "--history", "private"],
+            cwd=REPO,
+            env={**os.environ, "MULAN_DATA_DIR": str(data)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        yield f"http://127.0.0.1:{port}/", data
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture
+def browser():
+    """Chromium that may only talk to this computer: every other request is refused and recorded."""
+    from playwright.sync_api import sync_playwright
+
+    outside = []
+
+    def only_loopback(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+
+        def new_page(**options):
+            # zh-CN, as on the sellers' phones: Gradio's own words (上传, 录制) follow the browser.
+            page = chromium.new_context(locale="zh-CN", accept_downloads=True, **options).new_page()
+            page.route("**/*", only_loopback)
+            return page
+
+        yield new_page
+        chromium.close()
+    assert not outside, f"the page tried to reach the network: {outside}"
+
+
+def _open(page, url):
+    deadline = time.time() + 120
+    while True:
+        try:
+            page.goto(url, timeout=10_000)
+            break
+        except Exception:
+            if time.time() > deadline:
+                raise
+            time.sleep(1)
+    page.get_by_text("准备好了").wait_for(timeout=WAIT_MS)
+
+
+def test_a_seller_goes_from_voice_to_a_downloaded_poster_and_finds_it_in_the_history(app_url, browser, tmp_path):
+    url, data = app_url
+    page = browser(viewport={"width": 1366, "height": 900})
+    _open(page, url)
+
+    # 0. 写文案 with nothing said yet: a plain message on ②, and what she typed stays.
+    page.get_by_role("button", name="⌨️ 不想说话？直接打字 ➡️").click()
+    page.get_by_label("价格").fill("88元/斤")
+    page.get_by_role("button", name="✍️ 写文案").click()
+    page.get_by_text("请先说一说或写一写要卖的东西").wait_for(timeout=30_000)
+    assert page.get_by_label("价格").input_value() == "88元/斤"
+
+    # 1. Upload a voice message and turn it into text; the page moves on to ② by itself.
+    page.get_by_role("tab", name="① 说一说").click()
+    audio = page.locator("#voice")
+    audio.get_by_label("Upload file").click()  # the recorder comes first; its upload button shows the file input
+    audio.locator("input[type=file]").set_input_files(str(speech_clip("zh_stepaudio_prompt_wav_yuqian.wav")))
+    page.get_by_role("button", name="📝 变成文字").click()
+    page.get_by_text("听写好了").wait_for(timeout=WAIT_MS)
+    transcript = page.get_by_label("你说的话（有错字可以直接改）")
+    assert "螃蟹" in transcript.input_value()
+    assert page.get_by_label("价格").input_value() == "88元/斤"  # kept across the steps
+
+    # 2. Name the product, then write the copy: the page moves on to ③.
+    page.get_by_label("卖什么").fill("大闸蟹")
+    page.get_by_role("button", name="✍️ 写文案").click()
+    page.get_by_text("文案写好了").wait_for(timeout=WAIT_MS)
+    assert page.get_by_label("标题（12 字以内）").input_value()
+
+    # 3. On to ④: the templates are redrawn with her own copy, then she picks the third one
+    # and makes the poster in the 朋友圈 size only.
+    page.get_by_role("button", name="🖼️ 去做海报 ➡️").click()
+    # The sample thumbnails are files in <data>/thumbnails; hers are drawn for this page.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#templates .thumbnail-item img');"
+        " return img && !img.src.includes('/thumbnails/'); }",
+        timeout=60_000,
+    )
+    page.locator("#templates .thumbnail-item").nth(2).click()
+    page.get_by_text("选好了").wait_for(timeout=30_000)
+    page.get_by_label("抖音/视频号 9:16（1080×1920）").uncheck()
+    page.get_by_role("button", name="🖼️ 做海报").click()
+    page.get_by_text("海报做好了").wait_for(timeout=WAIT_MS)
+
+    # 4. Download the PNG and check it is a real image of the chosen size.
+    with page.expect_download() as download:
+        page.locator("tr", has_text=".png").locator("td.download a").first.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    with Image.open(saved) as poster:
+        poster.verify()
+    with Image.open(saved) as poster:
+        assert poster.format == "PNG" and poster.size == (1080, 1080)
+
+    # 5. Reload: the entry is in 历史, and opening it brings back the posters and the price.
+    page.reload()
+    page.get_by_text("准备好了").wait_for(timeout=WAIT_MS)
+    page.get_by_role("tab", name="📚 历史").click()
+    page.get_by_label("以前做过的（最新的在上面）").click()
+    page.get_by_role("option").filter(has_text="大闸蟹").first.click()  # the entry is listed by product
+    page.get_by_role("button", name="📂 打开").click()
+    page.locator("tr", has_text=".png").first.wait_for(timeout=30_000)  # straight to ④, with the poster
+    assert page.locator("tr", has_text=".png").count() == 1
+    page.get_by_role("tab", name="② 看一看").click()
+    assert page.get_by_label("价格").input_value() == "88元/斤"
+
+    # 6. On a phone every step fits the screen's width: nothing makes it scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for step in ("① 说一说", "② 看一看", "③ 文案", "④ 海报", "📚 历史"):
+        page.get_by_role("tab", name=step).click()
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, step
+
+
+def test_five_sellers_at_once_each_get_their_own_copy_poster_and_history(app_url, browser):
+    url, data = app_url
+    pages = [browser(viewport={"width": 1366, "height": 900}) for _ in SELLERS]
+    for page, (text, product, price, contact) in zip(pages, SELLERS):
+        _open(page, url)
+        page.get_by_role("button", name="⌨️ 不想说话？直接打字 ➡️").click()
+        page.get_by_label("你说的话（有错字可以直接改）").fill(text)
+        page.get_by_label("卖什么").fill(product)
+        page.get_by_label("价格").fill(price)
+        page.get_by_label("微信号或电话").fill(contact)
+        page.get_by_text("⚙️ 写哪些、什么风格（可以不改）").click()  # only the poster text: the test stays short
+        page.get_by_label("朋友圈", exact=True).wait_for()
+        ticked = page.locator("input[type=checkbox]:checked")
+        while ticked.count():
+            ticked.first.uncheck()
+    for page in pages:  # all five ask within a second or two; the queue takes them in turn
+        page.get_by_role("button", name="✍️ 写文案").click()
+    titles = []
+    for page in pages:
+        page.get_by_text("文案写好了").wait_for(timeout=WAIT_MS)
+        titles.append(page.get_by_label("标题（12 字以内）").input_value())
+        page.get_by_role("button", name="🖼️ 去做海报 ➡️").click()
+        page.get_by_label("抖音/视频号 9:16（1080×1920）").uncheck()
+    for page in pages:
+        page.get_by_role("button", name="🖼️ 做海报").click()
+    for page, title, (_, product, price, _contact) in zip(pages, titles, SELLERS):
+        page.get_by_text("海报做好了").wait_for(timeout=WAIT_MS)
+        # What each page shows is what was saved for *her* product, and nobody else's.
+        entry = next(
+            e for e in map(Store(data).load, [e.id for e in Store(data).entries()]) if e.brief.product == product
+        )
+        assert entry.brief.price == price and entry.copy.title == title, (product, title)
+        links = page.locator("td.download a").evaluate_all("links => links.map(a => a.href)")
+        assert len(links) == len(entry.posters) == 1, (product, links)
+        # The poster this page offers is, byte for byte, the one filed under her entry.
+        assert page.request.get(links[0]).body() == entry.posters[0].read_bytes(), product
+        # Her 历史 lists her own entry only: the other four sellers' are on their own shelves.
+        page.get_by_role("tab", name="📚 历史").click()
+        page.get_by_label("以前做过的（最新的在上面）").click()
+        listed = page.get_by_role("option").all_inner_texts()
+        assert len(listed) == 1 and product in listed[0], (product, listed)

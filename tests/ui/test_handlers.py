@@ -1,0 +1,267 @@
+"""The page's plain functions (assistant.ui.handlers) and the Gradio app serving on loopback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from PIL import Image
+
+from assistant.contracts import Change, Copy
+from assistant.language.facts import numbers_in
+from assistant.store import Store
+from assistant.ui import handlers
+from assistant.ui.handlers import CHECK, COPY, POSTER, Edits, Form, Work
+
+from conftest import REPO, free_port, photo, speech_clip
+
+APRICOTS = Form(*handlers.EXAMPLES[0])  # transcript, product, price, contact
+
+
+def written(**fields) -> Copy:
+    return Copy.from_dict(
+        {
+            "title": "杏子熟了",
+            "slogan": "又大又甜",
+            "selling_points": ["一", "二", "三"],
+            "posts": {},
+            "hashtags": ["杏子"],
+            "facts": {"product": "杏子"},
+            **fields,
+        }
+    )
+
+
+def test_transcribe_fills_the_text_and_keeps_it_on_error(pipeline, tmp_path):
+    heard = handlers.listen(pipeline, str(speech_clip("zh_funasr_asr_example_zh.wav")), "普通话")
+    assert "达摩院" in heard["transcript"] and heard["heard_msg"].startswith("✅") and heard["step"] == CHECK
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    failed = handlers.listen(pipeline, str(empty), "普通话")
+    assert "transcript" not in failed and "空的" in failed["listen_msg"]  # her corrected text stays
+    assert "step" not in failed  # not heard: she stays on ①
+
+
+def test_copy_streams_then_finishes(pipeline):
+    steps = list(handlers.write_copy(pipeline, Work(), Form(*handlers.EXAMPLES[0], style="热情"), ("moments",)))
+    assert any("work" not in s and s["raw"].startswith("【海报文字】") for s in steps)
+    assert any("work" not in s and s["raw"].startswith("【朋友圈】") for s in steps)
+    partial = [s["work"].copy for s in steps if "work" in s and "已写好：海报文字" in s["write_msg"]]
+    assert partial and partial[0].title and "moments" not in partial[0].posts
+    last = steps[-1]
+    copy = last["work"].copy
+    assert copy.style == "热情" and "15" in numbers_in(copy.posts["moments"])
+    assert last["write_msg"].startswith("✅")
+    assert last["title"] == copy.title and last["post:moments"] == copy.posts["moments"]
+
+
+def test_empty_brief_gives_a_message_not_an_error(pipeline):
+    steps = list(handlers.write_copy(pipeline, Work(), Form()))
+    assert steps == [{"raw": "", "write_msg": "⚠️ 请先说一说或写一写要卖的东西。"}]
+
+
+def test_posters_use_the_users_edits_and_land_in_the_history(pipeline, tmp_path):
+    store = Store(tmp_path)
+    form = Form(*handlers.EXAMPLES[0], photo=str(photo("grapes_01.jpg")))
+    work = Work(copy=written(title="模型标题", slogan="口号", posts={"moments": "x"}))
+    made = handlers.render_posters(pipeline, store, work, form, Edits("我改的标题", "口号", "甜\n大\n包邮"))
+    files, entry_id = made["downloads"], made["work"].entry_id
+    assert made["poster_msg"].startswith("✅") and len(made["gallery"]) == len(files) >= 2
+    for path in files:
+        assert path.startswith(str(store.folder / entry_id)) and Image.open(path).size in {(1080, 1080), (1080, 1920)}
+    reopened = handlers.open_entry(Store(tmp_path), entry_id)  # as after a restart
+    assert reopened["work"].copy.title == "我改的标题" and reopened["title"] == "我改的标题"
+    assert reopened["form"].transcript == form.transcript and reopened["form"].price == form.price
+    assert reopened["form"].photo.startswith(str(store.folder)) and reopened["downloads"] == files
+    assert reopened["step"] == POSTER
+    assert [label for label, _ in handlers.history_choices(store)] == [handlers.history_choices(store)[0][0]]
+
+
+def test_posters_before_copy_ask_for_copy(pipeline, tmp_path):
+    made = handlers.render_posters(pipeline, Store(tmp_path), Work(), Form())
+    assert made == {"poster_msg": "请先写文案（第 ③ 步）。"}
+
+
+def test_history_remembers_copy_and_deletes_only_what_was_chosen(tmp_path):
+    store = Store(tmp_path)
+    copy = written(
+        title="散养土鸡蛋", slogan="蛋黄颜色深", posts={"moments": "土鸡蛋一块五一个。"}, hashtags=["土鸡蛋"]
+    )
+    eggs = Form("我家的土鸡蛋", "土鸡蛋", "1.5元/个")
+    first = handlers.remember_copy(store, Work(copy=copy), eggs)["work"].entry_id
+    again = handlers.remember_copy(
+        store,
+        Work(entry_id=first, copy=written(title="土鸡蛋又来了")),
+        Form("我家的土鸡蛋", "土鸡蛋", "1.5元/个", style="热情"),
+    )["work"].entry_id
+    other = handlers.remember_copy(store, Work(copy=copy), Form("蜂蜜", "土蜂蜜"))["work"].entry_id
+    assert again == first and other != first
+    assert handlers.remember_copy(store, Work(), eggs) == {}  # nothing written: nothing filed
+    assert handlers.open_entry(store, first)["work"].copy.title == "土鸡蛋又来了"
+    assert handlers.open_entry(store, first)["form"].style == "热情"
+    deleted = handlers.delete_entry(store, Work(entry_id=first), first)
+    assert "已删除" in deleted["history_msg"] and deleted["work"].entry_id is None
+    assert [entry_id for _, entry_id in handlers.history_choices(store)] == [other]
+    assert handlers.open_entry(store, first)["history_msg"].startswith("⚠️")
+    assert handlers.open_entry(store, "../../etc/passwd")["history_msg"].startswith("⚠️")
+    assert handlers.delete_entry(store, Work(), None)["history_msg"] == "请先在上面选一条记录。"
+
+
+def test_a_reopened_entry_keeps_its_advertising_law_changes(tmp_path):
+    store = Store(tmp_path)
+    change = Change("moments", "全网最甜的杏子", "很甜的杏子", "广告法")
+    copy = written(posts={"moments": "很甜的杏子"}, raw={"moments": "全网最甜的杏子"}, seconds={"moments": 4.2})
+    copy.changes.append(change)
+    entry_id = handlers.remember_copy(store, Work(copy=copy), APRICOTS)["work"].entry_id
+    reopened = handlers.open_entry(Store(tmp_path), entry_id)
+    again = reopened["work"].copy
+    assert again.changes == [change] and again.raw == copy.raw and again.seconds == copy.seconds
+    assert change.explain() in reopened["write_msg"]  # she sees what was changed, as on the day
+    assert reopened["step"] == COPY
+
+
+def test_app_serves_on_loopback_only(tmp_path):
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port), "--no-preload"],
+        cwd=REPO,
+        env={**__import__("os").environ, "MULAN_DATA_DIR": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.time() + 90
+        page = None
+        while time.time() < deadline and page is None:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(proc.stdout.read())
+                time.sleep(1)
+        assert page is not None, "app did not start"
+        assert "木兰" in page
+        listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+        local = [line.split()[3] for line in listening.splitlines() if line.strip()]
+        if local:  # ss is in iproute2; where it exists, the socket must be bound to loopback only
+            assert all(address.startswith("127.0.0.1:") for address in local), local
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_the_chosen_template_and_sizes_are_rendered_and_a4_comes_with_a_pdf(pipeline, tmp_path):
+    store = Store(tmp_path)
+    thumbs, ids = handlers.template_gallery(tmp_path / "thumbnails")
+    assert len(thumbs) == len(ids) >= 12 and all(Image.open(path).size == (360, 360) for path, _ in thumbs)
+    work = Work(copy=written(posts={"moments": "x"}), template_id="tea-ink")
+    made = handlers.render_posters(pipeline, store, work, APRICOTS, size_ids=["a4", "cover"])
+    files = made["downloads"]
+    assert made["poster_msg"].startswith("✅"), made["poster_msg"]
+    assert [path.rsplit("/", 1)[1] for path in files] == [
+        "poster-tea-ink-a4.png",
+        "poster-tea-ink-a4.pdf",
+        "poster-tea-ink-cover.png",
+    ]
+    assert Image.open(files[0]).size == (2480, 3508) and Image.open(files[2]).size == (900, 383)
+    assert len(made["gallery"]) == 2  # the PDF is for download, not for the gallery
+    forged = handlers.render_posters(
+        pipeline, store, Work(copy=work.copy, template_id="../../etc"), APRICOTS, size_ids=["moments"]
+    )
+    assert forged["poster_msg"].startswith("⚠️") and "模板" in forged["poster_msg"] and "gallery" not in forged
+    none = handlers.render_posters(pipeline, store, work, APRICOTS, size_ids=[])
+    assert none == {"poster_msg": "⚠️ 请至少选一个海报尺寸。"}
+    assert "蜂蜜" in handlers.suggestion(Form("我家的土蜂蜜"), Work())["template_msg"]
+    assert handlers.suggestion(Form("我家的土蜂蜜"), work) == {}  # she picked one: no hint
+
+
+def test_a_brief_with_nothing_to_sell_is_stopped_on_step_two():
+    assert handlers.brief_problem(Form(price="88元/斤")) == "⚠️ 请先说一说或写一写要卖的东西。"
+    assert handlers.brief_problem(Form(product="杏子")) is None
+    assert handlers.start_writing(Form(price="88元/斤"), "") == {"check_msg": "⚠️ 请先说一说或写一写要卖的东西。"}
+    started = handlers.start_writing(Form(product="杏子"), "")
+    assert started["step"] == COPY and started["work"] == Work() and len(started["shelf"]) == 32
+
+
+def test_only_the_ticked_texts_are_written_and_the_homestay_text_only_for_a_homestay(pipeline):
+    *_, last = handlers.write_copy(pipeline, Work(), APRICOTS, ["homestay"])  # apricots: not a homestay
+    assert last["write_msg"].startswith("✅") and last["work"].copy.title and last["work"].copy.posts == {}
+
+
+def test_template_previews_are_drawn_with_the_sellers_own_copy(pipeline, tmp_path):
+    work = Work(copy=written())
+    form = Form(*handlers.EXAMPLES[0], photo=str(photo("grapes_01.jpg")))
+    assert handlers.template_previews(pipeline, Work(), form, Edits()) == {}  # no copy yet: keep the samples
+    previews = handlers.template_previews(pipeline, work, form, Edits())["templates"]
+    _, names = zip(*handlers.template_gallery(tmp_path)[0])
+    assert [name for _, name in previews] == list(names)
+    assert all(image.size == (360, 360) for image, _ in previews)
+    edited = handlers.template_previews(pipeline, work, form, Edits(title="我改的标题"))["templates"]
+    assert all(a.tobytes() != b.tobytes() for (a, _), (b, _) in zip(previews, edited))  # her edits show
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a photo")
+    assert handlers.template_previews(pipeline, work, Form("杏子", photo=str(broken)), Edits()) == {}
+
+
+def test_poster_progress_is_reported_for_each_poster(pipeline, tmp_path):
+    heard = []
+    made = handlers.render_posters(
+        pipeline,
+        Store(tmp_path),
+        Work(copy=written(), template_id="tea-ink"),
+        APRICOTS,
+        size_ids=["moments", "cover"],
+        progress=lambda f, m: heard.append((f, m)),
+    )
+    assert made["poster_msg"].startswith("✅")
+    assert heard == [(0.0, "正在做第 1/2 张：朋友圈 1:1"), (0.5, "正在做第 2/2 张：公众号封面"), (0.95, "正在保存……")]
+
+
+def test_each_stage_answers_bad_input_in_plain_chinese_and_keeps_the_input(pipeline, tmp_path):
+    junk = tmp_path / "voice.wav"
+    junk.write_bytes(bytes(range(256)) * 200)  # not a recording
+    failed = handlers.listen(pipeline, str(junk), "普通话")
+    assert "transcript" not in failed and failed["listen_msg"].startswith("⚠️") and "录音" in failed["listen_msg"]
+    *_, last = handlers.write_copy(pipeline, Work(), Form("杏" * 5000))
+    assert "work" not in last and last["write_msg"].startswith("⚠️") and "太长" in last["write_msg"]
+    store = Store(tmp_path / "data")
+    broken = tmp_path / "photo.jpg"
+    broken.write_bytes(b"not a photo")
+    for contact, picture, expected in (("x" * 3000, None, "联系方式"), ("xingzi_88", str(broken), "照片")):
+        made = handlers.render_posters(
+            pipeline, store, Work(copy=written(hashtags=[])), Form("我家的杏子", "杏子", "15元/斤", contact, picture)
+        )
+        assert list(made) == ["poster_msg"] and made["poster_msg"].startswith("⚠️") and expected in made["poster_msg"]
+    assert store.entries() == []  # a failed poster files nothing
+
+
+def test_an_unforeseen_failure_reaches_the_page_as_a_chinese_message():
+    import gradio as gr
+
+    from assistant.ui.page import UNEXPECTED, friendly
+
+    def broken(text):
+        raise RuntimeError("disk full")
+
+    def broken_stream(text):
+        yield "half"
+        raise RuntimeError("model crashed")
+
+    with pytest.raises(gr.Error) as raised:
+        friendly(broken)("我的字")
+    assert raised.value.message == UNEXPECTED
+    stream = friendly(broken_stream)("我的字")
+    assert next(stream) == "half"
+    with pytest.raises(gr.Error):
+        next(stream)
+
+    def said():
+        raise gr.Error("请先录音")
+
+    with pytest.raises(gr.Error) as raised:  # our own messages pass through untouched
+        friendly(said)()
+    assert raised.value.message == "请先录音"
