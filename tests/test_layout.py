@@ -16,7 +16,7 @@ ALLOWED = {"speech": SHARED, "copywriting": SHARED | {"llm"}, "poster": SHARED, 
 
 
 def imports_of(path: Path) -> set[str]:
-    """The first part under ``assistant`` of every module ``path`` imports (``assistant.poster.render`` → ``poster``)."""
+    """The part under ``assistant`` of every module ``path`` imports (``assistant.poster.render`` → poster)."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else []

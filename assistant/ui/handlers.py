@@ -117,17 +117,17 @@ def model_status(pipeline: Pipeline) -> str:
 
 
 def listen(
-    pipeline: Pipeline, audio_path: str | None, language: str, hotwords: str = "", progress: Progress | None = None
+    pipeline: Pipeline, audio: str | None, language: str, hotwords: str = "", progress: Progress | None = None
 ) -> dict:
     """Her recording as text. Heard: the text, and on to ② to check it. Not heard: a
     message on ①, and the text she may already have corrected stays."""
-    if not audio_path:
+    if not audio:  # the path of her recording
         return {"listen_msg": "请先录音，或者上传一段语音。"}
     try:
         options = replace(
             pipeline.speech_options, language=LANGUAGES.get(language, "zh"), hotwords=hotwords_from(hotwords)
         )
-        transcript = pipeline.transcribe(audio_path, progress=progress, options=options)
+        transcript = pipeline.transcribe(audio, progress=progress, options=options)
     except UserError as exc:
         return {"listen_msg": f"⚠️ {exc.zh}"}
     seconds = transcript.timings.get("transcribe_s", 0)
@@ -145,7 +145,7 @@ def brief_problem(form: Form) -> str | None:
     return None
 
 
-def start_writing(form: Form, shelf_id: str | None) -> dict:
+def start_writing(form: Form, shelf: str | None) -> dict:
     """写文案: a brief that cannot be written stops here, on ②, next to what she typed.
     Otherwise a new entry begins (the old copy is let go first, so a failed write never
     files it again under a new entry) and the page moves on to ③. The shelf is settled
@@ -153,7 +153,7 @@ def start_writing(form: Form, shelf_id: str | None) -> dict:
     problem = brief_problem(form)
     if problem:
         return {"check_msg": problem}
-    return {"check_msg": "", "work": Work(), "step": COPY, "shelf": shelf_id_or_new(shelf_id)}
+    return {"check_msg": "", "work": Work(), "step": COPY, "shelf": shelf_id_or_new(shelf)}
 
 
 # --------------------------------------------------------------------------- ③

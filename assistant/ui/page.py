@@ -135,6 +135,12 @@ class Wiring:
         """Wire ``event`` to ``fn(**named inputs)``; ``fn`` returns (or yields) named updates."""
         components = self._components(inputs)
         output_components = self._components(outputs)
+        # A handler's parameters are the parts' names: a mismatch fails here, when the page
+        # is built, not when a seller taps the button.
+        inspect.signature(fn).bind(
+            **{name: None for name in inputs},
+            **({"progress": None} if "progress" in inspect.signature(fn).parameters else {}),
+        )
 
         def named(data: dict, **extra):
             return fn(**self._read(inputs, data), **extra)

@@ -265,3 +265,22 @@ def test_an_unforeseen_failure_reaches_the_page_as_a_chinese_message():
     with pytest.raises(gr.Error) as raised:  # our own messages pass through untouched
         friendly(said)()
     assert raised.value.message == "请先录音"
+
+
+def test_the_page_wires_every_event_to_a_handler_that_takes_its_parts(tmp_path):
+    # Building the page binds each handler to the names of its inputs: a handler whose
+    # parameters do not match would fail here, not when a seller taps the button.
+    from assistant.pipeline import Pipeline
+    from assistant.ui import page
+
+    demo = page.build_ui(Pipeline(), Store(tmp_path), private_history=True)
+    assert len(demo.fns) >= 20  # every button, tab and load event is wired
+
+    def takes_a_shelf_id(work, shelf_id):
+        return {}
+
+    wiring = page.Wiring()
+    wiring.add("work", None)
+    wiring.add("shelf", None)
+    with pytest.raises(TypeError):
+        wiring.on(lambda *a, **k: None, takes_a_shelf_id, ["work", "shelf"], [])
