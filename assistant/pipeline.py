@@ -29,7 +29,7 @@ from assistant.poster.photo import open_photo
 from assistant.poster.render import Poster, Renderer
 from assistant.poster.sheet import sample
 from assistant.poster.templates import PosterSize, Template, get_template, list_templates, recommend
-from assistant.speech import AudioLimits, SpeechOptions, Transcriber
+from assistant.speech import AudioLimits, Recogniser, SpeechOptions, load_recogniser
 
 # The sizes made when she does not choose: 朋友圈 square and 抖音/视频号 9:16.
 DEFAULT_POSTER_SIZES = ("moments", "story")
@@ -54,7 +54,7 @@ class Pipeline:
         self.speech_options = speech_options or SpeechOptions(
             audio=AudioLimits(max_duration_s=self.settings.max_audio_s)
         )
-        self._transcriber: Transcriber | None = None
+        self._transcriber: Recogniser | None = None
         self._generator: TextGenerator | None = None
         self._copywriter: Copywriter | None = None
         self._priming = False
@@ -65,12 +65,12 @@ class Pipeline:
 
     # ------------------------------------------------------------------ models
 
-    def transcriber(self, progress: Progress | None = None) -> Transcriber:
+    def transcriber(self, progress: Progress | None = None) -> Recogniser:
         with self._speech_lock:
             if self._transcriber is None:
                 started = time.perf_counter()
                 model = resolve_speech_model(self.settings, progress)
-                self._transcriber = Transcriber(model.path, self.speech_options, self.settings.threads)
+                self._transcriber = load_recogniser(model, self.speech_options, self.settings.threads)
                 self.load_times["speech"] = round(time.perf_counter() - started, 2)
         return self._transcriber
 
