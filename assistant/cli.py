@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     templates.add_argument("--template", default="", help="only this template id")
     templates.add_argument("--photo", help="a product photo for the renders (default: none)")
 
+    say = sub.add_parser("say", help="read a text aloud into a WAV file (prices, phone numbers read as said)")
+    say.add_argument("text", nargs="?", help="the text to read (or --stdin)")
+    say.add_argument("--stdin", action="store_true", help="read the text from standard input")
+    say.add_argument("--out", required=True, help="the WAV file to write")
+    say.add_argument("--speed", type=float, default=1.0, help="0.7 (slower, for older listeners) to 1.3; default 1.0")
+
     models = sub.add_parser("models", help="list the configured models, where they live and whether they are verified")
     models.add_argument("--assemble", action="store_true", help="assemble and verify the models in use now")
     _model_flags(models)
@@ -194,6 +200,39 @@ def cmd_templates(args) -> int:
     return 0
 
 
+def cmd_say(args) -> int:
+    import numpy as np
+
+    from assistant.files import wav_bytes, write_atomically
+    from assistant.pipeline import Pipeline
+
+    if bool(args.text) == bool(args.stdin):
+        raise UserError("请给一段要读的文字，或者用 --stdin（二选一）。", "Give either a text or --stdin, not both.")
+    text = sys.stdin.read() if args.stdin else args.text
+    out = Path(args.out)
+    if out.suffix.lower() != ".wav":
+        raise UserError("输出文件要以 .wav 结尾。", f"{out}: the output must be a .wav file.")
+    pipeline = Pipeline(Settings.from_env())
+    started = time.perf_counter()
+    voice = pipeline.voice()
+    loaded = time.perf_counter()
+    pieces, first = [], None
+    for speech in pipeline.speak(text, args.speed):
+        first = first if first is not None else time.perf_counter() - loaded
+        pieces.append(speech.samples)
+        print(f"  {speech.text}", file=sys.stderr)
+    spoken = time.perf_counter() - loaded
+    audio = np.concatenate(pieces)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(out, wav_bytes(audio, voice.rate))
+    seconds = len(audio) / voice.rate
+    print(
+        f"{out}: {seconds:.1f} s of speech; voice loaded in {loaded - started:.2f} s, first sentence in "
+        f"{first:.2f} s, all in {spoken:.2f} s (RTF {spoken / seconds:.2f})"
+    )
+    return 0
+
+
 def cmd_models(args) -> int:
     from assistant import models
 
@@ -201,6 +240,8 @@ def cmd_models(args) -> int:
     if args.assemble:
         models.resolve_speech_model(settings)
         models.resolve_copy_model(settings)
+        if not settings.voice_model:
+            models.build_voice(settings, lambda fraction, message: print(message, file=sys.stderr, flush=True))
     print(f"cache folder: {settings.models_dir}")
     for row in models.status(settings):
         size = f"{row.size / 1e6:8.1f} MB" if row.size else "       ? MB"
@@ -210,9 +251,13 @@ def cmd_models(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"make": cmd_make, "transcribe": cmd_transcribe, "templates": cmd_templates, "models": cmd_models}[
-        args.command
-    ]
+    handler = {
+        "make": cmd_make,
+        "transcribe": cmd_transcribe,
+        "templates": cmd_templates,
+        "say": cmd_say,
+        "models": cmd_models,
+    }[args.command]
     try:
         return handler(args)
     except UserError as exc:

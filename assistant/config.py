@@ -65,6 +65,9 @@ class Settings:
         threads: CPU threads for inference (``MULAN_THREADS``); default all cores.
         max_audio_s: the longest recording accepted, in seconds (``MULAN_MAX_AUDIO_S``);
             10 minutes by default. Longer ones are refused with a message, never cut.
+        voice_model: a voice folder of the user's own (``MULAN_VOICE_MODEL``) with
+            ``fastspeech2.onnx``, ``mb_melgan.onnx`` and ``baker_mapper.json``; ``None``
+            uses the embedded Baker voice built at install.
         fonts_dir: the user's own fonts (``MULAN_FONTS_DIR``), used for any character
             Noto Sans CJK SC lacks; ``fonts`` in the data folder by default.
     """
@@ -78,6 +81,7 @@ class Settings:
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     max_audio_s: float = 600.0
     fonts_dir: Path | None = None
+    voice_model: str | None = None
 
     def __post_init__(self):
         if self.fonts_dir is None:
@@ -103,6 +107,8 @@ class Settings:
             values["threads"] = int(env["MULAN_THREADS"])
         if env.get("MULAN_MAX_AUDIO_S"):
             values["max_audio_s"] = float(env["MULAN_MAX_AUDIO_S"])
+        if env.get("MULAN_VOICE_MODEL"):
+            values["voice_model"] = env["MULAN_VOICE_MODEL"]
         if env.get("MULAN_FONTS_DIR"):
             values["fonts_dir"] = Path(env["MULAN_FONTS_DIR"]).expanduser()
         known = {f.name for f in fields(cls)}

@@ -6,9 +6,13 @@ the certificate never meets half a file.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import wave
 from pathlib import Path
+
+import numpy as np
 
 
 def write_atomically(path: Path, data: bytes | str, private: bool = False) -> Path:
@@ -25,3 +29,14 @@ def copy_atomically(source: Path, target: Path) -> Path:
     shutil.copyfile(source, tmp)
     tmp.replace(target)
     return target
+
+
+def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
+    """16-bit mono WAV of float samples in [-1, 1], with the standard library."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return buffer.getvalue()

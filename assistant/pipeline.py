@@ -23,13 +23,15 @@ from assistant.copywriting import CopyOptions, Copywriter
 from assistant.errors import UserError
 from assistant.files import write_atomically
 from assistant.llm import TextGenerator, load_generator
-from assistant.models import resolve_copy_model, resolve_speech_model
+from assistant.models import resolve_copy_model, resolve_speech_model, resolve_voice_model
 from assistant.poster.export import poster_files
 from assistant.poster.photo import open_photo
 from assistant.poster.render import Poster, Renderer
 from assistant.poster.sheet import sample
 from assistant.poster.templates import PosterSize, Template, get_template, list_templates, recommend
 from assistant.speech import AudioLimits, Recogniser, SpeechOptions, load_recogniser
+from assistant.voice import Speech, Voice, load_voice, sentence_sound, sentences
+from assistant.voice.cache import SpeechCache
 
 # The sizes made when she does not choose: 朋友圈 square and 抖音/视频号 9:16.
 DEFAULT_POSTER_SIZES = ("moments", "story")
@@ -58,6 +60,9 @@ class Pipeline:
         self._generator: TextGenerator | None = None
         self._copywriter: Copywriter | None = None
         self._priming = False
+        self._voice: Voice | None = None
+        self._voice_lock = threading.Lock()
+        self.speech_cache = SpeechCache(self.settings.data_dir / "voice-cache")
         self._speech_lock = threading.Lock()
         self._copy_lock = threading.Lock()
         self.renderer = Renderer()
@@ -82,6 +87,14 @@ class Pipeline:
                 self._generator = load_generator(model, self.settings)
                 self.load_times["copy"] = round(time.perf_counter() - started, 2)
         return self._generator
+
+    def voice(self) -> Voice:
+        with self._voice_lock:
+            if self._voice is None:
+                started = time.perf_counter()
+                self._voice = load_voice(resolve_voice_model(self.settings), self.settings)
+                self.load_times["voice"] = round(time.perf_counter() - started, 2)
+        return self._voice
 
     def warm_up(self) -> None:
         """Load both models and prime every copy prompt (the UI does this in the background at start-up)."""
@@ -149,7 +162,17 @@ class Pipeline:
             for template in list_templates()
         ]
 
-    # ------------------------------------------------------------------ end to end
+    def speak(self, text: str, speed: float = 1.0) -> Iterator[Speech]:
+        """``text`` read aloud, sentence by sentence as each is ready; a sentence heard
+        before comes from the cache at once."""
+        voice = self.voice()
+        for sentence in sentences(text, speed):
+            samples = self.speech_cache.get(voice.name, speed, sentence)
+            if samples is None:
+                samples = sentence_sound(voice, sentence, speed)
+                self.speech_cache.put(voice.name, speed, sentence, samples, voice.rate)
+            yield Speech(samples, voice.rate, sentence)
+
     # ------------------------------------------------------------------ end to end
 
     def make(

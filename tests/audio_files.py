@@ -6,19 +6,16 @@ repository never holds recordings and every format is exercised by a real encode
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import numpy as np
 
+from assistant.files import wav_bytes
+
 
 def write_wav(path: Path, samples: np.ndarray, rate: int = 16_000) -> Path:
-    """16-bit mono WAV with the standard library, for synthetic signals (silence, noise)."""
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    """16-bit mono WAV, for synthetic signals (silence, noise): the app's own writer."""
+    path.write_bytes(wav_bytes(samples, rate))
     return path
 
 

