@@ -69,7 +69,7 @@ find_python() {
 }
 
 install_stamp() {
-  cat requirements.txt requirements-models.txt requirements-llama.txt requirements-dev.txt \
+  cat requirements.txt requirements-models.txt requirements-llama.txt requirements-dev.txt requirements-voice-convert.txt \
     <(echo "$LLAMA_CMAKE") "$0" | sha256sum | cut -c1-16
 }
 

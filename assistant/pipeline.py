@@ -101,6 +101,10 @@ class Pipeline:
         self._priming = True
         try:
             self.transcriber()
+            try:
+                self.voice()
+            except UserError:  # no voice built: everything else still works, and 🔊 says why
+                pass
             self.copywriter().prime()
         finally:
             self._priming = False

@@ -10,6 +10,8 @@ so the tests drive the same functions the page does.
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -18,6 +20,7 @@ from pathlib import Path
 from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Progress, styles
 from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS, CopyOptions
 from assistant.errors import UserError
+from assistant.files import wav_bytes
 from assistant.pipeline import DEFAULT_POSTER_SIZES, Pipeline, poster_choices, suggested_template, template_thumbnails
 from assistant.poster.export import poster_files, poster_labels
 from assistant.poster.templates import load_sizes
@@ -48,6 +51,9 @@ EMPTY_POST_HINTS = {p: "这一项没写：在第 ② 步「写哪些」里勾上
 EMPTY_POST_HINTS["homestay"] = "说到民宿、住宿、房间时，这里会写民宿介绍。"
 
 NO_ENTRY_CHOSEN = "请先在上面选一条记录。"
+
+# 慢一点 for older sellers: slow enough to follow, not so slow that the voice drags.
+SPEEDS = {"正常": 1.0, "慢一点": 0.75}
 
 
 @dataclass(frozen=True)
@@ -364,3 +370,31 @@ def delete_entry(store: Store, work: Work, entry_id: str | None) -> dict:
     if work.entry_id == entry_id:
         updates["work"] = replace(work, entry_id=None)
     return updates
+
+
+# --------------------------------------------------------------------------- 🔊
+
+
+def poster_words(edits: Edits) -> str:
+    """The poster's text as one thing to hear: title, slogan, then each point."""
+    lines = [edits.title, edits.slogan, *edits.points.splitlines()]
+    return "。".join(line.strip() for line in lines if line.strip())
+
+
+def read_aloud(pipeline: Pipeline, text: str, speed: str, request: str) -> Iterator[dict]:
+    """``text`` read aloud, one sentence at a time as each is ready, for the page's player.
+
+    ``request`` is the player's id for this tap ("" when the tap stopped the playing
+    voice instead); each sentence goes out as a WAV data URL tagged with it, so the
+    page plays them in order and drops what a newer tap made stale. Nothing is written
+    where the web server could hand it to anyone else.
+    """
+    if not request:
+        return
+    try:
+        for number, speech in enumerate(pipeline.speak(text, SPEEDS.get(speed, 1.0))):
+            data = base64.b64encode(wav_bytes(speech.samples, speech.rate)).decode("ascii")
+            chunk = {"id": request, "n": number, "text": speech.text, "wav": f"data:audio/wav;base64,{data}"}
+            yield {"voice_stream": json.dumps(chunk, ensure_ascii=False), "voice_msg": ""}
+    except UserError as exc:
+        yield {"voice_msg": f"⚠️ {exc.zh}"}

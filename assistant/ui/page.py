@@ -28,6 +28,9 @@ from assistant.ui.lan import shelf_secret
 CSS = """
 .gradio-container {max-width: 980px !important; margin: auto;}
 .big-btn button, button.big-btn {font-size: 1.25rem !important; min-height: 3.2rem;}
+.mulan-hidden {display: none !important;}
+#voice-bar {position: sticky; top: 0; z-index: 20; background: var(--background-fill-primary);}
+.say-btn {max-width: 16rem;}
 /* The step tabs are the page's navigation: big enough for a thumb. */
 #steps > .tab-wrapper button, #steps > div > .tab-container button {
   font-size: 1.1rem !important; padding: 0.6rem 0.7rem;
@@ -39,6 +42,53 @@ CSS = """
   #templates .grid-container {grid-template-columns: repeat(2, minmax(0, 1fr)) !important;}
   #examples table {table-layout: fixed; width: 100% !important;}
   #examples td, #examples th {white-space: normal !important; word-break: break-all;}
+}
+"""
+
+# Mulan's voice plays here: each sentence arrives as soon as it is made (voice_stream), and
+# this player queues them. Gradio's own streaming audio would need an ffmpeg binary; this
+# needs nothing, and no file of hers is ever served.
+VOICE_PLAYER = '<audio id="mulan-voice" controls preload="auto" style="width:100%"></audio>'
+# A tap on 🔊 while Mulan is reading stops her; otherwise it starts a new reading with a
+# fresh id (the last input), and unlocks the player while the tap is fresh (phones allow
+# sound only from a tap).
+VOICE_TAP_JS = """
+(...args) => {
+  const v = window.mulanVoice || (window.mulanVoice = {queue: [], id: "", playing: false});
+  const player = document.getElementById("mulan-voice");
+  if (v.playing || v.queue.length) {
+    v.queue = []; v.id = ""; v.playing = false;
+    if (player) player.pause();
+    args[args.length - 1] = "";
+    return args;
+  }
+  v.id = Math.random().toString(36).slice(2);
+  if (player) { player.muted = true; player.play().catch(() => {}); player.pause(); player.muted = false; }
+  args[args.length - 1] = v.id;
+  return args;
+}
+"""
+VOICE_CHUNK_JS = """
+(value) => {
+  const v = window.mulanVoice;
+  const player = document.getElementById("mulan-voice");
+  if (!v || !player || !value) return;
+  let chunk;
+  try { chunk = JSON.parse(value); } catch (e) { return; }
+  if (chunk.id !== v.id) return;  // from a reading she has since stopped or replaced
+  v.queue.push(chunk.wav);
+  const next = () => {
+    const src = v.queue.shift();
+    if (!src) { v.playing = false; return; }
+    v.playing = true;
+    player.src = src;
+    player.play().catch(() => { v.playing = false; });
+  };
+  if (!player.dataset.wired) {
+    player.addEventListener("ended", () => { if (window.mulanVoice.playing) next(); });
+    player.dataset.wired = "1";
+  }
+  if (!v.playing) next();
 }
 """
 
@@ -187,6 +237,12 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
         gr.Markdown("# 🌾 木兰：说一说，就有卖货文案和海报")
         add("status", gr.Markdown(handlers.model_status(pipeline)))
         add("timer", gr.Timer(2.0))
+        with gr.Row(elem_id="voice-bar", equal_height=True):
+            gr.HTML(VOICE_PLAYER, padding=False)
+            add("voice_speed", gr.Radio(list(handlers.SPEEDS), value="正常", label="🔊 朗读", min_width=160, scale=0))
+        add("voice_msg", gr.Markdown())
+        add("voice_stream", gr.Textbox(elem_classes="mulan-hidden", show_label=False, container=False))
+        add("voice_request", gr.Textbox(elem_classes="mulan-hidden", show_label=False, container=False))
 
         with add("steps", gr.Tabs(selected=SPEAK, elem_id="steps", overflow_behavior="wrap")):
             with gr.Tab("① 说一说", id=SPEAK):
@@ -212,6 +268,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             with gr.Tab("② 看一看", id=CHECK):
                 add("heard_msg", gr.Markdown())
                 add("transcript", gr.Textbox(label="你说的话（有错字可以直接改）", lines=4))
+                say_transcript = gr.Button("🔊 听听我说的", elem_classes="say-btn")
                 with gr.Row():
                     add("product", gr.Textbox(label="卖什么", placeholder="例如：杏子"))
                     add("price", gr.Textbox(label="价格", placeholder="例如：15元/斤"))
@@ -247,6 +304,8 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                         add("slogan", gr.Textbox(label="口号（20 字以内）"))
                         add("points", gr.Textbox(label="卖点（一行一个）", lines=3))
                         add("hashtags", gr.Textbox(label="话题", buttons=["copy"]))
+                        say_poster_text = gr.Button("🔊 听一听", elem_classes="say-btn")
+                    say_posts = {}
                     for platform in TEXT_PLATFORMS:
                         with gr.Tab(PLATFORMS[platform].label):
                             add(
@@ -258,6 +317,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                                     placeholder=handlers.EMPTY_POST_HINTS[platform],
                                 ),
                             )
+                            say_posts[platform] = gr.Button("🔊 听一听", elem_classes="say-btn")
                 with gr.Row():
                     again_btn = gr.Button("🔄 换一个", elem_classes="big-btn")
                     next_btn = gr.Button("🖼️ 去做海报 ➡️", variant="primary", elem_classes="big-btn")
@@ -284,6 +344,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                     gr.CheckboxGroup(handlers.size_choices(), value=handlers.DEFAULT_SIZES, label="尺寸（可以多选）"),
                 )
                 poster_btn = gr.Button("🖼️ 做海报", variant="primary", elem_classes="big-btn")
+                say_poster = gr.Button("🔊 听听海报上的字", elem_classes="say-btn")
                 add("poster_msg", gr.Markdown())
                 # Shown once there are posters, so the step is no longer than it needs to be.
                 add(
@@ -401,6 +462,26 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             ["work", "history", "shelf"],
             ["confirm", "history", "history_msg", "work"],
         )
+
+        # 🔊: every text she can read, she can also hear.
+        voice_out = [page.parts["voice_stream"], page.parts["voice_msg"]]
+        voice_in = [page.parts["voice_speed"], page.parts["voice_request"]]
+
+        def say(text, speed, request):
+            for updates in handlers.read_aloud(pipeline, text, speed, request):
+                yield page.shown(updates)
+
+        def say_poster_words(title, slogan, points, speed, request):
+            yield from say(handlers.poster_words(Edits(title, slogan, points)), speed, request)
+
+        voice = dict(js=VOICE_TAP_JS, concurrency_id="voice", concurrency_limit=2, show_progress="hidden")
+        say_transcript.click(friendly(say), [page.parts["transcript"], *voice_in], voice_out, **voice)
+        for platform, button in say_posts.items():
+            button.click(friendly(say), [page.parts[f"post:{platform}"], *voice_in], voice_out, **voice)
+        edit_boxes = [page.parts[p] for p in EDIT_PARTS]
+        for button in (say_poster_text, say_poster):
+            button.click(friendly(say_poster_words), [*edit_boxes, *voice_in], voice_out, **voice)
+        page.parts["voice_stream"].change(None, page.parts["voice_stream"], None, js=VOICE_CHUNK_JS)
 
         def on_load(shelf):
             # A first visit gets its shelf; a page opened later, or reloaded, lists what was saved since.

@@ -105,6 +105,15 @@ def _open(page, url):
     page.get_by_text("准备好了").wait_for(timeout=WAIT_MS)
 
 
+def _wait_for_voice(page):
+    """The page's player holds a WAV it can play (readyState ≥ 2) and is playing it."""
+    page.wait_for_function(
+        "() => { const a = document.getElementById('mulan-voice');"
+        " return a && a.src.startsWith('data:audio/wav') && a.readyState >= 2 && a.duration > 0.5 && !a.paused; }",
+        timeout=120_000,
+    )
+
+
 def test_a_seller_goes_from_voice_to_a_downloaded_poster_and_finds_it_in_the_history(app_url, browser, tmp_path):
     url, data = app_url
     page = browser(viewport={"width": 1366, "height": 900})
@@ -128,11 +137,24 @@ def test_a_seller_goes_from_voice_to_a_downloaded_poster_and_finds_it_in_the_his
     assert "螃蟹" in transcript.input_value()
     assert page.get_by_label("价格").input_value() == "88元/斤"  # kept across the steps
 
+    # 1b. She hears what Mulan understood: the player gets a playable recording and plays
+    # it, and the same button stops it.
+    page.get_by_role("button", name="🔊 听听我说的").click()
+    _wait_for_voice(page)
+    page.get_by_role("button", name="🔊 听听我说的").click()
+    page.wait_for_function("() => document.getElementById('mulan-voice').paused", timeout=10_000)
+
     # 2. Name the product, then write the copy: the page moves on to ③.
     page.get_by_label("卖什么").fill("大闸蟹")
     page.get_by_role("button", name="✍️ 写文案").click()
     page.get_by_text("文案写好了").wait_for(timeout=WAIT_MS)
     assert page.get_by_label("标题（12 字以内）").input_value()
+    page.get_by_role("button", name="🔊 听一听").first.click()  # the poster text, read aloud
+    _wait_for_voice(page)
+    page.evaluate(
+        "() => { window.mulanVoice.queue = []; window.mulanVoice.playing = false; "
+        "document.getElementById('mulan-voice').pause(); }"
+    )
 
     # 3. On to ④: the templates are redrawn with her own copy, then she picks the third one
     # and makes the poster in the 朋友圈 size only.

@@ -284,3 +284,21 @@ def test_the_page_wires_every_event_to_a_handler_that_takes_its_parts(tmp_path):
     wiring.add("shelf", None)
     with pytest.raises(TypeError):
         wiring.on(lambda *a, **k: None, takes_a_shelf_id, ["work", "shelf"], [])
+
+
+def test_read_aloud_sends_each_sentence_to_the_player_as_it_is_made(pipeline):
+    import base64
+    import io
+    import json
+    import wave
+
+    text = "我家的杏子又大又甜，一斤十五块，包邮。想要的朋友加我微信！"
+    chunks = [json.loads(u["voice_stream"]) for u in handlers.read_aloud(pipeline, text, "慢一点", "tap-1")]
+    assert [c["n"] for c in chunks] == [0, 1] and {c["id"] for c in chunks} == {"tap-1"}
+    assert chunks[0]["text"] == "我家的杏子又大又甜，一斤十五块，包邮。"
+    wav = base64.b64decode(chunks[0]["wav"].removeprefix("data:audio/wav;base64,"))
+    with wave.open(io.BytesIO(wav)) as w:
+        assert w.getframerate() == 24_000 and w.getnframes() / 24_000 > 2.0
+    assert list(handlers.read_aloud(pipeline, text, "正常", "")) == []  # the tap stopped the voice
+    assert list(handlers.read_aloud(pipeline, "🍑🍑", "正常", "tap-2")) == [{"voice_msg": "⚠️ 没有可以读的文字。"}]
+    assert handlers.poster_words(Edits("杏子熟了", "又大又甜", "个大\n\n包邮")) == "杏子熟了。又大又甜。个大。包邮"
