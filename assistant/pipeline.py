@@ -8,6 +8,7 @@ and a second request never loads a model again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -101,10 +102,8 @@ class Pipeline:
         self._priming = True
         try:
             self.transcriber()
-            try:
+            with contextlib.suppress(UserError):  # no voice built: the rest still works, and 🔊 says why
                 self.voice()
-            except UserError:  # no voice built: everything else still works, and 🔊 says why
-                pass
             self.copywriter().prime()
         finally:
             self._priming = False
