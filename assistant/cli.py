@@ -171,8 +171,8 @@ def cmd_transcribe(args) -> int:
 
 
 def cmd_templates(args) -> int:
+    from assistant.imaging.photo import open_photo
     from assistant.poster.export import save
-    from assistant.poster.photo import open_photo
     from assistant.poster.render import Renderer
     from assistant.poster.sheet import contact_sheet, sample
     from assistant.poster.templates import get_template, list_templates

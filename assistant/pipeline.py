@@ -23,10 +23,10 @@ from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Progress, Tra
 from assistant.copywriting import CopyOptions, Copywriter
 from assistant.errors import UserError
 from assistant.files import write_atomically
+from assistant.imaging.photo import open_photo
 from assistant.llm import TextGenerator, load_generator
 from assistant.models import resolve_copy_model, resolve_speech_model, resolve_voice_model
 from assistant.poster.export import poster_files
-from assistant.poster.photo import open_photo
 from assistant.poster.render import Poster, Renderer
 from assistant.poster.sheet import sample
 from assistant.poster.templates import PosterSize, Template, get_template, list_templates, recommend

@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.imaging.photo import open_photo
 from assistant.poster.export import encode
-from assistant.poster.photo import open_photo
 from assistant.poster.render import Renderer
 from assistant.poster.sheet import sample
 from assistant.poster.templates import list_templates, load_sizes

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image
 
-from assistant.poster.photo import open_photo
+from assistant.imaging.photo import open_photo
 from assistant.poster.sheet import contact_sheet
 from assistant.poster.templates import list_templates
 

@@ -11,8 +11,16 @@ from conftest import REPO
 PACKAGE = REPO / "assistant"
 STAGES = ("speech", "copywriting", "poster")
 # What a stage may use besides itself: the shared data and helpers, and (copywriting only) the LLM.
-SHARED = {"contracts", "config", "errors", "files", "language", "models", "metrics"}
-ALLOWED = {"speech": SHARED, "copywriting": SHARED | {"llm"}, "poster": SHARED, "llm": SHARED}
+SHARED = {"contracts", "config", "errors", "files", "language", "imaging", "models", "metrics"}
+ALLOWED = {
+    "speech": SHARED,
+    "copywriting": SHARED | {"llm"},
+    "poster": SHARED,
+    "voice": SHARED,
+    "llm": SHARED,
+    "language": SHARED,
+    "imaging": SHARED,
+}
 
 
 def imports_of(path: Path) -> set[str]:

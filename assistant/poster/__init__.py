@@ -1,8 +1,8 @@
 """Poster stage: a :class:`~assistant.contracts.Copy` and a :class:`~assistant.contracts.Brief`
 drawn onto a template, at every size she needs.
 
-``templates.py`` reads the templates (data in ``templates/``), ``typesetting.py`` sets the
-Chinese text, ``photo.py`` fits her photo, ``decor.py`` draws the decorations,
+``templates.py`` reads the templates (data in ``templates/``), ``imaging/`` sets the
+Chinese text and fits her photo, ``decor.py`` draws the decorations,
 ``render.py`` paints the poster, ``export.py`` writes PNG, JPEG and PDF, and
 ``sheet.py`` lays every template side by side. Posters never call a model.
 """

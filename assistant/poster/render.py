@@ -21,11 +21,11 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from assistant.contracts import Brief, Copy
+from assistant.imaging.photo import contain_fit, cover_fit, darker, open_photo, photo_primary
+from assistant.imaging.typesetting import TextLayout, TextStyle, draw_layout, layout_text
 from assistant.language.facts import contact_kind
 from assistant.poster.decor import draw_decoration, rgba
-from assistant.poster.photo import contain_fit, cover_fit, darker, open_photo, photo_primary
 from assistant.poster.templates import PosterSize, Slot, Template
-from assistant.poster.typesetting import TextLayout, TextStyle, draw_layout, layout_text
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:

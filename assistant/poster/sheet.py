@@ -8,9 +8,9 @@ from pathlib import Path
 from PIL import Image
 
 from assistant.contracts import Brief, Copy
+from assistant.imaging.typesetting import TextStyle, draw_layout, layout_text
 from assistant.poster.render import Renderer
 from assistant.poster.templates import TEMPLATES_DIR, Template
-from assistant.poster.typesetting import TextStyle, draw_layout, layout_text
 
 SHEET_SIZES = ("moments", "story", "xiaohongshu", "cover")
 ROW_HEIGHT = 320  # thumbnail height in pixels

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import TemplateError, UserError
-from assistant.poster.typesetting import TextStyle
+from assistant.imaging.typesetting import TextStyle
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 CATEGORY_WORDS = Path(__file__).resolve().parent / "data" / "categories.tsv"

@@ -16,14 +16,14 @@ from PIL import Image
 
 from assistant.contracts import Brief, Copy
 from assistant.errors import UserError
+from assistant.imaging.photo import contrast, cover_fit, focal_point, open_photo
+from assistant.imaging.typesetting import _COLOR_EMOJI as COLOR_EMOJI_FONT
+from assistant.imaging.typesetting import NO_LINE_END, NO_LINE_START, has_glyph
 from assistant.metrics import edit_distance
 from assistant.pipeline import Pipeline, save_posters
 from assistant.poster.export import encode
-from assistant.poster.photo import contrast, cover_fit, focal_point, open_photo
 from assistant.poster.render import Renderer, price_display, qr_image
 from assistant.poster.templates import TemplateError, category_of, list_templates, load_sizes, load_template, recommend
-from assistant.poster.typesetting import _COLOR_EMOJI as COLOR_EMOJI_FONT
-from assistant.poster.typesetting import NO_LINE_END, NO_LINE_START, has_glyph
 
 from conftest import REPO, photo
 

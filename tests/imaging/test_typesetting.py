@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from assistant.poster.typesetting import (
+from assistant.imaging.typesetting import (
     _COLOR_EMOJI,
     NO_LINE_END,
     NO_LINE_START,
