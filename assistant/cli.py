@@ -16,6 +16,7 @@ from pathlib import Path
 from assistant.config import Settings, debug_enabled
 from assistant.contracts import DEFAULT_STYLE
 from assistant.errors import UserError
+from assistant.files import copy_atomically
 from assistant.llm import backend_names
 
 EXIT_USER_ERROR = 2
@@ -27,6 +28,17 @@ def _model_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder (overrides MULAN_COPY_MODEL)")
     parser.add_argument("--llm-backend", choices=backend_names(), help="text generation back-end (default: auto)")
     parser.add_argument("--small", action="store_true", help="use the embedded 0.5B copy model (faster, weaker)")
+
+
+def _video_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--voice",
+        choices=["own", "read", "none"],
+        help="voice-over: own (her recording, the default when there is one), read (Mulan reads "
+        "the 口播 script), none (subtitles only)",
+    )
+    parser.add_argument("--music", help="a music file of yours (mp3/m4a/wav), looped or cut, under the voice")
+    parser.add_argument("--more-photos", default="", help="comma-separated photo files besides --photo (up to 9)")
 
 
 def _settings(args) -> Settings:
@@ -59,7 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated: poster,moments,video,xiaohongshu,shop_title,homestay "
         "(default: all a seller of this product needs)",
     )
+    make.add_argument("--video", action="store_true", help="also make video.mp4, video-square.mp4 and video.srt")
+    _video_flags(make)
     _model_flags(make)
+
+    remake = sub.add_parser("video", help="(re)make the short video of a folder written by 'make'")
+    remake.add_argument("--entry", required=True, help="the --out folder of an earlier 'make'")
+    _video_flags(remake)
+    _model_flags(remake)
 
     transcribe = sub.add_parser("transcribe", help="speech to text, one line per file")
     transcribe.add_argument("files", nargs="+")
@@ -126,7 +145,6 @@ def cmd_make(args) -> int:
         platforms=platforms,
         progress=progress,
     )
-    total = time.perf_counter() - started
     if result.transcript is not None:
         print(f"transcript ({result.timings['transcribe_s']:.1f} s): {result.transcript.text}")
     copy = result.copy
@@ -138,8 +156,54 @@ def cmd_make(args) -> int:
     print(f"posters ({result.timings['posters_s']:.1f} s)")
     for path in result.files:
         print(f"  {path}")
+    if args.video:
+        if args.audio:  # kept with what was made, so 'video --entry' can use her voice again
+            copy_atomically(Path(args.audio), Path(args.out) / f"recording{Path(args.audio).suffix.lower()}")
+        _make_video(pipeline, Path(args.out), result.copy, result.brief, result.transcript, args, args.audio)
     loads = ", ".join(f"{k} {v:.1f} s" for k, v in pipeline.load_times.items())
-    print(f"total {total:.1f} s (model loading: {loads or 'none'}); peak memory {_peak_rss_mb():.0f} MB")
+    print(
+        f"total {time.perf_counter() - started:.1f} s (model loading: {loads or 'none'}); "
+        f"peak memory {_peak_rss_mb():.0f} MB"
+    )
+    return 0
+
+
+def _make_video(pipeline, out: Path, copy, brief, transcript, args, recording) -> None:
+    choice = args.voice or ("own" if recording else "read")
+    script = copy.posts.get("video") or copy.posts.get("moments") or brief.transcript
+    started = time.perf_counter()
+    voice = pipeline.voice_over(choice, recording=recording, transcript=transcript, script=script)
+    photos = [p for p in [brief.photo, *args.more_photos.split(",")] if p and p.strip()]
+    videos = pipeline.make_video(copy, brief, voice, out, photos=photos, music=args.music)
+    print(f"video ({time.perf_counter() - started:.1f} s, voice: {choice})")
+    for made in videos:
+        print(
+            f"  {made.path}  {made.size[0]}×{made.size[1]}, {made.seconds:.1f} s, "
+            f"{made.path.stat().st_size / 1e6:.1f} MB, encoded in {made.timings['encode_s']:.1f} s"
+        )
+    print(f"  {out / 'video.srt'}\n  {out / 'cover.jpg'}")
+
+
+def cmd_video(args) -> int:
+    from assistant.contracts import Brief, Copy, Segment, Transcript
+    from assistant.pipeline import Pipeline
+
+    out = Path(args.entry)
+    try:
+        brief = Brief.from_dict(json.loads((out / "brief.json").read_text(encoding="utf-8")))
+        copy = Copy.from_dict(json.loads((out / "copy.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise UserError(
+            f"「{out}」不是 make 做出来的文件夹（缺 brief.json 或 copy.json）。",
+            f"{out} is not a folder written by 'make': {exc}",
+        ) from None
+    transcript = None
+    if (out / "transcript.json").is_file():
+        data = json.loads((out / "transcript.json").read_text(encoding="utf-8"))
+        transcript = Transcript(data["text"], [Segment(**s) for s in data.get("segments", [])])
+    recordings = sorted(out.glob("recording.*"))
+    pipeline = Pipeline(_settings(args))
+    _make_video(pipeline, out, copy, brief, transcript, args, str(recordings[0]) if recordings else None)
     return 0
 
 
@@ -255,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         "make": cmd_make,
         "transcribe": cmd_transcribe,
         "templates": cmd_templates,
+        "video": cmd_video,
         "say": cmd_say,
         "models": cmd_models,
     }[args.command]

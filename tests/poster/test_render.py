@@ -389,13 +389,6 @@ def _best_accuracy(wanted: str, lines: list[str]) -> float:
     return best
 
 
-@pytest.fixture(scope="module")
-def ocr():
-    from rapidocr_onnxruntime import RapidOCR
-
-    return RapidOCR()
-
-
 def test_ocr_reads_back_the_title_and_price_on_every_template(ocr, tomatoes):
     copy, brief = CASES["no_photo"]
     scores = {}
