@@ -171,8 +171,19 @@ class FrameMaker:
         picture.paste(region.convert("RGB"), box[:2])
         return picture
 
-    def frames(self, fps: int):
-        """Every frame in order, as RGB arrays, made one at a time."""
+    def frames(self, fps: int, ahead: int = 6, workers: int = 2):
+        """Every frame in order, as RGB arrays. A few are drawn ahead on worker threads:
+        Pillow lets go of the GIL while it resizes, so on 2 cores drawing and encoding
+        overlap; never more than ``ahead`` frames are held."""
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
         count = round(self.timeline.total_s * fps)
-        for n in range(count):
-            yield np.asarray(self.frame(n / fps))
+        with ThreadPoolExecutor(workers, thread_name_prefix="frames") as pool:
+            pending: deque = deque()
+            for n in range(count):
+                pending.append(pool.submit(lambda n=n: np.asarray(self.frame(n / fps))))
+                if len(pending) >= ahead:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
