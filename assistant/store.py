@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS entries (
     photo TEXT,                    -- file name in the entry folder
     copy TEXT,                     -- JSON of Copy.to_dict()
     posters TEXT NOT NULL DEFAULT '[]',  -- JSON list of file names in the entry folder
-    owner TEXT NOT NULL DEFAULT ''      -- the browser's shelf on a shared server; '' on one computer
+    owner TEXT NOT NULL DEFAULT '',     -- the browser's shelf on a shared server; '' on one computer
+    videos TEXT NOT NULL DEFAULT '[]'   -- JSON list of video file names in the entry folder
 );
 CREATE INDEX IF NOT EXISTS entries_updated ON entries(updated);
 """
@@ -59,6 +60,7 @@ class Entry:
     brief: Brief
     copy: Copy | None = None
     posters: list[Path] = field(default_factory=list)
+    videos: list[Path] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -82,6 +84,8 @@ class Store:
             columns = {row[1] for row in db.execute("PRAGMA table_info(entries)")}
             if "owner" not in columns:  # a history made before shelves existed
                 db.execute("ALTER TABLE entries ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+            if "videos" not in columns:  # a history made before videos existed
+                db.execute("ALTER TABLE entries ADD COLUMN videos TEXT NOT NULL DEFAULT '[]'")
 
     def view(self, owner: str) -> "Store":
         """The same history as one browser sees it: only entries it made, and no other can
@@ -183,6 +187,25 @@ class Store:
             )
         return paths
 
+    def save_video_files(self, entry_id: str, made: list[Path]) -> list[Path]:
+        """Copy the files of a video made elsewhere (MP4s, .srt, cover) into the entry folder;
+        they replace its earlier video."""
+        folder = self._dir(entry_id)
+        with closing(self._connect()) as db:
+            if not self._check_owner(db, entry_id):
+                raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
+        paths = []
+        for source in made:
+            if not _FILE_NAME.match(source.name):
+                raise ValueError(f"unsafe video file name {source.name!r}")  # a bug of ours: names are ours
+            paths.append(copy_atomically(source, folder / source.name))
+        with closing(self._connect()) as db, db:
+            db.execute(
+                "UPDATE entries SET videos=?, updated=? WHERE id=?",
+                (json.dumps([p.name for p in paths]), time.time(), entry_id),
+            )
+        return paths
+
     def delete(self, entry_id: str) -> None:
         folder = self._dir(entry_id)
         with closing(self._connect()) as db, db:
@@ -197,7 +220,7 @@ class Store:
         mine, params = ("", (limit,)) if self.owner is None else ("WHERE owner=? ", (self.owner, limit))
         with closing(self._connect()) as db:
             rows = db.execute(
-                "SELECT id, created, updated, brief, photo, copy, posters FROM entries "
+                "SELECT id, created, updated, brief, photo, copy, posters, videos FROM entries "
                 + mine
                 + "ORDER BY updated DESC LIMIT ?",
                 params,
@@ -209,21 +232,22 @@ class Store:
         with closing(self._connect()) as db:
             self._check_owner(db, entry_id)
             row = db.execute(
-                "SELECT id, created, updated, brief, photo, copy, posters FROM entries WHERE id=?", (entry_id,)
+                "SELECT id, created, updated, brief, photo, copy, posters, videos FROM entries WHERE id=?", (entry_id,)
             ).fetchone()
         if row is None:
             raise UserError("这条记录已经删除了。", f"History entry {entry_id} no longer exists.")
         return self._entry(row)
 
     def _entry(self, row) -> Entry:
-        entry_id, created, updated, brief_json, photo, copy_json, posters_json = row
+        entry_id, created, updated, brief_json, photo, copy_json, posters_json, videos_json = row
         folder = self._dir(entry_id)
         data = json.loads(brief_json)
         photo_path = folder / photo if photo and (folder / photo).is_file() else None
         brief = Brief.from_dict({**data, "photo": str(photo_path) if photo_path else None})
         copy = Copy.from_dict(json.loads(copy_json)) if copy_json else None
         posters = [folder / name for name in json.loads(posters_json) if (folder / name).is_file()]
-        return Entry(entry_id, created, updated, brief, copy, posters)
+        videos = [folder / name for name in json.loads(videos_json) if (folder / name).is_file()]
+        return Entry(entry_id, created, updated, brief, copy, posters, videos)
 
 
 def shelf_id_or_new(value: object) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Progress, styles
+from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Progress, Transcript, styles
 from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS, CopyOptions
 from assistant.errors import UserError
 from assistant.files import wav_bytes
@@ -28,7 +28,7 @@ from assistant.speech import hotwords_from
 from assistant.store import Store, shelf_id_or_new
 
 # The steps, as tab ids: one screen each on a phone, and the page moves on by itself.
-SPEAK, CHECK, COPY, POSTER, HISTORY = "speak", "check", "copy", "poster", "history"
+SPEAK, CHECK, COPY, POSTER, VIDEO, HISTORY = "speak", "check", "copy", "poster", "video", "history"
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
 STYLES = list(styles())
@@ -103,12 +103,16 @@ class Work:
         copy: the copy as written (her poster-text edits live in ③'s boxes until she uses them).
         template_id: the template she picked in ④; ``None`` for the suggested one.
         attempt: how many times she tapped 换一个 for this copy.
+        recording: her recording, for a video in her own voice.
+        heard: what the recogniser heard in it, with each segment's time (for the subtitles).
     """
 
     entry_id: str | None = None
     copy: Copy | None = None
     template_id: str | None = None
     attempt: int = 0
+    recording: str | None = None
+    heard: Transcript | None = None
 
 
 # --------------------------------------------------------------------------- ① ②
@@ -123,7 +127,12 @@ def model_status(pipeline: Pipeline) -> str:
 
 
 def listen(
-    pipeline: Pipeline, audio: str | None, language: str, hotwords: str = "", progress: Progress | None = None
+    pipeline: Pipeline,
+    audio: str | None,
+    language: str,
+    hotwords: str = "",
+    work: Work = Work(),
+    progress: Progress | None = None,
 ) -> dict:
     """Her recording as text. Heard: the text, and on to ② to check it. Not heard: a
     message on ①, and the text she may already have corrected stays."""
@@ -138,7 +147,8 @@ def listen(
         return {"listen_msg": f"⚠️ {exc.zh}"}
     seconds = transcript.timings.get("transcribe_s", 0)
     heard = f"✅ 听写好了（{transcript.duration_s:.0f} 秒的录音，用时 {seconds:.1f} 秒）。有错字可以直接改。"
-    return {"transcript": transcript.text, "listen_msg": "", "heard_msg": heard, "step": CHECK}
+    kept = replace(work, recording=audio, heard=transcript)  # for a video in her own voice
+    return {"transcript": transcript.text, "listen_msg": "", "heard_msg": heard, "step": CHECK, "work": kept}
 
 
 def brief_problem(form: Form) -> str | None:
@@ -151,7 +161,7 @@ def brief_problem(form: Form) -> str | None:
     return None
 
 
-def start_writing(form: Form, shelf: str | None) -> dict:
+def start_writing(form: Form, shelf: str | None, work: Work = Work()) -> dict:
     """写文案: a brief that cannot be written stops here, on ②, next to what she typed.
     Otherwise a new entry begins (the old copy is let go first, so a failed write never
     files it again under a new entry) and the page moves on to ③. The shelf is settled
@@ -159,7 +169,8 @@ def start_writing(form: Form, shelf: str | None) -> dict:
     problem = brief_problem(form)
     if problem:
         return {"check_msg": problem}
-    return {"check_msg": "", "work": Work(), "step": COPY, "shelf": shelf_id_or_new(shelf)}
+    fresh = Work(recording=work.recording, heard=work.heard)  # her voice stays for the video
+    return {"check_msg": "", "work": fresh, "step": COPY, "shelf": shelf_id_or_new(shelf)}
 
 
 # --------------------------------------------------------------------------- ③
@@ -340,6 +351,8 @@ def open_entry(store: Store, entry_id: str | None) -> dict:
     pngs = [p for p in entry.posters if p.suffix == ".png"]
     updates = {
         "work": Work(entry_id=entry.id, copy=entry.copy),
+        "video": str(entry.videos[0]) if entry.videos else None,
+        "video_files": [str(p) for p in entry.videos],
         "form": Form.of(entry.brief),
         "gallery": [(str(p), p.stem.replace("poster-", "")) for p in pngs],
         "downloads": [str(p) for p in entry.posters],
@@ -398,3 +411,73 @@ def read_aloud(pipeline: Pipeline, text: str, speed: str, request: str) -> Itera
             yield {"voice_stream": json.dumps(chunk, ensure_ascii=False), "voice_msg": ""}
     except UserError as exc:
         yield {"voice_msg": f"⚠️ {exc.zh}"}
+
+
+# --------------------------------------------------------------------------- 🎬
+
+VOICE_CHOICES = {"我自己的声音": "own", "木兰读口播稿": "read", "不要声音": "none"}
+
+
+def video_voice(work: Work) -> dict:
+    """The voice-over she is offered first: her own voice when Mulan has her recording."""
+    return {"video_voice": "我自己的声音" if work.recording else "木兰读口播稿"}
+
+
+def make_video(
+    pipeline: Pipeline,
+    store: Store,
+    work: Work,
+    form: Form,
+    edits: Edits = Edits(),
+    video_voice: str = "木兰读口播稿",
+    music: str | None = None,
+    more_photos: list[str] | None = None,
+    progress: Progress | None = None,
+) -> dict:
+    """Her short video (9:16, and 1:1 for 朋友圈), filed with the entry. Nothing made: only
+    the message changes, and a video already on the page stays."""
+    import tempfile
+
+    if work.copy is None:
+        return {"video_msg": "请先写文案（第 ③ 步）。"}
+    copy, brief = edits.apply(work.copy), form.brief()
+    choice = VOICE_CHOICES.get(video_voice, "read")
+    photos = [p for p in [brief.photo, *(more_photos or [])] if p]
+    script = copy.posts.get("video") or copy.posts.get("moments") or brief.transcript
+    try:
+        if choice == "own" and not work.recording:
+            raise UserError(
+                "没有你的录音（打开的旧记录不带录音）。可以选「木兰读口播稿」，或者在第 ① 步重新录。",
+                "No recording of hers on this page; choose read-aloud or record again.",
+            )
+        heard = work.heard if work.heard is not None else None
+        if heard is not None and form.transcript.strip():
+            heard = Transcript(form.transcript, heard.segments)  # her corrections, the recogniser's times
+        with tempfile.TemporaryDirectory(prefix="mulan-video-") as folder:
+            voice = pipeline.voice_over(choice, recording=work.recording, transcript=heard, script=script)
+            made = pipeline.make_video(
+                copy,
+                brief,
+                voice,
+                Path(folder),
+                photos=photos,
+                template_id=work.template_id,
+                music=music,
+                progress=progress,
+            )
+            if progress:
+                progress(0.97, "正在保存……")
+            files = [v.path for v in made] + [Path(folder) / "video.srt", Path(folder) / "cover.jpg"]
+            entry_id, _ = store.save(work.entry_id, brief, copy)
+            paths = store.save_video_files(entry_id, [f for f in files if f.is_file()])
+    except UserError as exc:
+        return {"video_msg": f"⚠️ {exc.zh}"}
+    story = next(p for p in paths if p.name == "video.mp4")
+    seconds = made[0].seconds
+    return {
+        "video": str(story),
+        "video_files": [str(p) for p in paths],
+        "video_msg": f"✅ 视频做好了（{seconds:.0f} 秒），在下面先看一看，再下载。也保存在「历史」里了。",
+        "work": replace(work, entry_id=entry_id),
+        "history": history_choices(store),
+    }

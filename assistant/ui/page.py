@@ -22,7 +22,7 @@ from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS
 from assistant.pipeline import Pipeline
 from assistant.store import Store, shelf_id_or_new
 from assistant.ui import handlers
-from assistant.ui.handlers import CHECK, COPY, HISTORY, POSTER, SPEAK, Edits, Form, Work
+from assistant.ui.handlers import CHECK, COPY, HISTORY, POSTER, SPEAK, VIDEO, Edits, Form, Work
 from assistant.ui.lan import shelf_secret
 
 CSS = """
@@ -170,7 +170,7 @@ class Wiring:
                 out.update({self.parts[p]: getattr(value, p) for p in FORM_PARTS})
             elif name == "step":
                 out[self.parts["steps"]] = gr.Tabs(selected=value)
-            elif name in ("gallery", "downloads"):  # shown only once there is something to show
+            elif name in ("gallery", "downloads", "video", "video_files"):  # shown once there is something
                 out[self.parts[name]] = gr.update(value=value, visible=bool(value))
             elif name == "confirm":
                 out[self.parts["confirm"]] = gr.update(visible=value)
@@ -363,6 +363,29 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                     gr.File(label="下载海报（PNG；A4 另有打印用的 PDF）", file_count="multiple", visible=False),
                 )
 
+            with gr.Tab("🎬 视频", id=VIDEO) as video_tab:
+                gr.Markdown("用你的照片和声音做一个竖屏短视频（抖音、快手、视频号），再做一个方的发朋友圈。")
+                add("video_voice", gr.Radio(list(handlers.VOICE_CHOICES), value="木兰读口播稿", label="配音"))
+                with gr.Accordion("📷 更多照片、🎵 配乐（可以不放）", open=False):
+                    add(
+                        "more_photos",
+                        gr.File(
+                            elem_id="more-photos",
+                            label="更多照片（最多 9 张）",
+                            file_count="multiple",
+                            file_types=["image"],
+                            type="filepath",
+                        ),
+                    )
+                    add("music", gr.File(label="配乐（你自己的 mp3、m4a、wav）", file_types=["audio"], type="filepath"))
+                video_btn = gr.Button("🎬 做短视频", variant="primary", elem_classes="big-btn")
+                add("video_msg", gr.Markdown())
+                add("video", gr.Video(label="短视频（竖屏）", visible=False, height=480, elem_id="video-preview"))
+                add(
+                    "video_files",
+                    gr.File(label="下载视频（竖屏、方形、字幕、封面）", file_count="multiple", visible=False),
+                )
+
             with gr.Tab("📚 历史", id=HISTORY):
                 add("history", gr.Dropdown(label="以前做过的（最新的在上面）", choices=[]))
                 with gr.Row():
@@ -388,8 +411,8 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
         page.on(
             listen_btn.click,
             functools.partial(handlers.listen, pipeline),
-            ["audio", "language", "hotwords"],
-            ["transcript", "listen_msg", "heard_msg", "steps"],
+            ["audio", "language", "hotwords", "work"],
+            ["transcript", "listen_msg", "heard_msg", "steps", "work"],
             **cpu,
         )
         type_btn.click(lambda: gr.Tabs(selected=CHECK), None, page.parts["steps"])
@@ -407,7 +430,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
 
         remember_parts = (remember, ["work", "form", "shelf"], ["work", "history"])
         page.on(
-            write_btn.click, handlers.start_writing, ["form", "shelf"], ["check_msg", "work", "steps", "shelf"]
+            write_btn.click, handlers.start_writing, ["form", "shelf", "work"], ["check_msg", "work", "steps", "shelf"]
         ).then(stop_if_said, page.parts["check_msg"], None).success(
             **_event_args(page, write, ["work", "form", "ticked"], copy_parts, cpu)
         ).success(**_event_args(page, *remember_parts)).success(
@@ -445,7 +468,17 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             **cpu,
         )
 
-        whole_page = ["work", "form", *copy_parts[2:], "gallery", "downloads", "history_msg", "steps"]
+        whole_page = [
+            "work",
+            "form",
+            *copy_parts[2:],
+            "gallery",
+            "downloads",
+            "video",
+            "video_files",
+            "history_msg",
+            "steps",
+        ]
         page.on(
             open_btn.click,
             lambda history, shelf: handlers.open_entry(mine(shelf), history),
@@ -461,6 +494,23 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             lambda work, history, shelf: handlers.delete_entry(mine(shelf), work, history),
             ["work", "history", "shelf"],
             ["confirm", "history", "history_msg", "work"],
+        )
+
+        # 🎬: her own voice is offered first when Mulan has her recording.
+        page.on(video_tab.select, handlers.video_voice, ["work"], ["video_voice"])
+
+        def make_video(work, form, edits, video_voice, music, more_photos, shelf, progress):
+            return handlers.make_video(
+                pipeline, mine(shelf), work, form, edits, video_voice, music, more_photos, progress
+            )
+
+        page.on(
+            video_btn.click,
+            make_video,
+            ["work", "form", "edits", "video_voice", "music", "more_photos", "shelf"],
+            ["video", "video_files", "video_msg", "work", "history"],
+            concurrency_id="render",
+            concurrency_limit=1,
         )
 
         # 🔊: every text she can read, she can also hear.

@@ -41,7 +41,9 @@ class Video:
 def check(request: VideoRequest) -> None:
     """What she must fix before a video can be made, in plain Chinese."""
     if not request.photos:
-        raise UserError("做视频要至少一张照片，请先在第 ② 步放一张。", "A video needs at least one photo.")
+        raise UserError(
+            "做视频要至少一张照片：在第 ② 步放一张，或者在「更多照片」里放。", "A video needs at least one photo."
+        )
     if len(request.photos) > MAX_PHOTOS:
         raise UserError(f"照片太多了，一个视频最多 {MAX_PHOTOS} 张。", f"At most {MAX_PHOTOS} photos in a video.")
     voice = request.voice

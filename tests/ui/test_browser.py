@@ -18,7 +18,7 @@ from PIL import Image
 
 from assistant.store import Store
 
-from conftest import REPO, free_port, speech_clip
+from conftest import REPO, free_port, photo, speech_clip
 
 pytestmark = pytest.mark.models  # the page with the real models, in a real browser
 
@@ -180,6 +180,25 @@ def test_a_seller_goes_from_voice_to_a_downloaded_poster_and_finds_it_in_the_his
         poster.verify()
     with Image.open(saved) as poster:
         assert poster.format == "PNG" and poster.size == (1080, 1080)
+
+    # 4b. 🎬: her own voice is offered, since Mulan has her recording; the video plays in the page.
+    page.get_by_role("tab", name="🎬 视频").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input[type=radio]')].some(r => r.checked && r.value === '我自己的声音')",
+        timeout=30_000,
+    )
+    page.get_by_role("button", name="🎬 做短视频").click()  # no photo yet: she is told where to put one
+    page.get_by_text("做视频要至少一张照片").wait_for(timeout=60_000)
+    page.get_by_text("📷 更多照片、🎵 配乐（可以不放）").click()
+    page.locator("#more-photos input[type=file]").set_input_files(str(photo("grapes_01.jpg")))
+    page.locator("#more-photos").get_by_text("grapes_01.jpg").wait_for(timeout=30_000)
+    page.get_by_role("button", name="🎬 做短视频").click()
+    page.get_by_text("视频做好了").wait_for(timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => { const v = document.querySelector('#video-preview video');"
+        " return v && v.readyState >= 2 && v.duration > 5 && v.duration < 12; }",
+        timeout=60_000,
+    )
 
     # 5. Reload: the entry is in 历史, and opening it brings back the posters and the price.
     page.reload()

@@ -302,3 +302,29 @@ def test_read_aloud_sends_each_sentence_to_the_player_as_it_is_made(pipeline):
     assert list(handlers.read_aloud(pipeline, text, "正常", "")) == []  # the tap stopped the voice
     assert list(handlers.read_aloud(pipeline, "🍑🍑", "正常", "tap-2")) == [{"voice_msg": "⚠️ 没有可以读的文字。"}]
     assert handlers.poster_words(Edits("杏子熟了", "又大又甜", "个大\n\n包邮")) == "杏子熟了。又大又甜。个大。包邮"
+
+
+def test_a_video_is_made_filed_with_the_entry_and_reopened(pipeline, tmp_path):
+    import av
+
+    store = Store(tmp_path)
+    copy = written(posts={"video": "杏子熟了！一斤十五块，包邮。想要的朋友评论区留言！"})
+    form = Form(*handlers.EXAMPLES[0], photo=str(photo("grapes_01.jpg")))
+    heard = []
+    made = handlers.make_video(
+        pipeline, store, Work(copy=copy), form, Edits(), "木兰读口播稿", progress=lambda f, m: heard.append(m)
+    )
+    assert made["video_msg"].startswith("✅"), made["video_msg"]
+    names = sorted(p.rsplit("/", 1)[1] for p in made["video_files"])
+    assert names == ["cover.jpg", "video-square.mp4", "video.mp4", "video.srt"]
+    with av.open(made["video"]) as container:
+        assert (container.streams.video[0].width, container.streams.video[0].height) == (1080, 1920)
+    assert any("正在做视频" in m for m in heard) and heard[-1] == "正在保存……"
+    reopened = handlers.open_entry(Store(tmp_path), made["work"].entry_id)
+    assert reopened["video"] == made["video"] and len(reopened["video_files"]) == 4
+
+    own = handlers.make_video(pipeline, store, Work(copy=copy), form, Edits(), "我自己的声音")
+    assert list(own) == ["video_msg"] and "没有你的录音" in own["video_msg"]
+    no_photo = handlers.make_video(pipeline, store, Work(copy=copy), Form(*handlers.EXAMPLES[0]), Edits(), "不要声音")
+    assert list(no_photo) == ["video_msg"] and "照片" in no_photo["video_msg"]
+    assert handlers.video_voice(Work(recording="/tmp/her.wav")) == {"video_voice": "我自己的声音"}
