@@ -178,3 +178,33 @@ def test_a_users_own_speech_model_plugs_in_with_one_setting(tmp_path, settings):
     assert str(mine) in listing.stdout
     result = run("transcribe", speech_clip("zh_funasr_asr_example_zh.wav"), env=env)
     assert result.returncode == 0 and "达摩院" in result.stdout, result.stderr
+
+
+@pytest.mark.models
+def test_make_with_video_and_remake_it_from_the_folder(tmp_path):
+    import av
+
+    out = tmp_path / "out"
+    done = run(
+        "make",
+        "--text",
+        "我家的杏子又大又甜，一斤十五块，包邮",
+        "--price",
+        "15元/斤",
+        "--out",
+        str(out),
+        "--photo",
+        str(photo("grapes_01.jpg")),
+        "--platforms",
+        "poster,video",
+        "--video",
+    )
+    assert done.returncode == 0, done.stderr
+    for name in ("video.mp4", "video-square.mp4", "video.srt", "cover.jpg", "brief.json"):
+        assert (out / name).is_file(), name
+    with av.open(str(out / "video-square.mp4")) as container:
+        assert (container.streams.video[0].width, container.streams.video[0].height) == (1080, 1080)
+    again = run("video", "--entry", str(out), "--voice", "none")
+    assert again.returncode == 0 and "voice: none" in again.stdout, again.stderr
+    missing = run("video", "--entry", str(tmp_path / "nothing"))
+    assert missing.returncode == 2 and "不是 make 做出来的文件夹" in missing.stderr

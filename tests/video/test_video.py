@@ -145,12 +145,53 @@ def test_the_videos_own_sound_is_understood_as_well_as_her_recording(pipeline, t
     assert from_video <= original + 0.1, (original, from_video)
 
 
-def test_the_subtitle_reads_back_by_ocr(ocr, tmp_path):
-    req = request(her_voice(clean=False))
-    cues = split_long(req.voice.cues)
-    title = title_band(req.size, req.title, req.price, req.colours)
-    maker = FrameMaker(req.photos, req.end_card, title, cues, req.size, 8.0, SafeArea())
-    cue = cues[1]
-    result, _ = ocr(np.asarray(maker.frame((cue.start + cue.end) / 2)))
+def frame_at(path, seconds: float) -> np.ndarray:
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            if float(frame.pts * frame.time_base) >= seconds:
+                return frame.to_ndarray(format="rgb24")
+    raise AssertionError(f"no frame at {seconds} s")
+
+
+def test_the_subtitle_reads_back_by_ocr_from_the_video_itself(ocr, tmp_path):
+    made = video.make(request(her_voice(clean=False)), tmp_path / "video.mp4")
+    cue = made.cues[1]
+    result, _ = ocr(frame_at(made.path, (cue.start + cue.end) / 2))
     read = "".join(text for _, text, _ in result or [])
-    assert cer(cue.text, read.replace(" ", "")) < 0.3 or cue.text in read, read
+    assert cer(cue.text, read.replace(" ", "")) < 0.3 or cue.text in read, (cue.text, read)
+
+
+@pytest.mark.models
+def test_a_read_aloud_video_sounds_as_clear_as_the_voice_itself(pipeline, tmp_path):
+    voice = pipeline.voice_over("read", script="我家的杏子又大又甜，一斤十五块，包邮。想要的朋友评论区留言！")
+    source = tmp_path / "voice.wav"
+    source.write_bytes(wav_bytes(voice.samples, voice.rate))
+    made = video.make(request(voice), tmp_path / "video.mp4")
+    _, sound = decoded(made.path)
+    track = tmp_path / "track.wav"
+    track.write_bytes(wav_bytes(sound, 48_000))
+    script = "我家的杏子又大又甜，一斤十五块，包邮。想要的朋友评论区留言！"
+    assert cer(script, pipeline.transcribe(track).text) <= cer(script, pipeline.transcribe(source).text) + 0.1
+    assert [c.text for c in made.cues][:1] == ["我家的杏子又大又甜，一斤十五块，包邮"]
+
+
+@pytest.mark.models
+def test_a_broken_photo_or_music_that_is_not_audio_is_refused_in_plain_chinese(pipeline, tmp_path):
+    from assistant.contracts import Brief, Copy
+
+    copy = Copy("杏子熟了", "又大又甜", ["个大", "味甜", "包邮"], {"video": "杏子熟了。"}, ["杏子"])
+    brief = Brief("我家的杏子", product="杏子", price="15元/斤")
+    voice = VoiceOver("none", None, cues=video.silent_cues(["杏子熟了"]))
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a photo")
+    with pytest.raises(UserError) as raised:
+        pipeline.make_video(copy, brief, voice, tmp_path / "out", photos=[str(broken)])
+    assert "照片" in raised.value.zh
+    noise = tmp_path / "song.mp3"
+    noise.write_bytes(b"this is not music" * 100)
+    with pytest.raises(UserError) as raised:
+        pipeline.make_video(
+            copy, brief, voice, tmp_path / "out", photos=[str(photo("grapes_01.jpg"))], music=str(noise)
+        )
+    assert "音频" in raised.value.zh
+    assert not (tmp_path / "out" / "video.mp4").exists()  # nothing half-made is left
