@@ -51,6 +51,16 @@ def encode(
 
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp.mp4")
+    try:
+        _write(tmp, av, frames, size, audio, audio_rate, options, progress, total_frames)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a failed video (full disk, a stop) leaves nothing behind
+        raise
+    os.replace(tmp, path)
+    return path
+
+
+def _write(tmp: Path, av, frames, size, audio, audio_rate, options: EncodeOptions, progress, total_frames) -> None:
     width, height = size
     with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as container:
         video = container.add_stream("libx264", rate=options.fps)
@@ -75,8 +85,6 @@ def encode(
             container.mux(packet)
         for _ in seconds:  # the rest of the sound, and the encoder's tail
             pass
-    os.replace(tmp, path)
-    return path
 
 
 def _audio_seconds(container, stream, audio: np.ndarray, rate: int):

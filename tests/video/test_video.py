@@ -195,3 +195,15 @@ def test_a_broken_photo_or_music_that_is_not_audio_is_refused_in_plain_chinese(p
         )
     assert "音频" in raised.value.zh
     assert not (tmp_path / "out" / "video.mp4").exists()  # nothing half-made is left
+
+
+def test_a_failed_encode_leaves_no_half_video(tmp_path):
+    from assistant.video.encoder import encode
+
+    def frames():
+        yield np.zeros((1920, 1080, 3), np.uint8)
+        raise OSError("No space left on device")
+
+    with pytest.raises(OSError):
+        encode(tmp_path / "video.mp4", frames(), video.STORY, None, 16_000)
+    assert list(tmp_path.iterdir()) == []
