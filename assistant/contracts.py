@@ -58,6 +58,17 @@ class Transcript:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Transcript":
+        segments = [Segment(s["start"], s["end"], s["text"]) for s in data.get("segments", [])]
+        return cls(
+            data.get("text", ""),
+            segments,
+            data.get("language", "zh"),
+            data.get("duration_s", 0.0),
+            dict(data.get("timings", {})),
+        )
+
 
 # --------------------------------------------------------------------------- the brief
 

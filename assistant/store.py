@@ -27,7 +27,7 @@ from copy import copy as shallow_copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.contracts import Brief, Copy
+from assistant.contracts import Brief, Copy, Transcript
 from assistant.errors import UserError
 from assistant.files import copy_atomically, write_atomically
 
@@ -61,6 +61,8 @@ class Entry:
     copy: Copy | None = None
     posters: list[Path] = field(default_factory=list)
     videos: list[Path] = field(default_factory=list)
+    recording: Path | None = None  # her recording, for a video in her own voice
+    heard: Transcript | None = None  # what the recogniser heard in it, with its times
 
     @property
     def label(self) -> str:
@@ -206,6 +208,24 @@ class Store:
             )
         return paths
 
+    def save_recording(self, entry_id: str, recording: Path, heard: Transcript | None) -> Path:
+        """Keep her recording (and the recogniser's times) with the entry, so a video in her own
+        voice can still be made after the page is closed. The file name is ours, never hers."""
+        folder = self._dir(entry_id)
+        with closing(self._connect()) as db:
+            if not self._check_owner(db, entry_id):
+                raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
+        suffix = recording.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", recording.suffix.lower()) else ".audio"
+        for old in folder.glob("recording.*"):
+            if old.name != f"recording{suffix}":
+                old.unlink(missing_ok=True)
+        target = folder / f"recording{suffix}"
+        if recording.resolve() != target.resolve():
+            copy_atomically(recording, target)
+        if heard is not None:
+            write_atomically(folder / "heard.json", json.dumps(heard.to_dict(), ensure_ascii=False))
+        return target
+
     def delete(self, entry_id: str) -> None:
         folder = self._dir(entry_id)
         with closing(self._connect()) as db, db:
@@ -247,7 +267,14 @@ class Store:
         copy = Copy.from_dict(json.loads(copy_json)) if copy_json else None
         posters = [folder / name for name in json.loads(posters_json) if (folder / name).is_file()]
         videos = [folder / name for name in json.loads(videos_json) if (folder / name).is_file()]
-        return Entry(entry_id, created, updated, brief, copy, posters, videos)
+        recording = next(iter(sorted(folder.glob("recording.*"))), None)
+        heard = None
+        if (folder / "heard.json").is_file():
+            try:
+                heard = Transcript.from_dict(json.loads((folder / "heard.json").read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError):
+                heard = None  # a damaged side file costs the subtitles' times, never the entry
+        return Entry(entry_id, created, updated, brief, copy, posters, videos, recording, heard)
 
 
 def shelf_id_or_new(value: object) -> str:

@@ -243,6 +243,8 @@ def remember_copy(store: Store, work: Work, form: Form) -> dict:
     if work.copy is None:
         return {}
     entry_id, _ = store.save(work.entry_id, form.brief(), work.copy)
+    if work.recording and Path(work.recording).is_file():
+        store.save_recording(entry_id, Path(work.recording), work.heard)
     return {"work": replace(work, entry_id=entry_id), "history": history_choices(store)}
 
 
@@ -350,7 +352,12 @@ def open_entry(store: Store, entry_id: str | None) -> dict:
         return {"history_msg": f"⚠️ {exc.zh}"}
     pngs = [p for p in entry.posters if p.suffix == ".png"]
     updates = {
-        "work": Work(entry_id=entry.id, copy=entry.copy),
+        "work": Work(
+            entry_id=entry.id,
+            copy=entry.copy,
+            recording=str(entry.recording) if entry.recording else None,
+            heard=entry.heard,
+        ),
         "video": str(entry.videos[0]) if entry.videos else None,
         "video_files": [str(p) for p in entry.videos],
         "form": Form.of(entry.brief),
@@ -447,7 +454,7 @@ def make_video(
     try:
         if choice == "own" and not work.recording:
             raise UserError(
-                "没有你的录音（打开的旧记录不带录音）。可以选「木兰读口播稿」，或者在第 ① 步重新录。",
+                "没有你的录音（这条是打字写的）。可以选「木兰读口播稿」，或者在第 ① 步录一段。",
                 "No recording of hers on this page; choose read-aloud or record again.",
             )
         heard = work.heard if work.heard is not None else None

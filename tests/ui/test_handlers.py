@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -328,3 +329,21 @@ def test_a_video_is_made_filed_with_the_entry_and_reopened(pipeline, tmp_path):
     no_photo = handlers.make_video(pipeline, store, Work(copy=copy), Form(*handlers.EXAMPLES[0]), Edits(), "不要声音")
     assert list(no_photo) == ["video_msg"] and "照片" in no_photo["video_msg"]
     assert handlers.video_voice(Work(recording="/tmp/her.wav")) == {"video_voice": "我自己的声音"}
+
+
+def test_her_recording_and_its_times_stay_with_the_entry_for_a_video_later(tmp_path):
+    from assistant.contracts import Segment, Transcript
+
+    store = Store(tmp_path / "data")
+    clip = speech_clip("zh_stepaudio_prompt_wav_yuqian.wav")
+    heard = Transcript("叫做秋风起泄脚扬。", [Segment(0.0, 2.8, "叫做秋风起泄脚扬")])
+    work = Work(copy=written(), recording=str(clip), heard=heard)
+    entry_id = handlers.remember_copy(store, work, APRICOTS)["work"].entry_id
+    reopened = handlers.open_entry(Store(tmp_path / "data"), entry_id)["work"]
+    assert reopened.recording and reopened.recording.endswith("recording.wav")
+    assert Path(reopened.recording).read_bytes() == clip.read_bytes()  # a copy in her entry, not the upload
+    assert reopened.heard == heard
+    assert handlers.video_voice(reopened) == {"video_voice": "我自己的声音"}
+    # Filed again from the reopened page: the entry's own copy stays, and nothing piles up.
+    handlers.remember_copy(store, reopened, APRICOTS)
+    assert sorted(p.name for p in (store.folder / entry_id).glob("recording.*")) == ["recording.wav"]
