@@ -305,7 +305,12 @@ def cmd_models(args) -> int:
         models.resolve_speech_model(settings)
         models.resolve_copy_model(settings)
         if not settings.voice_model:
-            models.build_voice(settings, lambda fraction, message: print(message, file=sys.stderr, flush=True))
+            # The voice is the one part built with the network (once): if that fails, the rest
+            # of Mulan must still install and run; 🔊 then says the voice is not installed.
+            try:
+                models.build_voice(settings, lambda fraction, message: print(message, file=sys.stderr, flush=True))
+            except UserError as exc:
+                print(f"⚠️ 朗读声音没做成，其余功能照常 / the voice was not built: {exc.one_line()}", file=sys.stderr)
     print(f"cache folder: {settings.models_dir}")
     for row in models.status(settings):
         size = f"{row.size / 1e6:8.1f} MB" if row.size else "       ? MB"
