@@ -310,7 +310,11 @@ def cmd_models(args) -> int:
             try:
                 models.build_voice(settings, lambda fraction, message: print(message, file=sys.stderr, flush=True))
             except UserError as exc:
-                print(f"⚠️ 朗读声音没做成，其余功能照常 / the voice was not built: {exc.one_line()}", file=sys.stderr)
+                print(
+                    f"⚠️ 朗读声音没做成，其余功能照常；联网后运行 .venv/bin/python -m assistant models --assemble 再做。"
+                    f" / the voice was not built: {exc.one_line()}",
+                    file=sys.stderr,
+                )
     print(f"cache folder: {settings.models_dir}")
     for row in models.status(settings):
         size = f"{row.size / 1e6:8.1f} MB" if row.size else "       ? MB"
