@@ -252,7 +252,7 @@ class Pipeline:
 
             made.append(video.make(request, out_dir / name, progress=report))
             if done == 0:
-                cover = video.preview(request, at=0.5).convert("RGB")
+                cover = made[0].cover.convert("RGB")
                 buffer = io.BytesIO()
                 cover.save(buffer, format="JPEG", quality=90)
                 write_atomically(out_dir / "cover.jpg", buffer.getvalue())

@@ -457,7 +457,7 @@ def make_video(
                 "没有你的录音（这条是打字写的）。可以选「木兰读口播稿」，或者在第 ① 步录一段。",
                 "No recording of hers on this page; choose read-aloud or record again.",
             )
-        heard = work.heard if work.heard is not None else None
+        heard = work.heard
         if heard is not None and form.transcript.strip():
             heard = Transcript(form.transcript, heard.segments)  # her corrections, the recogniser's times
         with tempfile.TemporaryDirectory(prefix="mulan-video-") as folder:

@@ -35,6 +35,7 @@ class Video:
     size: tuple[int, int]
     seconds: float
     cues: list[Cue]
+    cover: Image.Image | None = None  # a frame from its first second, for the cover image
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -77,6 +78,13 @@ def plan_sound(request: VideoRequest) -> tuple[np.ndarray | None, int, list[Cue]
     return samples, voice.rate, cues, max(MIN_S, seconds + 0.2)
 
 
+def _frame_maker(request: VideoRequest, cues: list[Cue], total: float) -> FrameMaker:
+    size = request.size
+    safe = SafeArea() if size[1] > size[0] else SQUARE_SAFE_AREA
+    title = title_band(size, request.title, request.price, request.colours)
+    return FrameMaker(list(request.photos), request.end_card, title, cues, size, total, safe)
+
+
 def make(
     request: VideoRequest, path: Path, options: EncodeOptions = EncodeOptions(), progress: Progress | None = None
 ) -> Video:
@@ -89,28 +97,22 @@ def make(
     if music is not None:
         music = _resample(np.asarray(music, dtype=np.float32), request.music_rate, rate)
     sound = mix(voice, music, rate, total) if (voice is not None or music is not None) else None
-    size = request.size
-    safe = SafeArea() if size[1] > size[0] else SQUARE_SAFE_AREA
-    title = title_band(size, request.title, request.price, request.colours)
-    maker = FrameMaker(list(request.photos), request.end_card, title, cues, size, total, safe)
+    maker = _frame_maker(request, cues, total)
     planned = time.perf_counter()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     count = round(total * options.fps)
-    encode(path, maker.frames(options.fps), size, sound, rate, options, progress, count)
+    encode(path, maker.frames(options.fps), request.size, sound, rate, options, progress, count)
     write_atomically(path.with_suffix(".srt"), to_srt(cues))
     timings = {"plan_s": round(planned - started, 2), "encode_s": round(time.perf_counter() - planned, 2)}
-    return Video(path, size, round(count / options.fps, 3), cues, timings)
+    return Video(path, request.size, round(count / options.fps, 3), cues, maker.frame(0.5), timings)
 
 
 def preview(request: VideoRequest, at: float = 0.5) -> Image.Image:
     """One frame of the video, quickly: what she sees while the whole video is made."""
     check(request)
     _, _, cues, total = plan_sound(request)
-    size = request.size
-    safe = SafeArea() if size[1] > size[0] else SQUARE_SAFE_AREA
-    title = title_band(size, request.title, request.price, request.colours)
-    return FrameMaker(list(request.photos), request.end_card, title, split_long(cues), size, total, safe).frame(at)
+    return _frame_maker(request, split_long(cues), total).frame(at)
 
 
 def silent_cues(texts: list[str]) -> list[Cue]:
