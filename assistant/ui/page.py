@@ -181,8 +181,9 @@ class Wiring:
                 out[self.parts[name]] = value
         return out
 
-    def on(self, event, fn: Callable, inputs: list[str], outputs: list[str], **options):
-        """Wire ``event`` to ``fn(**named inputs)``; ``fn`` returns (or yields) named updates."""
+    def bind(self, fn: Callable, inputs: list[str], outputs: list[str]) -> tuple:
+        """(function, inputs, outputs) for a Gradio event or a chained ``.then``/``.success``
+        step: ``fn(**named inputs)`` returns (or yields) named updates."""
         components = self._components(inputs)
         output_components = self._components(outputs)
         # A handler's parameters are the parts' names: a mismatch fails here, when the page
@@ -217,7 +218,11 @@ class Wiring:
             def run(data: dict, progress=gr.Progress()):
                 return self.shown(named(data, progress=lambda f, message: progress(f, desc=message)))
 
-        return event(friendly(run), set(components) if components else None, output_components, **options)
+        return friendly(run), set(components) if components else None, output_components
+
+    def on(self, event, fn: Callable, inputs: list[str], outputs: list[str], **options):
+        """Wire ``event`` to ``fn(**named inputs)``; ``fn`` returns (or yields) named updates."""
+        return event(*self.bind(fn, inputs, outputs), **options)
 
 
 def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) -> gr.Blocks:
@@ -432,13 +437,13 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
         page.on(
             write_btn.click, handlers.start_writing, ["form", "shelf", "work"], ["check_msg", "work", "steps", "shelf"]
         ).then(stop_if_said, page.parts["check_msg"], None).success(
-            **_event_args(page, write, ["work", "form", "ticked"], copy_parts, cpu)
-        ).success(**_event_args(page, *remember_parts)).success(
-            **_event_args(page, handlers.suggestion, ["form", "work"], ["template_msg"])
+            *page.bind(write, ["work", "form", "ticked"], copy_parts), **cpu
+        ).success(*page.bind(*remember_parts)).success(
+            *page.bind(handlers.suggestion, ["form", "work"], ["template_msg"])
         )
         page.on(again_btn.click, handlers.write_again, ["work"], ["work"]).then(
-            **_event_args(page, write, ["work", "form", "ticked"], copy_parts, cpu)
-        ).then(**_event_args(page, *remember_parts))
+            *page.bind(write, ["work", "form", "ticked"], copy_parts), **cpu
+        ).then(*page.bind(*remember_parts))
 
         # ④ shows every template with the seller's own copy and photo, whenever she comes to it.
         next_btn.click(lambda: gr.Tabs(selected=POSTER), None, page.parts["steps"])
@@ -540,16 +545,3 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
 
         page.on(demo.load, on_load, ["shelf"], ["shelf", "history"])
     return demo
-
-
-def _event_args(page: Wiring, fn, inputs: list[str], outputs: list[str], options: dict | None = None) -> dict:
-    """The arguments of a chained ``.then``/``.success`` step, wired like :meth:`Wiring.on`."""
-    captured = {}
-    page.on(
-        lambda fn, inputs, outputs, **kw: captured.update(fn=fn, inputs=inputs, outputs=outputs, **kw),
-        fn,
-        inputs,
-        outputs,
-        **(options or {}),
-    )
-    return captured
