@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from assistant.config import Settings, debug_enabled
-from assistant.contracts import DEFAULT_STYLE
+from assistant.contracts import DEFAULT_STYLE, Brief
 from assistant.errors import UserError
 from assistant.files import copy_atomically
 from assistant.llm import backend_names
@@ -62,7 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
     make.add_argument("--out", required=True, help="output folder")
     make.add_argument("--photo", help="your product photo (jpg/png)")
     make.add_argument("--price", default="", help="e.g. 15元/斤")
-    make.add_argument("--contact", default="", help="WeChat ID, phone number or URL (becomes a QR code)")
+    make.add_argument(
+        "--contact",
+        default="",
+        help="WeChat ID (printed as 微信号), phone number (printed, and a 扫码打电话 code) or URL (a code)",
+    )
+    make.add_argument(
+        "--qr-image",
+        help="a screenshot or photo of your own QR code (WeChat 我 → 二维码名片, a 收款码, a 抖音 code): "
+        "it is read and redrawn crisp on the posters",
+    )
+    make.add_argument("--shop", default="", help="your shop or farm name, e.g. 张家果园")
     make.add_argument("--product", default="", help="product name, e.g. 杏子")
     make.add_argument("--style", default=DEFAULT_STYLE, help=f"朴实, 热情, 文艺 or 活泼 (default {DEFAULT_STYLE})")
     make.add_argument(
@@ -133,18 +143,17 @@ def cmd_make(args) -> int:
             f"不认识的平台「{'、'.join(unknown)}」，可选：{'、'.join(PLATFORMS)}。",
             f"Unknown platform(s) {', '.join(unknown)}; choose from {', '.join(PLATFORMS)}.",
         )
-    result = pipeline.make(
-        Path(args.out),
-        audio=args.audio,
-        text=args.text,
+    brief = Brief(
+        args.text or "",
         product=args.product,
         price=args.price,
         contact=args.contact,
         photo=args.photo,
-        style=args.style,
-        platforms=platforms,
-        progress=progress,
+        style=args.style or DEFAULT_STYLE,
+        qr=_read_code(args.qr_image) if args.qr_image else "",
+        shop=args.shop,
     )
+    result = pipeline.make(Path(args.out), brief, audio=args.audio, platforms=platforms, progress=progress)
     if result.transcript is not None:
         print(f"transcript ({result.timings['transcribe_s']:.1f} s): {result.transcript.text}")
     copy = result.copy
@@ -168,6 +177,15 @@ def cmd_make(args) -> int:
     return 0
 
 
+def _read_code(path: str) -> str:
+    """Her code's payload, said back to her, before a minute is spent on models."""
+    from assistant.imaging.qrcode import read_shop_code
+
+    code = read_shop_code(path)
+    print(f"二维码：{code.kind.name}（{code.payload}）")
+    return code.payload
+
+
 def _make_video(pipeline, out: Path, copy, brief, transcript, args, recording) -> None:
     choice = args.voice or ("own" if recording else "read")
     script = copy.posts.get("video") or copy.posts.get("moments") or brief.transcript
@@ -185,7 +203,7 @@ def _make_video(pipeline, out: Path, copy, brief, transcript, args, recording) -
 
 
 def cmd_video(args) -> int:
-    from assistant.contracts import Brief, Copy, Segment, Transcript
+    from assistant.contracts import Copy, Segment, Transcript
     from assistant.pipeline import Pipeline
 
     out = Path(args.entry)

@@ -15,11 +15,12 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from assistant.errors import UserError
-from assistant.language.facts import Facts, extract_facts, find_price, numbers_in
+from assistant.language.facts import Facts, contact_kind, extract_facts, find_price, numbers_in
 from assistant.language.text import fix_mishearings, remove_fillers
 
 MAX_TRANSCRIPT_CHARS = 1500
 MAX_FIELD_CHARS = 100
+MAX_CODE_CHARS = 1000  # a poster code must stay scannable; WeChat's own links are ~40
 STYLES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "styles.tsv"
 DEFAULT_STYLE = "朴实"
 
@@ -83,6 +84,10 @@ class Brief:
     contact: str = ""
     photo: str | None = None  # path of the seller's photo, if any
     style: str = DEFAULT_STYLE
+    qr: str = ""  # what her own QR code holds (read from her screenshot of it), e.g. a u.wechat.com link
+    shop: str = ""  # her shop or farm name, from 我的店
+    logo: str | None = None  # path of her logo, from 我的店
+    colour: str = ""  # her brand colour (#rrggbb), from 我的店; the template's own when empty
     _facts: Facts | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
@@ -92,6 +97,10 @@ class Brief:
         self.contact = (self.contact or "").strip()
         self.photo = self.photo or None
         self.style = (self.style or DEFAULT_STYLE).strip()
+        self.qr = (self.qr or "").strip()
+        self.shop = (self.shop or "").strip()
+        self.logo = self.logo or None
+        self.colour = (self.colour or "").strip()
 
     def validate(self) -> None:
         if not self.transcript and not self.product:
@@ -101,7 +110,12 @@ class Brief:
                 f"文字太长了（{len(self.transcript)} 字），请控制在 {MAX_TRANSCRIPT_CHARS} 字以内。",
                 f"The text is too long ({len(self.transcript)} characters); the limit is {MAX_TRANSCRIPT_CHARS}.",
             )
-        for label, value in (("产品名", self.product), ("价格", self.price), ("联系方式", self.contact)):
+        if self.colour and not re.fullmatch(r"#[0-9A-Fa-f]{6}", self.colour):
+            raise UserError("店铺颜色要写成 #RRGGBB 的样子，比如 #D9480F。", f"Not a colour: {self.colour!r}.")
+        if len(self.qr) > MAX_CODE_CHARS:
+            raise UserError("二维码里的内容太长了，做到海报上扫不出来。", "The QR payload is too long.")
+        fields_ = (("产品名", self.product), ("价格", self.price), ("联系方式", self.contact), ("店名", self.shop))
+        for label, value in fields_:
             if len(value) > MAX_FIELD_CHARS:
                 raise UserError(
                     f"「{label}」太长了，请控制在 {MAX_FIELD_CHARS} 字以内。",
@@ -118,6 +132,20 @@ class Brief:
         return self.price or find_price(self.transcript) or ""
 
     @property
+    def scan_code(self) -> str:
+        """What the poster's QR code holds: her own code; else a typed phone number (as tel:) or a
+        link. A typed WeChat ID is never made a code: scanned, it would show only the text, and
+        nobody could add her from it. It is printed as a 微信号 line instead."""
+        if self.qr:
+            return self.qr
+        kind = contact_kind(self.contact) if self.contact else ""
+        if kind == "phone":
+            return "tel:" + re.sub(r"[^0-9+]", "", self.contact)
+        if kind == "url":
+            return self.contact if re.match(r"https?://", self.contact, re.I) else "https://" + self.contact
+        return ""
+
+    @property
     def facts(self) -> Facts:
         if self._facts is None:
             self._facts = extract_facts(
@@ -128,7 +156,7 @@ class Brief:
     @property
     def source(self) -> str:
         """Everything the seller said or typed: the copy may state nothing else."""
-        return " ".join([self.transcript, self.product, self.price, self.contact])
+        return " ".join([self.transcript, self.product, self.price, self.contact, self.shop])
 
     @property
     def spoken_text(self) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
+import unicodedata
 import wave
 from pathlib import Path
 
@@ -40,3 +42,16 @@ def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
         w.setframerate(rate)
         w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
     return buffer.getvalue()
+
+
+# A file name the seller can read and sort, built from her words (杏子-朋友圈.png): only
+# Chinese characters, letters and digits survive, so no path, dot or control character can.
+READABLE_NAME = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z_\u4e00-\u9fff.-]{0,119}$")
+
+
+def readable_stem(text: str, fallback: str, limit: int = 12) -> str:
+    """``text`` as part of a file name: "杏子（大）" → "杏子大"; ``fallback`` when nothing is left."""
+    kept = "".join(
+        c for c in unicodedata.normalize("NFKC", text) if c.isascii() and c.isalnum() or "\u4e00" <= c <= "\u9fff"
+    )
+    return kept[:limit] or fallback

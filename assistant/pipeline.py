@@ -22,7 +22,7 @@ from PIL import Image
 
 from assistant import video
 from assistant.config import Settings
-from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Cue, Piece, Progress, Transcript, VideoRequest, VoiceOver
+from assistant.contracts import Brief, Copy, Cue, Piece, Progress, Transcript, VideoRequest, VoiceOver
 from assistant.copywriting import CopyOptions, Copywriter
 from assistant.errors import UserError
 from assistant.files import write_atomically
@@ -263,37 +263,25 @@ class Pipeline:
     def make(
         self,
         out_dir: Path,
+        brief: Brief,
         *,
         audio: str | Path | None = None,
-        text: str | None = None,
-        product: str = "",
-        price: str = "",
-        contact: str = "",
-        photo: str | None = None,
-        style: str = DEFAULT_STYLE,
         platforms: tuple[str, ...] | None = None,
         progress: Progress | None = None,
     ) -> MakeResult:
-        """Voice or text in, transcript + copy.json + one PNG per template out."""
+        """Voice or text in, transcript + copy.json + one PNG per template out. With ``audio``,
+        what she said becomes the brief's transcript; everything else she gave is in ``brief``."""
         timings: dict[str, float] = {}
         transcript = None
-        if photo:
-            open_photo(photo)  # fail on a bad photo before spending a minute on models
+        if brief.photo:
+            open_photo(brief.photo)  # fail on a bad photo before spending a minute on models
         if audio is not None:
             started = time.perf_counter()
             transcript = self.transcribe(audio, progress)
             if progress:
                 progress(1.0, "听写完成")
             timings["transcribe_s"] = round(time.perf_counter() - started, 2)
-            text = transcript.text
-        brief = Brief(
-            transcript=text or "",
-            product=product,
-            price=price,
-            contact=contact,
-            photo=photo,
-            style=style or DEFAULT_STYLE,
-        )
+            brief = Brief.from_dict({**brief.to_dict(), "transcript": transcript.text})
         brief.validate()
 
         started = time.perf_counter()
@@ -316,7 +304,7 @@ class Pipeline:
             write_atomically(out_dir / "brief.json", json.dumps(brief.to_dict(), ensure_ascii=False, indent=1))
         )
         files.append(save_copy(out_dir, copy))
-        files.extend(save_posters(out_dir, posters))
+        files.extend(save_posters(out_dir, posters, brief.product or copy.facts.get("product", "")))
         return MakeResult(out_dir, transcript, copy, brief, files, timings)
 
 
@@ -325,11 +313,11 @@ def save_copy(out_dir: Path, copy: Copy) -> Path:
     return write_atomically(out_dir / "copy.json", json.dumps(copy.to_dict(), ensure_ascii=False, indent=2))
 
 
-def save_posters(out_dir: Path, posters: list[Poster]) -> list[Path]:
+def save_posters(out_dir: Path, posters: list[Poster], product: str = "") -> list[Path]:
     """Write :func:`poster_files` into ``out_dir``, each atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, data in poster_files(posters):
+    for name, data in poster_files(posters, product):
         paths.append(write_atomically(out_dir / name, data))
     return paths
 

@@ -29,11 +29,10 @@ from pathlib import Path
 
 from assistant.contracts import Brief, Copy, Transcript
 from assistant.errors import UserError
-from assistant.files import copy_atomically, write_atomically
+from assistant.files import READABLE_NAME, copy_atomically, write_atomically
 
 _ENTRY_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
 _SHELF_ID = re.compile(r"^[0-9a-f]{32}$")
-_FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
     id TEXT PRIMARY KEY,
@@ -179,7 +178,7 @@ class Store:
                 raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
         paths = []
         for name, data in files:
-            if not _FILE_NAME.match(name):
+            if not READABLE_NAME.match(name):
                 raise ValueError(f"unsafe poster file name {name!r}")  # a bug of ours: names never come from her
             paths.append(write_atomically(folder / name, data))
         with closing(self._connect()) as db, db:
@@ -198,7 +197,7 @@ class Store:
                 raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
         paths = []
         for source in made:
-            if not _FILE_NAME.match(source.name):
+            if not READABLE_NAME.match(source.name):
                 raise ValueError(f"unsafe video file name {source.name!r}")  # a bug of ours: names are ours
             paths.append(copy_atomically(source, folder / source.name))
         with closing(self._connect()) as db, db:

@@ -22,8 +22,9 @@ import numpy as np
 from PIL import Image
 
 from assistant.errors import UserError
-from assistant.files import write_atomically
+from assistant.files import readable_stem, write_atomically
 from assistant.poster.render import Poster
+from assistant.poster.templates import PosterSize, get_template, load_sizes
 
 EXPORT_FORMATS = ("png", "jpg", "pdf")
 
@@ -104,16 +105,28 @@ def save(poster: Poster, path: Path) -> Path:
     return write_atomically(path, encode(poster, fmt))
 
 
-def poster_files(posters: list[Poster]) -> list[tuple[str, bytes]]:
-    """(file name, bytes): one PNG per poster, and a PDF too for print sizes; named by
-    template and size, never by user input."""
+def poster_files(posters: list[Poster], product: str = "") -> list[tuple[str, bytes]]:
+    """(file name, bytes): one PNG per poster, and a PDF too for print sizes. Named so she
+    can find them in her album: 杏子-朋友圈.png; the template's name is added only when one
+    size is made in several templates. Built with :func:`readable_stem`, so nothing she typed
+    can make a path."""
     files = []
+    many_templates = len({p.template.id for p in posters}) > 1
+    stem_of_product = readable_stem(product, "海报")
     for poster in posters:
-        stem = f"poster-{_safe(poster.template.id)}-{_safe(poster.size.id)}"
+        words = [stem_of_product, size_word(poster.size)]
+        if many_templates:
+            words.append(readable_stem(poster.template.name, poster.template.id))
+        stem = "-".join(words)
         files.append((f"{stem}.png", encode(poster, "png")))
         if poster.size.for_print:
             files.append((f"{stem}.pdf", encode(poster, "pdf")))
     return files
+
+
+def size_word(size: PosterSize) -> str:
+    """The size as one word for a file name: 朋友圈, 抖音, 小红书, 公众号封面, A4."""
+    return readable_stem(re.split(r"[ /]", size.label)[0], size.id)
 
 
 def poster_labels(posters: list[Poster]) -> list[str]:
@@ -125,5 +138,13 @@ def poster_labels(posters: list[Poster]) -> list[str]:
     ]
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+def caption_of_file(path: Path) -> str:
+    """A reopened poster's caption in Chinese. Files made before readable names
+    (``poster-fruit-harvest-moments.png``) get their template's and size's names."""
+    old = re.fullmatch(r"poster-([a-z0-9-]+)-([a-z0-9]+)", path.stem)
+    if old:
+        try:
+            return f"{get_template(old.group(1)).name} · {load_sizes()[old.group(2)].label}"
+        except (UserError, KeyError):
+            pass
+    return path.stem.replace("-", " · ")

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw
 
 from assistant.contracts import Brief, Copy
 from assistant.imaging.photo import contain_fit, cover_fit, darker, open_photo, photo_primary
+from assistant.imaging.qrcode import code_kind, draw_code
 from assistant.imaging.typesetting import TextLayout, TextStyle, draw_layout, layout_text
 from assistant.language.facts import contact_kind
 from assistant.poster.decor import draw_decoration, rgba
@@ -91,38 +92,21 @@ def _asset(path: Path) -> Image.Image:
         return image.convert("RGB")
 
 
-@functools.lru_cache(maxsize=32)  # one contact is drawn on every size and template of a request
-def qr_image(contact: str, side: int) -> Image.Image:
-    """A QR code for a phone number (tel:), a URL, or a WeChat ID (as text).
-
-    Whole pixels per module (no blurry or uneven modules) and a 4-module quiet zone,
-    centred on a white square of ``side``.
-    """
-    import segno
-
-    kind = contact_kind(contact)
-    payload = {"phone": f"tel:{re.sub(r'[^0-9+]', '', contact)}", "url": contact}.get(kind, contact)
-    qr = segno.make(payload, error="m", micro=False)
-    modules = [[0 if dark else 255 for dark in row] for row in qr.matrix_iter(scale=1, border=4)]
-    count = len(modules)
-    code = Image.new("L", (count, count))
-    code.putdata([value for row in modules for value in row])
-    scale = side // count
-    if scale < 1:  # a long URL in a tiny slot: better a scaled code than none
-        return code.resize((side, side), Image.NEAREST).convert("RGB")
-    code = code.resize((count * scale, count * scale), Image.NEAREST)
-    square = Image.new("L", (side, side), 255)
-    square.paste(code, ((side - code.width) // 2, (side - code.height) // 2))
-    return square.convert("RGB")
+def contact_line(contact: str) -> str:
+    """The contact as printed: "微信号：xingzi_88", "电话：138…", "网址：…"."""
+    label = {"phone": "电话", "url": "网址", "wechat": "微信号"}[contact_kind(contact)]
+    return f"{label}：{contact}"
 
 
-def contact_label(contact: str) -> str:
-    return {"phone": "电话", "url": "网址", "wechat": "微信"}[contact_kind(contact)]
-
-
-def scan_hint(contact: str) -> str:
-    return {"phone": "扫码打电话，下单更方便", "url": "扫码进店，下单更方便", "wechat": "扫码加微信，下单更方便"}[
-        contact_kind(contact)
+def scan_hint(brief: Brief) -> str:
+    """The line beside the code: what scanning it does (her code's kind says), or, with no
+    code, how to reach her."""
+    if brief.scan_code:
+        return code_kind(brief.scan_code).scan_hint
+    if not brief.contact:
+        return ""
+    return {"phone": "打电话，下单更方便", "url": "上网店，下单更方便", "wechat": "加微信，下单更方便"}[
+        contact_kind(brief.contact)
     ]
 
 
@@ -199,7 +183,15 @@ class Renderer:
         canvas = self._background(template, size, colours)
         poster = Poster(template, size, canvas)
         price = brief.effective_price
-        present = {"contact": bool(brief.contact), "photo": photo is not None, "price": bool(price)}
+        code = brief.scan_code
+        present = {
+            "contact": bool(brief.contact or code),
+            "qr": bool(code),
+            "photo": photo is not None,
+            "price": bool(price),
+            "shop": bool(brief.shop),
+            "logo": bool(brief.logo),
+        }
         slots = [s for s in template.slots_for(size) if self._wanted(s, present)]
 
         self._decorate(canvas, template, size, colours, "back")
@@ -213,8 +205,8 @@ class Renderer:
                 self._fill(canvas, slot.box, slot, colours)
             elif slot.role == "price" and price and slot.shape != "none":
                 self._fill(canvas, _squared(slot.box) if slot.shape == "circle" else slot.box, slot, colours)
-            elif slot.role == "qr" and brief.contact:
-                self._qr(canvas, slot, colours, brief.contact)
+            elif slot.role == "qr" and code:
+                self._qr(canvas, slot, colours, code)
         self._decorate(canvas, template, size, colours, "front")
 
         t0 = time.perf_counter()
@@ -229,8 +221,9 @@ class Renderer:
                 text = {
                     "title": copy.title,
                     "slogan": copy.slogan,
-                    "contact": f"{contact_label(brief.contact)}：{brief.contact}" if brief.contact else "",
-                    "text": slot.text.replace("{scan_hint}", scan_hint(brief.contact) if brief.contact else "")
+                    "contact": contact_line(brief.contact) if brief.contact else brief.shop,
+                    "text": slot.text.replace("{scan_hint}", scan_hint(brief))
+                    .replace("{shop}", brief.shop)
                     .replace("{hashtags}", "  ".join(f"#{t}" for t in copy.hashtags[:3]))
                     .replace("{product}", copy.facts.get("product", "")),
                 }[slot.role]
@@ -247,8 +240,7 @@ class Renderer:
     def _wanted(slot: Slot, present: dict[str, bool]) -> bool:
         if not slot.optional_on:
             return True
-        name = slot.optional_on.lstrip("!")
-        return present[name] != slot.optional_on.startswith("!")
+        return all(present[part.lstrip("!")] != part.startswith("!") for part in slot.optional_on.split("&"))
 
     # ------------------------------------------------------------------ painting
 
@@ -315,7 +307,7 @@ class Renderer:
         canvas.paste(panel, (x0, y0), mask)
 
     @staticmethod
-    def _qr(canvas, slot: Slot, colours: dict, contact: str) -> None:
+    def _qr(canvas, slot: Slot, colours: dict, payload: str) -> None:
         x0, y0, x1, y1 = _squared(slot.box)
         side = x1 - x0
         if slot.card:
@@ -323,7 +315,7 @@ class Renderer:
             canvas.paste(card[:3], (x0, y0, x1, y1), _shape_mask((side, side), "rect", round(side * 0.08), card[3]))
             pad = round(side * 0.05)
             x0, y0, side = x0 + pad, y0 + pad, side - 2 * pad
-        canvas.paste(qr_image(contact, side), (x0, y0))
+        canvas.paste(draw_code(payload, side), (x0, y0))
 
     @staticmethod
     def _price_box(slot: Slot) -> tuple[int, int, int, int]:

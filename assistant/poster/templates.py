@@ -155,7 +155,9 @@ _SLOT_KEYS = {
     "card",
     "optional_on",
 }
-_OPTIONAL_ON = {None, "contact", "!contact", "photo", "!photo", "price", "!price"}
+# A slot may be drawn only when something is there (or is not: "!"); "contact&!qr" needs both.
+# "qr" is a code to scan (her own, a phone's tel:, a link); a typed WeChat ID is a contact but no code.
+_CONDITIONS = {"contact", "qr", "photo", "price", "shop", "logo"}
 
 
 def _number(value) -> bool:
@@ -216,8 +218,11 @@ def _check_slot(raw: dict, path: Path, where: str, colour) -> None:
         or (isinstance(focus, list) and len(focus) == 2 and all(_number(v) and 0 <= v <= 1 for v in focus))
     ):
         _fail(path, f"{where}.focus", "must be [x, y] fractions, 'center' or 'auto'")
-    if raw.get("optional_on") not in _OPTIONAL_ON:
-        _fail(path, f"{where}.optional_on", f"must be one of {sorted(o for o in _OPTIONAL_ON if o)}")
+    condition = raw.get("optional_on")
+    if condition is not None and (
+        not isinstance(condition, str) or any(part.lstrip("!") not in _CONDITIONS for part in condition.split("&"))
+    ):
+        _fail(path, f"{where}.optional_on", f"must be one of {sorted(_CONDITIONS)}, each may have '!', joined by '&'")
 
 
 def _resolve_slot(raw: dict, size: PosterSize) -> Slot:

@@ -21,8 +21,9 @@ from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Progress, Tra
 from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS, CopyOptions
 from assistant.errors import UserError
 from assistant.files import wav_bytes
+from assistant.imaging.qrcode import draw_code, read_shop_code
 from assistant.pipeline import DEFAULT_POSTER_SIZES, Pipeline, poster_choices, suggested_template, template_thumbnails
-from assistant.poster.export import poster_files, poster_labels
+from assistant.poster.export import caption_of_file, poster_files, poster_labels
 from assistant.poster.templates import load_sizes
 from assistant.speech import hotwords_from
 from assistant.store import Store, shelf_id_or_new
@@ -66,6 +67,8 @@ class Form:
     contact: str = ""
     photo: str | None = None
     style: str = DEFAULT_STYLE
+    qr: str = ""  # what her own QR code holds, once Mulan has read her picture of it
+    shop: str = ""
 
     def brief(self) -> Brief:
         return Brief(
@@ -75,11 +78,15 @@ class Form:
             contact=self.contact,
             photo=self.photo or None,
             style=self.style or DEFAULT_STYLE,
+            qr=self.qr,
+            shop=self.shop,
         )
 
     @classmethod
     def of(cls, brief: Brief) -> "Form":
-        return cls(brief.transcript, brief.product, brief.price, brief.contact, brief.photo, brief.style)
+        return cls(
+            brief.transcript, brief.product, brief.price, brief.contact, brief.photo, brief.style, brief.qr, brief.shop
+        )
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,23 @@ def listen(
     heard = f"✅ 听写好了（{transcript.duration_s:.0f} 秒的录音，用时 {seconds:.1f} 秒）。有错字可以直接改。"
     kept = replace(work, recording=audio, heard=transcript)  # for a video in her own voice
     return {"transcript": transcript.text, "listen_msg": "", "heard_msg": heard, "step": CHECK, "work": kept}
+
+
+def read_code(qr_image: str | None, form: Form) -> dict:
+    """Her QR code from a screenshot or photo of it: read, named, and shown back redrawn, so
+    she sees it worked. An unreadable picture changes nothing else, and a code read before stays."""
+    if not qr_image:
+        return {"qr": "", "qr_msg": "", "qr_preview": None}
+    try:
+        code = read_shop_code(qr_image)
+    except UserError as exc:
+        kept = "（之前认出的码还在用。）" if form.qr else ""
+        return {"qr_msg": f"⚠️ {exc.zh}{kept}"}
+    preview = draw_code(code.payload, 240)
+    shown = f"✅ 认出来了：**{code.kind.name}**。海报上会印上这个码，旁边写「{code.kind.scan_hint}」。"
+    if code.kind.kind in ("text", "link"):
+        shown += "\n\n这个码不是微信、收款或者抖音的码，扫出来是一段文字或网址。确定是你要的码吗？"
+    return {"qr": code.payload, "qr_msg": shown, "qr_preview": preview}
 
 
 def brief_problem(form: Form) -> str | None:
@@ -317,8 +341,10 @@ def render_posters(
         return {"poster_msg": f"⚠️ {exc.zh}"}
     if progress:
         progress(0.95, "正在保存……")
-    # File names are ours (template and size ids), never taken from user input.
-    entry_id, paths = store.save(work.entry_id, brief, copy, poster_files(posters))
+    # File names she can read (杏子-朋友圈.png), made only of her product's characters and ours.
+    entry_id, paths = store.save(
+        work.entry_id, brief, copy, poster_files(posters, brief.product or copy.facts.get("product", ""))
+    )
     gallery = [(str(path), label) for path, label in zip(paths, poster_labels(posters)) if path.suffix == ".png"]
     message = "✅ 海报做好了，在下面看大图、下载。也保存在「历史」里了。"
     warnings = [w for p in posters for w in p.warnings]
@@ -361,7 +387,7 @@ def open_entry(store: Store, entry_id: str | None) -> dict:
         "video": str(entry.videos[0]) if entry.videos else None,
         "video_files": [str(p) for p in entry.videos],
         "form": Form.of(entry.brief),
-        "gallery": [(str(p), p.stem.replace("poster-", "")) for p in pngs],
+        "gallery": [(str(p), caption_of_file(p)) for p in pngs],
         "downloads": [str(p) for p in entry.posters],
         "history_msg": f"✅ 已打开：{entry.label}",
         "step": POSTER if pngs else COPY if entry.copy else CHECK,

@@ -92,9 +92,13 @@ VOICE_CHUNK_JS = """
 }
 """
 
+# Every media part names its corner buttons: Gradio's default set includes "share", which
+# uploads her poster to Hugging Face. Nothing she makes may leave her machine.
+NO_SHARING = ["download"]
+
 UNEXPECTED = "⚠️ 出了点问题，这一步没做成。你填的内容都还在，可以再点一次；还不行，请培训老师看看终端里的报错。"
 
-FORM_PARTS = ("transcript", "product", "price", "contact", "photo", "style")
+FORM_PARTS = ("transcript", "product", "price", "contact", "photo", "style", "qr", "shop")
 EDIT_PARTS = ("title", "slogan", "points")
 
 
@@ -258,6 +262,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                         type="filepath",
                         label="🎤 点这里录音，或上传语音",
                         elem_id="voice",
+                        buttons=NO_SHARING,
                     ),
                 )
                 with gr.Row():
@@ -277,11 +282,39 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                 with gr.Row():
                     add("product", gr.Textbox(label="卖什么", placeholder="例如：杏子"))
                     add("price", gr.Textbox(label="价格", placeholder="例如：15元/斤"))
-                    add("contact", gr.Textbox(label="微信号或电话", placeholder="会做成二维码"))
+                    add("contact", gr.Textbox(label="微信号或电话", placeholder="会印在海报上"))
+                with gr.Row(equal_height=True):
+                    add(
+                        "qr_image",
+                        gr.File(
+                            label="📱 我的二维码（可以不放）：微信「我 → 二维码名片」截图，或收款码照片",
+                            file_types=["image"],
+                            type="filepath",
+                            elem_id="qr-image",
+                        ),
+                    )
+                    add(
+                        "qr_preview",
+                        gr.Image(
+                            label="海报上印的码",
+                            interactive=False,
+                            height=160,
+                            show_label=True,
+                            buttons=[],
+                            elem_id="qr-preview",
+                        ),
+                    )
+                add("qr_msg", gr.Markdown())
+                add("qr", gr.Textbox(elem_classes="mulan-hidden", show_label=False, container=False))
+                add("shop", gr.Textbox(label="店名（可以不填）", placeholder="例如：张家果园"))
                 add(
                     "photo",
                     gr.Image(
-                        type="filepath", label="📷 商品照片（可以不放）", sources=["upload", "webcam"], height=200
+                        type="filepath",
+                        label="📷 商品照片（可以不放）",
+                        sources=["upload", "webcam"],
+                        height=200,
+                        buttons=NO_SHARING,
                     ),
                 )
                 with gr.Accordion("⚙️ 写哪些、什么风格（可以不改）", open=False):
@@ -342,6 +375,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                         allow_preview=False,
                         object_fit="contain",
                         elem_id="templates",
+                        buttons=[],
                     ),
                 )
                 add(
@@ -361,6 +395,8 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                         object_fit="contain",
                         preview=True,
                         visible=False,
+                        buttons=["download", "fullscreen"],
+                        elem_id="posters",
                     ),
                 )
                 add(
@@ -385,7 +421,12 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                     add("music", gr.File(label="配乐（你自己的 mp3、m4a、wav）", file_types=["audio"], type="filepath"))
                 video_btn = gr.Button("🎬 做短视频", variant="primary", elem_classes="big-btn")
                 add("video_msg", gr.Markdown())
-                add("video", gr.Video(label="短视频（竖屏）", visible=False, height=480, elem_id="video-preview"))
+                add(
+                    "video",
+                    gr.Video(
+                        label="短视频（竖屏）", visible=False, height=480, elem_id="video-preview", buttons=["download"]
+                    ),
+                )
                 add(
                     "video_files",
                     gr.File(label="下载视频（竖屏、方形、字幕、封面）", file_count="multiple", visible=False),
@@ -421,6 +462,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             **cpu,
         )
         type_btn.click(lambda: gr.Tabs(selected=CHECK), None, page.parts["steps"])
+        page.on(page.parts["qr_image"].change, handlers.read_code, ["qr_image", "form"], ["qr", "qr_msg", "qr_preview"])
 
         def stop_if_said(problem):
             # Ends the chain quietly: the problem is already shown on ② in plain words.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,3 +29,23 @@ def test_png_round_trips_exactly(mode):
 def test_png_records_print_resolution():
     decoded = Image.open(io.BytesIO(encode_png(Image.new("RGB", (10, 10), "red"), dpi=300)))
     assert round(decoded.info["dpi"][0]) == 300
+
+
+def test_poster_files_have_names_she_can_read_and_nothing_she_typed_makes_a_path():
+    from assistant.contracts import Brief, Copy
+    from assistant.poster.export import caption_of_file, poster_files
+    from assistant.poster.render import Renderer
+    from assistant.poster.templates import get_template
+
+    copy = Copy("杏子熟了", "又大又甜", ["包邮"], posts={}, hashtags=[])
+    brief = Brief("杏子")
+    fruit, tea = get_template("fruit-harvest"), get_template("tea-ink")
+    one = [Renderer().render(fruit, copy, brief, None, size) for size in ("moments", "story")]
+    assert [name for name, _ in poster_files(one, "杏子")] == ["杏子-朋友圈.png", "杏子-抖音.png"]
+    both = [Renderer().render(t, copy, brief, None, "moments") for t in (fruit, tea)]
+    assert [name for name, _ in poster_files(both, "杏子")] == ["杏子-朋友圈-丰收暖橙.png", "杏子-朋友圈-茶水墨.png"]
+    hostile = [name for name, _ in poster_files(one[:1], "../../etc/passwd\x00杏子.png")]
+    assert hostile == ["etcpasswd杏子p-朋友圈.png"]
+    assert [name for name, _ in poster_files(one[:1], "")] == ["海报-朋友圈.png"]
+    assert caption_of_file(Path("poster-fruit-harvest-moments.png")) == "丰收·暖橙 · 朋友圈 1:1"  # made before
+    assert caption_of_file(Path("杏子-朋友圈.png")) == "杏子 · 朋友圈"

@@ -17,12 +17,13 @@ from PIL import Image
 from assistant.contracts import Brief, Copy
 from assistant.errors import UserError
 from assistant.imaging.photo import contrast, cover_fit, focal_point, open_photo
+from assistant.imaging.qrcode import draw_code
 from assistant.imaging.typesetting import _COLOR_EMOJI as COLOR_EMOJI_FONT
 from assistant.imaging.typesetting import NO_LINE_END, NO_LINE_START, has_glyph
 from assistant.metrics import edit_distance
 from assistant.pipeline import Pipeline, save_posters
 from assistant.poster.export import encode
-from assistant.poster.render import Renderer, price_display, qr_image
+from assistant.poster.render import Renderer, price_display
 from assistant.poster.templates import TemplateError, category_of, list_templates, load_sizes, load_template, recommend
 
 from conftest import REPO, photo
@@ -171,21 +172,53 @@ def _decode_qr(image: Image.Image) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(image.convert("L"))]
 
 
+# (typed contact, her own code's payload, what the poster's code must hold)
 CONTACTS = [
-    ("xingzi_88", "xingzi_88"),
-    ("138 0013 8000", "tel:13800138000"),
-    ("https://example.com/shop", "https://example.com/shop"),
+    ("xingzi_88", "https://u.wechat.com/EDpB6Pjg7Nkv8rIPMVnlTdI", "https://u.wechat.com/EDpB6Pjg7Nkv8rIPMVnlTdI"),
+    ("138 0013 8000", "", "tel:13800138000"),
+    ("https://example.com/shop", "", "https://example.com/shop"),
+    ("", "wxp://f2f0UBpFJ4Xz0aM3lzUjL7xYbkZ2Jq6W0x2P", "wxp://f2f0UBpFJ4Xz0aM3lzUjL7xYbkZ2Jq6W0x2P"),
 ]
 
 
 @pytest.mark.parametrize("size", ["moments", "story", "xiaohongshu", "a4"])
 def test_the_qr_code_on_every_poster_scans_back(size, tomatoes):
-    """Every template at every size with a QR slot; the three kinds of contact take turns."""
+    """Every template at every size with a QR slot; the kinds of code take turns."""
     copy, _ = CASES["no_photo"]
     for i, template in enumerate(TEMPLATES):
-        contact, payload = CONTACTS[i % len(CONTACTS)]
-        poster = Renderer().render(template, copy, Brief("杏子", product="杏子", contact=contact), tomatoes, size)
+        contact, own_code, payload = CONTACTS[i % len(CONTACTS)]
+        brief = Brief("杏子", product="杏子", contact=contact, qr=own_code)
+        poster = Renderer().render(template, copy, brief, tomatoes, size)
         assert _decode_qr(poster.image) == [payload], template.id
+
+
+@pytest.mark.parametrize("size", ["moments", "story", "xiaohongshu"])
+def test_a_typed_wechat_id_is_printed_never_coded(size, tomatoes):
+    """Scanned, a code of the bare ID shows only text: nobody could add her from it."""
+    copy, _ = CASES["no_photo"]
+    for template in TEMPLATES:
+        poster = Renderer().render(template, copy, Brief("杏子", product="杏子", contact="xingzi_88"), tomatoes, size)
+        assert _decode_qr(poster.image) == [], template.id
+        printed = [layout.text for slot, layout in poster.layouts if slot.role == "contact"]
+        assert printed == ["微信号：xingzi_88"], (template.id, printed)
+
+
+def test_the_line_beside_the_code_says_what_scanning_does(tomatoes):
+    copy, _ = CASES["no_photo"]
+    template = next(t for t in TEMPLATES if t.layout.id == "card")
+    expected = {
+        "https://u.wechat.com/EDpB6Pjg7Nkv8rIPMVnlTdI": "微信扫一扫，加我",
+        "wxp://f2f0UBpFJ4Xz0aM3lzUjL7xYbkZ2Jq6W0x2P": "微信扫码付款",
+        "HTTPS://QR.ALIPAY.COM/FKX12345ABCDE": "支付宝扫码付款",
+        "https://v.douyin.com/iRNBho6u/": "抖音扫一扫，关注我",
+    }
+    for payload, hint in expected.items():
+        poster = Renderer().render(template, copy, Brief("杏子", qr=payload), tomatoes, "story")
+        texts = [layout.text for _, layout in poster.layouts]
+        assert hint in texts, (payload, texts)
+    phone = Renderer().render(template, copy, Brief("杏子", contact="13800138000"), tomatoes, "story")
+    texts = [layout.text for _, layout in phone.layouts]
+    assert "扫码打电话" in texts and "电话：13800138000" in texts, texts
 
 
 def test_the_qr_code_is_big_enough_to_scan_from_printed_a4(tomatoes):
@@ -198,7 +231,7 @@ def test_the_qr_code_is_big_enough_to_scan_from_printed_a4(tomatoes):
 
 
 def test_qr_code_has_a_quiet_zone():
-    image = np.asarray(qr_image("xingzi_88", 300).convert("L"))
+    image = np.asarray(draw_code("https://u.wechat.com/EDpB6Pjg7Nkv8rIPMVnlTdI", 300).convert("L"))
     assert image.shape == (300, 300)
     assert image[:20, :].min() > 200 and image[:, :20].min() > 200
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -164,10 +165,11 @@ def test_the_chosen_template_and_sizes_are_rendered_and_a4_comes_with_a_pdf(pipe
     files = made["downloads"]
     assert made["poster_msg"].startswith("✅"), made["poster_msg"]
     assert [path.rsplit("/", 1)[1] for path in files] == [
-        "poster-tea-ink-a4.png",
-        "poster-tea-ink-a4.pdf",
-        "poster-tea-ink-cover.png",
+        "杏子-A4.png",  # names she can find in her album, made from her product
+        "杏子-A4.pdf",
+        "杏子-公众号封面.png",
     ]
+    assert [caption for _, caption in made["gallery"]] == ["茶·水墨 · A4 打印", "茶·水墨 · 公众号封面"]
     assert Image.open(files[0]).size == (2480, 3508) and Image.open(files[2]).size == (900, 383)
     assert len(made["gallery"]) == 2  # the PDF is for download, not for the gallery
     forged = handlers.render_posters(
@@ -347,3 +349,35 @@ def test_her_recording_and_its_times_stay_with_the_entry_for_a_video_later(tmp_p
     # Filed again from the reopened page: the entry's own copy stays, and nothing piles up.
     handlers.remember_copy(store, reopened, APRICOTS)
     assert sorted(p.name for p in (store.folder / entry_id).glob("recording.*")) == ["recording.wav"]
+
+
+def test_no_part_of_the_page_offers_to_share_her_work_outside(tmp_path):
+    """Gradio's default corner buttons include "share", which uploads to Hugging Face."""
+    import gradio as gr
+
+    from assistant.pipeline import Pipeline
+    from assistant.ui import page
+
+    demo = page.build_ui(Pipeline(), Store(tmp_path), private_history=True)
+    media = [b for b in demo.blocks.values() if isinstance(b, (gr.Image, gr.Gallery, gr.Video, gr.Audio))]
+    assert len(media) >= 6
+    for block in media:
+        buttons = block.get_config().get("buttons")
+        assert isinstance(buttons, list) and "share" not in buttons, (type(block).__name__, block.label, buttons)
+
+
+def test_her_code_is_read_from_her_screenshot_and_shown_back(tmp_path):
+    import segno
+
+    picture = tmp_path / "名片.png"
+    segno.make("https://u.wechat.com/EDpB6Pjg7Nkv8rIPMVnlTdI").save(picture, scale=8)
+    read = handlers.read_code(str(picture), APRICOTS)
+    assert read["qr"] == "https://u.wechat.com/EDpB6Pjg7Nkv8rIPMVnlTdI"
+    assert "微信名片" in read["qr_msg"] and read["qr_preview"].size == (240, 240)
+
+    # A photo with no code: a hint, and the code she gave before stays in use.
+    kept = replace(APRICOTS, qr=read["qr"])
+    failed = handlers.read_code(photo("grapes_01.jpg"), kept)
+    assert set(failed) == {"qr_msg"} and "拍清楚一点" in failed["qr_msg"] and "之前认出的码还在用" in failed["qr_msg"]
+    assert handlers.read_code(None, kept) == {"qr": "", "qr_msg": "", "qr_preview": None}  # she removed it
+    assert kept.brief().scan_code == read["qr"]
