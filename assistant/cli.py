@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from assistant.config import Settings, debug_enabled
-from assistant.contracts import DEFAULT_STYLE, Brief
+from assistant.contracts import DEFAULT_STYLE, Brief, Profile
 from assistant.errors import UserError
 from assistant.files import copy_atomically
 from assistant.llm import backend_names
@@ -74,7 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     make.add_argument("--shop", default="", help="your shop or farm name, e.g. 张家果园")
     make.add_argument("--product", default="", help="product name, e.g. 杏子")
-    make.add_argument("--style", default=DEFAULT_STYLE, help=f"朴实, 热情, 文艺 or 活泼 (default {DEFAULT_STYLE})")
+    make.add_argument(
+        "--style", default="", help=f"朴实, 热情, 文艺 or 活泼 (default: the profile's, else {DEFAULT_STYLE})"
+    )
+    make.add_argument(
+        "--profile",
+        help="start from this saved shop profile (see 'profile set'): its contact, QR code, shop name, "
+        "logo, colour and style, under what you give here",
+    )
     make.add_argument(
         "--platforms",
         default="",
@@ -89,6 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     remake.add_argument("--entry", required=True, help="the --out folder of an earlier 'make'")
     _video_flags(remake)
     _model_flags(remake)
+
+    profile = sub.add_parser("profile", help="我的店: your shop's name, contact, QR code, logo and colour, set once")
+    profile_sub = profile.add_subparsers(dest="action", required=True)
+    profile_set = profile_sub.add_parser("set", help="create or change a profile (only the fields you give change)")
+    profile_show = profile_sub.add_parser("show", help="print a profile (or, without --name, the list) as JSON")
+    for each in (profile_set, profile_show):
+        each.add_argument("--name", help="the profile's name (default 我的店, the page's own)")
+    profile_set.add_argument("--shop", help="shop or farm name, e.g. 张家果园")
+    profile_set.add_argument("--seller", help="your name (on the poster's tag when there is no shop name)")
+    profile_set.add_argument("--contact", help="WeChat ID, phone number or URL")
+    profile_set.add_argument("--qr-image", help="a screenshot or photo of your own QR code")
+    profile_set.add_argument("--style", help="朴实, 热情, 文艺 or 活泼")
+    profile_set.add_argument("--colour", "--color", dest="colour", help="your brand colour, #RRGGBB")
+    profile_set.add_argument("--logo", help="your logo (jpg/png), shown in a circle beside the shop name")
 
     transcribe = sub.add_parser("transcribe", help="speech to text, one line per file")
     transcribe.add_argument("files", nargs="+")
@@ -143,13 +164,19 @@ def cmd_make(args) -> int:
             f"不认识的平台「{'、'.join(unknown)}」，可选：{'、'.join(PLATFORMS)}。",
             f"Unknown platform(s) {', '.join(unknown)}; choose from {', '.join(PLATFORMS)}.",
         )
-    brief = Brief(
+    profile = _store(pipeline.settings).load_profile(args.profile) if args.profile else Profile()
+    if args.profile and profile.empty:
+        raise UserError(
+            f"没有叫「{args.profile}」的店铺资料。先用 profile set --name {args.profile} 建一个。",
+            f"No profile named {args.profile!r}; create it with 'profile set'.",
+        )
+    brief = profile.brief(
         args.text or "",
         product=args.product,
         price=args.price,
         contact=args.contact,
         photo=args.photo,
-        style=args.style or DEFAULT_STYLE,
+        style=args.style,
         qr=_read_code(args.qr_image) if args.qr_image else "",
         shop=args.shop,
     )
@@ -174,6 +201,42 @@ def cmd_make(args) -> int:
         f"total {time.perf_counter() - started:.1f} s (model loading: {loads or 'none'}); "
         f"peak memory {_peak_rss_mb():.0f} MB"
     )
+    return 0
+
+
+def _store(settings: Settings):
+    from assistant.store import Store
+
+    return Store(settings.data_dir)
+
+
+def cmd_profile(args) -> int:
+    from dataclasses import replace
+
+    from assistant.imaging.photo import open_photo
+    from assistant.store import PROFILE
+
+    store = _store(Settings.from_env())
+    if args.action == "show" and not args.name:
+        print(json.dumps(store.profile_names(), ensure_ascii=False))
+        return 0
+    name = args.name or PROFILE
+    profile = store.load_profile(name)
+    if args.action == "set":
+        if args.logo:
+            open_photo(args.logo)  # a logo that cannot be drawn is refused now, not on every poster
+        given = {
+            "shop": args.shop,
+            "seller": args.seller,
+            "contact": args.contact,
+            "qr": _read_code(args.qr_image) if args.qr_image else None,
+            "style": args.style,
+            "colour": args.colour,
+            "logo": str(Path(args.logo).resolve()) if args.logo else None,
+        }
+        profile = store.save_profile(replace(profile, **{k: v for k, v in given.items() if v is not None}), name)
+        print(f"已保存「{name}」。")
+    print(json.dumps({"name": name, **profile.to_dict()}, ensure_ascii=False, indent=1))
     return 0
 
 
@@ -344,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {
         "make": cmd_make,
+        "profile": cmd_profile,
         "transcribe": cmd_transcribe,
         "templates": cmd_templates,
         "video": cmd_video,

@@ -114,6 +114,8 @@ class Brief:
             raise UserError("店铺颜色要写成 #RRGGBB 的样子，比如 #D9480F。", f"Not a colour: {self.colour!r}.")
         if len(self.qr) > MAX_CODE_CHARS:
             raise UserError("二维码里的内容太长了，做到海报上扫不出来。", "The QR payload is too long.")
+        if re.match(r"\s*(javascript|data|file|vbscript):", self.qr, re.I):
+            raise UserError("这个二维码不能放到海报上。请换一个微信、收款或者店铺的码。", "Unsafe QR payload scheme.")
         fields_ = (("产品名", self.product), ("价格", self.price), ("联系方式", self.contact), ("店名", self.shop))
         for label, value in fields_:
             if len(value) > MAX_FIELD_CHARS:
@@ -176,6 +178,47 @@ class Brief:
     @classmethod
     def from_dict(cls, data: dict) -> "Brief":
         known = {f.name for f in fields(cls) if not f.name.startswith("_")}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+# --------------------------------------------------------------------------- 我的店
+
+
+@dataclass(frozen=True)
+class Profile:
+    """我的店: what she sets up once, and every new entry starts from (Canva's Brand Kit for a
+    seller). What she changes in an entry stays in that entry."""
+
+    shop: str = ""  # shop or farm name: 张家果园
+    seller: str = ""  # her name, if she wants it on the copy
+    contact: str = ""  # WeChat ID, phone or link
+    qr: str = ""  # what her own QR code holds
+    style: str = DEFAULT_STYLE
+    colour: str = ""  # #rrggbb
+    logo: str | None = None  # path of her logo, kept in the store's profile folder
+
+    def validate(self) -> None:
+        Brief("-", contact=self.contact, style=self.style, qr=self.qr, shop=self.shop, colour=self.colour).validate()
+        if len(self.seller) > MAX_FIELD_CHARS:
+            raise UserError(f"「名字」太长了，请控制在 {MAX_FIELD_CHARS} 字以内。", "The name is too long.")
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.shop, self.seller, self.contact, self.qr, self.colour, self.logo))
+
+    def brief(self, transcript: str = "", **typed) -> Brief:
+        """A new entry's brief: hers from the profile, with what she typed for this entry on top
+        (an empty typed value keeps the profile's)."""
+        base = {"contact": self.contact, "qr": self.qr, "style": self.style, "shop": self.shop or self.seller}
+        base.update(colour=self.colour, logo=self.logo)
+        return Brief(transcript, **{**base, **{k: v for k, v in typed.items() if v}})
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Profile":
+        known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
 

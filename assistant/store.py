@@ -16,6 +16,7 @@ One connection per call, so Gradio's worker threads never share one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -27,7 +28,7 @@ from copy import copy as shallow_copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.contracts import Brief, Copy, Transcript
+from assistant.contracts import Brief, Copy, Profile, Transcript
 from assistant.errors import UserError
 from assistant.files import READABLE_NAME, copy_atomically, write_atomically
 
@@ -48,7 +49,16 @@ CREATE TABLE IF NOT EXISTS entries (
     videos TEXT NOT NULL DEFAULT '[]'   -- JSON list of video file names in the entry folder
 );
 CREATE INDEX IF NOT EXISTS entries_updated ON entries(updated);
+CREATE TABLE IF NOT EXISTS profiles (
+    owner TEXT NOT NULL,           -- the shelf, as for entries
+    name TEXT NOT NULL,            -- 我的店 on the page; any name in the CLI
+    updated REAL NOT NULL,
+    data TEXT NOT NULL,            -- JSON of Profile.to_dict(), the logo as a file name in its folder
+    PRIMARY KEY (owner, name)
+);
 """
+PROFILE = "我的店"  # the page's one profile per shelf
+MAX_PROFILE_NAME = 20
 
 
 @dataclass
@@ -144,11 +154,16 @@ class Store:
             if source.parent == folder:  # reopened entry: the photo is already ours
                 photo_name = source.name
             else:
-                photo_name = "photo" + (
-                    source.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", source.suffix.lower()) else ".img"
-                )
+                photo_name = "photo" + _suffix(source, ".img")
                 copy_atomically(source, folder / photo_name)
-        data = json.dumps({**brief.to_dict(), "photo": None}, ensure_ascii=False)  # the photo has its column
+        logo_name = None
+        if brief.logo and Path(brief.logo).is_file():  # the entry keeps its own copy: 我的店 may change later
+            source = Path(brief.logo)
+            logo_name = "logo" + _suffix(source, ".img")
+            if source.resolve() != (folder / logo_name).resolve():
+                copy_atomically(source, folder / logo_name)
+        # The photo has its column; the logo is kept as a file name in the entry folder.
+        data = json.dumps({**brief.to_dict(), "photo": None, "logo": logo_name}, ensure_ascii=False)
         with closing(self._connect()) as db, db:
             db.execute(
                 "INSERT INTO entries (id, created, updated, product, brief, photo, owner) "
@@ -214,7 +229,7 @@ class Store:
         with closing(self._connect()) as db:
             if not self._check_owner(db, entry_id):
                 raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
-        suffix = recording.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", recording.suffix.lower()) else ".audio"
+        suffix = _suffix(recording, ".audio")
         for old in folder.glob("recording.*"):
             if old.name != f"recording{suffix}":
                 old.unlink(missing_ok=True)
@@ -231,6 +246,62 @@ class Store:
             self._check_owner(db, entry_id)
             db.execute("DELETE FROM entries WHERE id=?", (entry_id,))
         shutil.rmtree(folder, ignore_errors=True)
+
+    # ------------------------------------------------------------------ 我的店
+
+    def _profile_dir(self, name: str) -> Path:
+        # The folder is a hash of shelf and name: nothing she typed becomes a path.
+        key = hashlib.sha256(f"{self.owner or ''}\n{name}".encode()).hexdigest()[:32]
+        return self.root / "profiles" / key
+
+    @staticmethod
+    def _check_profile_name(name: str) -> str:
+        name = (name or "").strip()
+        if not name or len(name) > MAX_PROFILE_NAME or any(ord(c) < 32 for c in name):
+            raise UserError(
+                f"店的名字要写 1 到 {MAX_PROFILE_NAME} 个字。", f"A profile name needs 1–{MAX_PROFILE_NAME} characters."
+            )
+        return name
+
+    def save_profile(self, profile: Profile, name: str = PROFILE) -> Profile:
+        """Keep 我的店 for this shelf; the logo is copied in (the upload is temporary). Returns it as kept."""
+        name = self._check_profile_name(name)
+        profile.validate()
+        folder = self._profile_dir(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        logo_name = None
+        if profile.logo and Path(profile.logo).is_file():
+            source = Path(profile.logo)
+            logo_name = "logo" + _suffix(source, ".img")
+            if source.resolve() != (folder / logo_name).resolve():
+                for old in folder.glob("logo.*"):
+                    old.unlink(missing_ok=True)
+                copy_atomically(source, folder / logo_name)
+        data = json.dumps({**profile.to_dict(), "logo": logo_name}, ensure_ascii=False)
+        with closing(self._connect()) as db, db:
+            db.execute(
+                "INSERT INTO profiles (owner, name, updated, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(owner, name) DO UPDATE SET updated=excluded.updated, data=excluded.data",
+                (self.owner or "", name, time.time(), data),
+            )
+        return self.load_profile(name)
+
+    def load_profile(self, name: str = PROFILE) -> Profile:
+        """This shelf's profile, or an empty one: a seller who never set it up starts blank."""
+        name = self._check_profile_name(name)
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT data FROM profiles WHERE owner=? AND name=?", (self.owner or "", name)).fetchone()
+        if row is None:
+            return Profile()
+        data = json.loads(row[0])
+        logo = data.get("logo")
+        path = self._profile_dir(name) / logo if isinstance(logo, str) and READABLE_NAME.match(logo) else None
+        return Profile.from_dict({**data, "logo": str(path) if path and path.is_file() else None})
+
+    def profile_names(self) -> list[str]:
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT name FROM profiles WHERE owner=? ORDER BY name", (self.owner or "",)).fetchall()
+        return [row[0] for row in rows]
 
     # ------------------------------------------------------------------ reading
 
@@ -262,7 +333,15 @@ class Store:
         folder = self._dir(entry_id)
         data = json.loads(brief_json)
         photo_path = folder / photo if photo and (folder / photo).is_file() else None
-        brief = Brief.from_dict({**data, "photo": str(photo_path) if photo_path else None})
+        logo = data.get("logo")
+        logo_path = folder / logo if isinstance(logo, str) and READABLE_NAME.match(logo) else None
+        brief = Brief.from_dict(
+            {
+                **data,
+                "photo": str(photo_path) if photo_path else None,
+                "logo": str(logo_path) if logo_path and logo_path.is_file() else None,
+            }
+        )
         copy = Copy.from_dict(json.loads(copy_json)) if copy_json else None
         posters = [folder / name for name in json.loads(posters_json) if (folder / name).is_file()]
         videos = [folder / name for name in json.loads(videos_json) if (folder / name).is_file()]
@@ -274,6 +353,12 @@ class Store:
             except (OSError, ValueError, KeyError, TypeError):
                 heard = None  # a damaged side file costs the subtitles' times, never the entry
         return Entry(entry_id, created, updated, brief, copy, posters, videos, recording, heard)
+
+
+def _suffix(path: Path, default: str) -> str:
+    """The upload's suffix if it is a plain one (.jpg, .m4a), else ``default``: her file's name is not ours to use."""
+    suffix = path.suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else default
 
 
 def shelf_id_or_new(value: object) -> str:

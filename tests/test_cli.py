@@ -208,3 +208,46 @@ def test_make_with_video_and_remake_it_from_the_folder(tmp_path):
     assert again.returncode == 0 and "voice: none" in again.stdout, again.stderr
     missing = run("video", "--entry", str(tmp_path / "nothing"))
     assert missing.returncode == 2 and "不是 make 做出来的文件夹" in missing.stderr
+
+
+@pytest.mark.models
+def test_her_shop_profile_and_her_own_code_reach_every_poster(tmp_path):
+    """profile set once (with a photo of her WeChat code); make --profile uses it; the posters'
+    code scans to her 名片 and the files are named for her product."""
+    import segno
+    import zxingcpp
+
+    data = {"MULAN_DATA_DIR": str(tmp_path / "data")}
+    card = "https://u.wechat.com/EDpB6Pjg7Nkv8rIPMVnlTdI"
+    code_photo = tmp_path / "我的名片.jpg"
+    code = Image.new("RGB", (900, 900), (150, 105, 60))
+    buffer = tmp_path / "code.png"
+    segno.make(card).save(buffer, scale=12)
+    code.paste(Image.open(buffer).convert("RGB").rotate(14, expand=True, fillcolor=(150, 105, 60)), (80, 80))
+    code.save(code_photo, quality=60)
+    made = run(
+        "profile", "set", "--shop", "张家果园", "--contact", "xingzi_88", "--qr-image", code_photo,
+        "--logo", photo("grapes_01.jpg"), "--colour", "#2E7D32", env=data,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "微信名片" in made.stdout
+    shown = json.loads(run("profile", "show", "--name", "我的店", env=data).stdout)
+    assert shown["qr"] == card and shown["shop"] == "张家果园" and Path(shown["logo"]).is_file()
+
+    out = tmp_path / "out"
+    result = run(
+        "make", "--text", "我家的杏子又大又甜，一斤十五块，包邮", "--product", "杏子", "--out", out,
+        "--profile", "我的店", "--platforms", "poster", env=data,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    brief = json.loads((out / "brief.json").read_text(encoding="utf-8"))
+    assert (brief["shop"], brief["contact"], brief["qr"], brief["colour"]) == ("张家果园", "xingzi_88", card, "#2E7D32")
+    pngs = sorted(out.glob("*.png"))
+    assert len(pngs) >= 2 and all(p.name.startswith("杏子-") for p in pngs), [p.name for p in pngs]
+    for png in pngs:
+        assert [r.text for r in zxingcpp.read_barcodes(Image.open(png).convert("L"))] == [card], png.name
+
+    missing = run("make", "--text", "杏子", "--out", out, "--profile", "别的店", env=data)
+    assert missing.returncode == 2 and "没有叫「别的店」的店铺资料" in missing.stderr
+    no_code = run("profile", "set", "--qr-image", photo("carrots_01.jpg"), env=data)
+    assert no_code.returncode == 2 and "拍清楚一点" in no_code.stderr

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from assistant.contracts import Brief, Copy
 from assistant.errors import UserError
@@ -132,3 +133,30 @@ def test_a_history_from_before_shelves_is_upgraded_in_place(tmp_path):
     store = Store(tmp_path)
     assert [e.brief.product for e in store.entries()] == ["旧的"]
     assert store.view("c" * 32).entries() == []
+
+
+def test_her_shop_profile_is_kept_per_shelf_with_its_own_logo_copy(tmp_path):
+    from assistant.contracts import Profile
+
+    logo = tmp_path / "upload" / "标志.PNG"
+    logo.parent.mkdir()
+    Image.new("RGB", (64, 64), "green").save(logo, format="PNG")
+    store = Store(tmp_path / "data")
+    hers, other = store.view("a" * 32), store.view("b" * 32)
+    kept = hers.save_profile(Profile(shop="张家果园", contact="xingzi_88", colour="#2E7D32", logo=str(logo)))
+    assert kept.shop == "张家果园" and Path(kept.logo).name == "logo.png" and Path(kept.logo).is_file()
+    logo.unlink()  # the upload is temporary; her profile keeps its copy
+    assert Path(hers.load_profile().logo).is_file()
+    assert other.load_profile() == Profile() and other.load_profile().empty  # another phone sees none of it
+    with pytest.raises(UserError):
+        hers.save_profile(Profile(colour="red"))
+    with pytest.raises(UserError):
+        hers.load_profile("x" * 40)
+
+    # A new entry starts from it; what she types for the entry wins, and the entry keeps its own logo.
+    brief = hers.load_profile().brief("我家的杏子", contact="138 0013 8000")
+    assert (brief.shop, brief.contact, brief.colour) == ("张家果园", "138 0013 8000", "#2E7D32")
+    entry_id = hers.save_brief(brief)
+    hers.save_profile(Profile(shop="新名字"))
+    reopened = hers.load(entry_id).brief
+    assert reopened.shop == "张家果园" and Path(reopened.logo).parent.name == entry_id

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter, ImageOps
 
-from assistant.contracts import MAX_CODE_CHARS
+from assistant.contracts import Brief
 from assistant.errors import UserError
 from assistant.imaging.photo import open_photo
 
@@ -104,10 +104,7 @@ def read_shop_code(path: str | Path) -> ShopCode:
     # prefer the one we know how to label, then the first found.
     payloads.sort(key=lambda p: code_kind(p).kind in ("text", "link"))
     payload = payloads[0].strip()
-    if len(payload) > MAX_CODE_CHARS:
-        raise UserError("这个二维码里的内容太长了，做到海报上扫不出来。请换一个码。", "QR payload too long.")
-    if re.match(r"\s*(javascript|data|file|vbscript):", payload, re.I):
-        raise UserError("这个二维码不能放到海报上。请换一个微信、收款或者店铺的码。", "Unsafe QR payload scheme.")
+    Brief("-", qr=payload).validate()  # too long to scan, or a script: refused in plain words
     return ShopCode(payload)
 
 

@@ -21,7 +21,16 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from assistant.contracts import Brief, Copy
-from assistant.imaging.photo import contain_fit, cover_fit, darker, open_photo, photo_primary
+from assistant.errors import UserError
+from assistant.imaging.photo import (
+    contain_fit,
+    contrast,
+    cover_fit,
+    darker,
+    hex_of,
+    open_photo,
+    photo_primary,
+)
 from assistant.imaging.qrcode import code_kind, draw_code
 from assistant.imaging.typesetting import TextLayout, TextStyle, draw_layout, layout_text
 from assistant.language.facts import contact_kind
@@ -110,6 +119,16 @@ def scan_hint(brief: Brief) -> str:
     ]
 
 
+def readable_on(hex_colour: str, text: tuple[int, int, int]) -> str:
+    """Her brand colour, darkened (or lightened) just enough that ``text`` on it stays readable (4.5:1)."""
+    colour = hex_colour
+    for _ in range(12):
+        if contrast(_rgb(colour), text) >= 4.5:
+            return colour
+        colour = darker(colour, 0.85) if sum(text) > 382 else hex_of(_mix(colour, "#FFFFFF", 0.2))
+    return colour
+
+
 def price_display(price: str) -> str:
     """ "15元/斤" → "¥15/斤": the yuan sign reads as a price at a glance."""
     m = re.fullmatch(r"(\d+(?:\.\d+)?)元(/.+)?", price.strip())
@@ -176,7 +195,10 @@ class Renderer:
             photo = open_photo(brief.photo)
         size = template.size(size or template.sizes[0]) if not isinstance(size, PosterSize) else size
         colours = dict(template.theme)
-        if template.follow_photo and photo is not None:
+        if brief.colour:  # her brand colour, kept readable under the template's text colour
+            primary = readable_on(brief.colour, _rgb(colours["on_primary"]))
+            colours.update(primary=primary, primary_dark=darker(primary))
+        elif template.follow_photo and photo is not None:
             primary = photo_primary(photo, on=_rgb(colours["on_primary"]))
             if primary:
                 colours.update(primary=primary, primary_dark=darker(primary))
@@ -196,6 +218,7 @@ class Renderer:
 
         self._decorate(canvas, template, size, colours, "back")
         photo_s = 0.0
+        tags: dict[Slot, TextLayout] = {}  # shop tags are painted with the shapes, their text with the text
         for slot in slots:
             if slot.role == "photo":
                 t0 = time.perf_counter()
@@ -207,6 +230,8 @@ class Renderer:
                 self._fill(canvas, _squared(slot.box) if slot.shape == "circle" else slot.box, slot, colours)
             elif slot.role == "qr" and code:
                 self._qr(canvas, slot, colours, code)
+            elif slot.role == "shop":
+                tags[slot] = self._shop_tag(canvas, slot, colours, brief)
         self._decorate(canvas, template, size, colours, "front")
 
         t0 = time.perf_counter()
@@ -214,6 +239,9 @@ class Renderer:
         for slot in slots:
             if slot.role == "selling_points":
                 self._points(poster, draw, colours, slot, copy.selling_points)
+            elif slot.role == "shop" and slot in tags:
+                draw_layout(poster.image, tags[slot], colours.get(slot.color, slot.color))
+                poster.layouts.append((slot, tags[slot]))
             elif slot.role == "price":
                 if price:
                     self._text(poster, draw, colours, slot, price_display(price), self._price_box(slot))
@@ -316,6 +344,33 @@ class Renderer:
             pad = round(side * 0.05)
             x0, y0, side = x0 + pad, y0 + pad, side - 2 * pad
         canvas.paste(draw_code(payload, side), (x0, y0))
+
+    @staticmethod
+    def _shop_tag(canvas, slot: Slot, colours: dict, brief: Brief) -> TextLayout:
+        """A rounded tag as long as her shop name, her logo in a circle at its start; returns the
+        name's layout, drawn with the other text."""
+        x0, y0, x1, y1 = slot.box
+        height = y1 - y0
+        pad = round(height * 0.3)
+        logo = None
+        if brief.logo:
+            try:
+                logo = open_photo(brief.logo)
+            except UserError:
+                logo = None  # 我的店 checks the logo when she adds it; a damaged file costs only the logo
+        side = height - 2 * round(height * 0.1)
+        text_left = x0 + (round(height * 0.1) + side + pad // 2 if logo is not None else pad)
+        inset = round(height * 0.1)
+        layout = layout_text(brief.shop, (text_left, y0 + inset, x1 - pad, y1 - inset), slot.style)
+        right = max((line.ink[2] for line in layout.lines), default=text_left) + pad
+        tag = (x0, y0, min(x1, right), y1)
+        colour = rgba(colours.get(slot.card or "card", slot.card or "card"))
+        dims = (tag[2] - tag[0], height)
+        canvas.paste(colour[:3], tag, _shape_mask(dims, "rect", height // 2, colour[3]))
+        if logo is not None:
+            at = (x0 + round(height * 0.1), y0 + round(height * 0.1))
+            canvas.paste(cover_fit(logo, (side, side)), at, _shape_mask((side, side), "circle", 0))
+        return layout
 
     @staticmethod
     def _price_box(slot: Slot) -> tuple[int, int, int, int]:

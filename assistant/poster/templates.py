@@ -30,8 +30,9 @@ from assistant.imaging.typesetting import TextStyle
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 CATEGORY_WORDS = Path(__file__).resolve().parent / "data" / "categories.tsv"
 
-ROLES = {"photo", "title", "slogan", "selling_points", "price", "qr", "contact", "shape", "text"}
-TEXT_ROLES = {"title", "slogan", "selling_points", "price", "contact", "text"}
+# "shop": her shop name on a tag that fits its text, with her logo in a circle at its start.
+ROLES = {"photo", "title", "slogan", "selling_points", "price", "qr", "contact", "shape", "text", "shop"}
+TEXT_ROLES = {"title", "slogan", "selling_points", "price", "contact", "text", "shop"}
 ASPECTS = ("tall", "square", "wide")
 CATEGORIES = {
     "fruit",
@@ -124,10 +125,11 @@ class Slot:
     focus: tuple[float, float] | str = (0.5, 0.5)  # photo focal point as fractions, or "auto" (saliency)
     border: int = 0  # photo: a frame of this many pixels in ``border_color``
     border_color: str = "card"
-    text: str = ""  # role "text": may use {scan_hint}, {hashtags} and {product}
+    text: str = ""  # role "text": may use {scan_hint}, {hashtags}, {product} and {shop}
     bullet: str | None = None  # selling_points: bullet colour
-    card: str | None = None  # qr: a card of this colour behind the code
-    # Draw only if this brief field is set ("contact", "photo", "price"), or only if it is not ("!contact").
+    card: str | None = None  # qr: a card of this colour behind the code; shop: the tag's colour
+    # Draw only if the brief has this ("contact", "qr", "photo", "price", "shop", "logo"), or has not ("!contact");
+    # "&" joins conditions.
     optional_on: str | None = None
 
 

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Progress, Transcript, styles
+from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Profile, Progress, Transcript, styles
 from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS, CopyOptions
 from assistant.errors import UserError
 from assistant.files import wav_bytes
+from assistant.imaging.photo import open_photo
 from assistant.imaging.qrcode import draw_code, read_shop_code
 from assistant.pipeline import DEFAULT_POSTER_SIZES, Pipeline, poster_choices, suggested_template, template_thumbnails
 from assistant.poster.export import caption_of_file, poster_files, poster_labels
@@ -29,7 +31,7 @@ from assistant.speech import hotwords_from
 from assistant.store import Store, shelf_id_or_new
 
 # The steps, as tab ids: one screen each on a phone, and the page moves on by itself.
-SPEAK, CHECK, COPY, POSTER, VIDEO, HISTORY = "speak", "check", "copy", "poster", "video", "history"
+SPEAK, CHECK, COPY, POSTER, VIDEO, HISTORY, SHOP = "speak", "check", "copy", "poster", "video", "history", "shop"
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
 STYLES = list(styles())
@@ -69,6 +71,8 @@ class Form:
     style: str = DEFAULT_STYLE
     qr: str = ""  # what her own QR code holds, once Mulan has read her picture of it
     shop: str = ""
+    logo: str | None = None  # from 我的店 (kept server-side: a browser never names a file)
+    colour: str = ""  # from 我的店
 
     def brief(self) -> Brief:
         return Brief(
@@ -80,13 +84,13 @@ class Form:
             style=self.style or DEFAULT_STYLE,
             qr=self.qr,
             shop=self.shop,
+            logo=self.logo,
+            colour=self.colour,
         )
 
     @classmethod
     def of(cls, brief: Brief) -> "Form":
-        return cls(
-            brief.transcript, brief.product, brief.price, brief.contact, brief.photo, brief.style, brief.qr, brief.shop
-        )
+        return cls(**{f.name: getattr(brief, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True)
@@ -356,6 +360,97 @@ def render_posters(
         "poster_msg": message,
         "work": replace(work, entry_id=entry_id, copy=copy),
         "history": history_choices(store),
+    }
+
+
+# --------------------------------------------------------------------------- 我的店
+
+
+@dataclass(frozen=True)
+class ShopForm:
+    """我的店 as the page sends it back; the logo and the code's payload are held server-side."""
+
+    shop: str = ""
+    seller: str = ""
+    contact: str = ""
+    style: str = DEFAULT_STYLE
+    colour: str = ""
+
+    def profile(self, qr: str, logo: str | None) -> Profile:
+        colour = hex_colour(self.colour)
+        return Profile(self.shop.strip(), self.seller.strip(), self.contact.strip(), qr, self.style, colour, logo)
+
+
+def hex_colour(value: str | None) -> str:
+    """A colour picker's value as #RRGGBB ("#abc", "#aabbcc", "rgb(…)", "rgba(…)"); "" for none."""
+    text = (value or "").strip()
+    if m := re.fullmatch(r"#([0-9a-fA-F]{3})", text):
+        return "#" + "".join(c * 2 for c in m.group(1)).upper()
+    if re.fullmatch(r"#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?", text):
+        return text[:7].upper()
+    if m := re.fullmatch(r"rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(,\s*[\d.]+\s*)?\)", text):
+        return "#" + "".join(f"{min(255, round(float(v))):02X}" for v in m.groups()[:3])
+    return text  # anything else is refused, in plain words, when it is saved
+
+
+def shop_fields(profile: Profile) -> dict:
+    """我的店's boxes, filled from her profile."""
+    return {
+        "shop_name": profile.shop,
+        "shop_seller": profile.seller,
+        "shop_contact": profile.contact,
+        "shop_style": profile.style,
+        "shop_colour": profile.colour or None,
+        "shop_qr": profile.qr,
+        "shop_qr_preview": draw_code(profile.qr, 240) if profile.qr else None,
+        "shop_logo": profile.logo,
+        "shop_logo_preview": profile.logo,
+    }
+
+
+def start_from_profile(profile: Profile, form: Form) -> dict:
+    """② starts from 我的店: each field she has not filled in takes the profile's."""
+    if profile.empty:
+        return {}
+    brief = form.brief()
+    filled = profile.brief(
+        brief.transcript,
+        **{k: getattr(brief, k) for k in ("product", "price", "contact", "photo", "qr", "shop", "logo", "colour")},
+    )
+    updates = {"form": replace(Form.of(filled), style=form.style if form.style != DEFAULT_STYLE else filled.style)}
+    if filled.qr and not form.qr:
+        updates["qr_preview"] = draw_code(filled.qr, 240)
+    return updates
+
+
+def read_shop_code_for_profile(shop_qr_image: str | None, shop_qr: str) -> dict:
+    """我的店's code: read like ②'s, into the profile's boxes."""
+    read = read_code(shop_qr_image, Form(qr=shop_qr))
+    renamed = {"qr": "shop_qr", "qr_msg": "shop_msg", "qr_preview": "shop_qr_preview"}
+    return {renamed[k]: v for k, v in read.items()}
+
+
+def take_logo(shop_logo_image: str | None) -> dict:
+    """Her logo, checked now (a logo that cannot be drawn is refused here, not on every poster)."""
+    if not shop_logo_image:
+        return {"shop_logo": None, "shop_logo_preview": None}
+    try:
+        open_photo(shop_logo_image)
+    except UserError as exc:
+        return {"shop_msg": f"⚠️ 标志：{exc.zh}"}
+    return {"shop_logo": shop_logo_image, "shop_logo_preview": shop_logo_image, "shop_msg": ""}
+
+
+def save_shop(store: Store, shop_form: ShopForm, shop_qr: str, shop_logo: str | None, form: Form) -> dict:
+    """Keep 我的店 for this shelf, and start ② from it where she has not typed anything."""
+    try:
+        kept = store.save_profile(shop_form.profile(shop_qr, shop_logo))
+    except UserError as exc:
+        return {"shop_msg": f"⚠️ {exc.zh}"}
+    return {
+        **shop_fields(kept),
+        **start_from_profile(kept, form),
+        "shop_msg": "✅ 我的店保存好了。以后每次做海报，都会自动用上这些。",
     }
 
 

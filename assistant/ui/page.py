@@ -22,7 +22,7 @@ from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS
 from assistant.pipeline import Pipeline
 from assistant.store import Store, shelf_id_or_new
 from assistant.ui import handlers
-from assistant.ui.handlers import CHECK, COPY, HISTORY, POSTER, SPEAK, VIDEO, Edits, Form, Work
+from assistant.ui.handlers import CHECK, COPY, HISTORY, POSTER, SHOP, SPEAK, VIDEO, Edits, Form, ShopForm, Work
 from assistant.ui.lan import shelf_secret
 
 CSS = """
@@ -98,7 +98,8 @@ NO_SHARING = ["download"]
 
 UNEXPECTED = "⚠️ 出了点问题，这一步没做成。你填的内容都还在，可以再点一次；还不行，请培训老师看看终端里的报错。"
 
-FORM_PARTS = ("transcript", "product", "price", "contact", "photo", "style", "qr", "shop")
+FORM_PARTS = ("transcript", "product", "price", "contact", "photo", "style", "qr", "shop", "logo", "colour")
+SHOP_PARTS = ("shop_name", "shop_seller", "shop_contact", "shop_style", "shop_colour")
 EDIT_PARTS = ("title", "slogan", "points")
 
 
@@ -148,7 +149,7 @@ class Wiring:
     def _components(self, names: list[str]) -> list:
         found = []
         for name in names:
-            group = {"form": FORM_PARTS, "edits": EDIT_PARTS}.get(name, (name,))
+            group = {"form": FORM_PARTS, "edits": EDIT_PARTS, "shop_form": SHOP_PARTS}.get(name, (name,))
             found.extend(self.parts[part] for part in group)
         return list(dict.fromkeys(found))
 
@@ -157,11 +158,14 @@ class Wiring:
         for name in names:
             if name == "form":
                 values["form"] = Form(
-                    **{p: data[self.parts[p]] or "" for p in FORM_PARTS if p != "photo"},
+                    **{p: data[self.parts[p]] or "" for p in FORM_PARTS if p not in ("photo", "logo")},
                     photo=data[self.parts["photo"]] or None,
+                    logo=data[self.parts["logo"]] or None,
                 )
             elif name == "edits":
                 values["edits"] = Edits(*(data[self.parts[p]] or "" for p in EDIT_PARTS))
+            elif name == "shop_form":
+                values["shop_form"] = ShopForm(*(data[self.parts[p]] or "" for p in SHOP_PARTS))
             else:
                 values[name] = data[self.parts[name]]
         return values
@@ -307,6 +311,8 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                 add("qr_msg", gr.Markdown())
                 add("qr", gr.Textbox(elem_classes="mulan-hidden", show_label=False, container=False))
                 add("shop", gr.Textbox(label="店名（可以不填）", placeholder="例如：张家果园"))
+                add("logo", gr.State(None))  # from 我的店; server-side, so no browser can name a file
+                add("colour", gr.State(""))
                 add(
                     "photo",
                     gr.Image(
@@ -442,6 +448,35 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                     confirm_btn = gr.Button("确定删除", variant="stop")
                     cancel_btn = gr.Button("不删了")
                 add("history_msg", gr.Markdown())
+
+            with gr.Tab("🏪 我的店", id=SHOP):
+                gr.Markdown("填一次就记住：以后每次做海报，店名、微信、二维码、标志和颜色都会自动用上。")
+                with gr.Row():
+                    add("shop_name", gr.Textbox(label="店名或者农场名", placeholder="例如：张家果园"))
+                    add("shop_seller", gr.Textbox(label="你的名字（可以不填）", placeholder="例如：王阿姨"))
+                add("shop_contact", gr.Textbox(label="微信号或电话", placeholder="会印在海报上"))
+                with gr.Row(equal_height=True):
+                    add(
+                        "shop_qr_image",
+                        gr.File(label="📱 我的二维码（截图或照片）", file_types=["image"], type="filepath"),
+                    )
+                    add(
+                        "shop_qr_preview",
+                        gr.Image(label="海报上印的码", interactive=False, height=160, buttons=[]),
+                    )
+                add("shop_qr", gr.State(""))
+                with gr.Row(equal_height=True):
+                    add(
+                        "shop_logo_image",
+                        gr.File(label="🏷️ 店的标志（可以不放）", file_types=["image"], type="filepath"),
+                    )
+                    add("shop_logo_preview", gr.Image(label="标志", interactive=False, height=160, buttons=[]))
+                add("shop_logo", gr.State(None))
+                with gr.Row():
+                    add("shop_style", gr.Radio(handlers.STYLES, value=DEFAULT_STYLE, label="平时用的文案风格"))
+                    add("shop_colour", gr.ColorPicker(value=None, label="店的颜色（不选就用模板的）"))
+                save_shop_btn = gr.Button("💾 保存我的店", variant="primary", elem_classes="big-btn")
+                add("shop_msg", gr.Markdown())
 
         # ---------------------------------------------------------------- wiring
         copy_parts = ["raw", "work", *EDIT_PARTS, "hashtags", *(f"post:{p}" for p in TEXT_PLATFORMS), "write_msg"]
@@ -581,9 +616,39 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
         page.parts["voice_stream"].change(None, page.parts["voice_stream"], None, js=VOICE_CHUNK_JS)
 
         def on_load(shelf):
-            # A first visit gets its shelf; a page opened later, or reloaded, lists what was saved since.
+            # A first visit gets its shelf; a page opened later, or reloaded, lists what was saved
+            # since, and ② starts from 我的店.
             shelf = shelf_id_or_new(shelf)
-            return {"shelf": shelf, "history": handlers.history_choices(mine(shelf))}
+            profile = mine(shelf).load_profile()
+            return {
+                "shelf": shelf,
+                "history": handlers.history_choices(mine(shelf)),
+                **handlers.shop_fields(profile),
+                **handlers.start_from_profile(profile, Form()),
+            }
 
-        page.on(demo.load, on_load, ["shelf"], ["shelf", "history"])
+        shop_parts = [*SHOP_PARTS, "shop_qr", "shop_qr_preview", "shop_logo", "shop_logo_preview"]
+        page.on(demo.load, on_load, ["shelf"], ["shelf", "history", *shop_parts, "form", "qr_preview"])
+        page.on(
+            page.parts["shop_qr_image"].change,
+            handlers.read_shop_code_for_profile,
+            ["shop_qr_image", "shop_qr"],
+            ["shop_qr", "shop_msg", "shop_qr_preview"],
+        )
+        page.on(
+            page.parts["shop_logo_image"].change,
+            handlers.take_logo,
+            ["shop_logo_image"],
+            ["shop_logo", "shop_logo_preview", "shop_msg"],
+        )
+
+        def save_shop(shop_form, shop_qr, shop_logo, form, shelf):
+            return handlers.save_shop(mine(shelf), shop_form, shop_qr, shop_logo, form)
+
+        page.on(
+            save_shop_btn.click,
+            save_shop,
+            ["shop_form", "shop_qr", "shop_logo", "form", "shelf"],
+            [*shop_parts, "shop_msg", "form", "qr_preview"],
+        )
     return demo

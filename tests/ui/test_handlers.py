@@ -381,3 +381,20 @@ def test_her_code_is_read_from_her_screenshot_and_shown_back(tmp_path):
     assert set(failed) == {"qr_msg"} and "拍清楚一点" in failed["qr_msg"] and "之前认出的码还在用" in failed["qr_msg"]
     assert handlers.read_code(None, kept) == {"qr": "", "qr_msg": "", "qr_preview": None}  # she removed it
     assert kept.brief().scan_code == read["qr"]
+
+
+def test_my_shop_is_saved_once_and_fills_what_she_has_not_typed(tmp_path):
+    store = Store(tmp_path).view("c" * 32)
+    shop = handlers.ShopForm(shop="张家果园", contact="xingzi_88", style="热情", colour="rgba(46, 125, 50, 1)")
+    saved = handlers.save_shop(store, shop, "https://u.wechat.com/EDpB6Pjg7Nkv8rIPMVnlTdI", None, Form())
+    assert saved["shop_msg"].startswith("✅") and saved["shop_colour"] == "#2E7D32"
+    filled = saved["form"]
+    assert (filled.shop, filled.contact, filled.style, filled.colour) == ("张家果园", "xingzi_88", "热情", "#2E7D32")
+    assert filled.qr.startswith("https://u.wechat.com/") and saved["qr_preview"].size == (240, 240)
+
+    typed = Form("我家的杏子", contact="13800138000", style="文艺")
+    kept = handlers.start_from_profile(store.load_profile(), typed)["form"]
+    assert (kept.transcript, kept.contact, kept.style, kept.shop) == ("我家的杏子", "13800138000", "文艺", "张家果园")
+    bad = handlers.save_shop(store, replace(shop, colour="not a colour"), "", None, typed)
+    assert set(bad) == {"shop_msg"} and bad["shop_msg"].startswith("⚠️")
+    assert handlers.start_from_profile(Store(tmp_path).view("d" * 32).load_profile(), typed) == {}
