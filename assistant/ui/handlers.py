@@ -404,7 +404,7 @@ def shop_fields(profile: Profile) -> dict:
         "shop_qr": profile.qr,
         "shop_qr_preview": draw_code(profile.qr, 240) if profile.qr else None,
         "shop_logo": profile.logo,
-        "shop_logo_preview": profile.logo,
+        "shop_logo_preview": _thumbnail(profile.logo),
     }
 
 
@@ -438,7 +438,19 @@ def take_logo(shop_logo_image: str | None) -> dict:
         open_photo(shop_logo_image)
     except UserError as exc:
         return {"shop_msg": f"⚠️ 标志：{exc.zh}"}
-    return {"shop_logo": shop_logo_image, "shop_logo_preview": shop_logo_image, "shop_msg": ""}
+    return {"shop_logo": shop_logo_image, "shop_logo_preview": _thumbnail(shop_logo_image), "shop_msg": ""}
+
+
+def _thumbnail(path: str | None):
+    """A small picture of her file, shown without serving the file itself (it is outside the history)."""
+    if not path:
+        return None
+    try:
+        image = open_photo(path)
+    except UserError:
+        return None
+    image.thumbnail((320, 320))
+    return image
 
 
 def save_shop(store: Store, shop_form: ShopForm, shop_qr: str, shop_logo: str | None, form: Form) -> dict:

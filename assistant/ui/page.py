@@ -13,6 +13,7 @@ import functools
 import inspect
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -95,6 +96,11 @@ VOICE_CHUNK_JS = """
 # Every media part names its corner buttons: Gradio's default set includes "share", which
 # uploads her poster to Hugging Face. Nothing she makes may leave her machine.
 NO_SHARING = ["download"]
+
+# Run once when the page loads: the share sheet / long-press save and one-tap copy (see the file).
+PAGE_JS = (Path(__file__).parent / "static" / "phone.js").read_text(encoding="utf-8")
+SHARE_JS = "() => { window.mulanShare && window.mulanShare(); }"
+COPY_JS = "(text) => { window.mulanCopy && window.mulanCopy(text); }"
 
 UNEXPECTED = "⚠️ 出了点问题，这一步没做成。你填的内容都还在，可以再点一次；还不行，请培训老师看看终端里的报错。"
 
@@ -349,7 +355,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                         add("points", gr.Textbox(label="卖点（一行一个）", lines=3))
                         add("hashtags", gr.Textbox(label="话题", buttons=["copy"]))
                         say_poster_text = gr.Button("🔊 听一听", elem_classes="say-btn")
-                    say_posts = {}
+                    say_posts, copy_posts = {}, {}
                     for platform in TEXT_PLATFORMS:
                         with gr.Tab(PLATFORMS[platform].label):
                             add(
@@ -361,7 +367,9 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                                     placeholder=handlers.EMPTY_POST_HINTS[platform],
                                 ),
                             )
-                            say_posts[platform] = gr.Button("🔊 听一听", elem_classes="say-btn")
+                            with gr.Row():
+                                say_posts[platform] = gr.Button("🔊 听一听", elem_classes="say-btn")
+                                copy_posts[platform] = gr.Button("📋 复制", elem_classes="say-btn")
                 with gr.Row():
                     again_btn = gr.Button("🔄 换一个", elem_classes="big-btn")
                     next_btn = gr.Button("🖼️ 去做海报 ➡️", variant="primary", elem_classes="big-btn")
@@ -405,9 +413,15 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                         elem_id="posters",
                     ),
                 )
+                share_btn = gr.Button("📲 保存到手机 / 发微信", variant="primary", elem_classes="big-btn")
                 add(
                     "downloads",
-                    gr.File(label="下载海报（PNG；A4 另有打印用的 PDF）", file_count="multiple", visible=False),
+                    gr.File(
+                        label="下载海报（PNG；A4 另有打印用的 PDF）",
+                        file_count="multiple",
+                        visible=False,
+                        elem_id="poster-files",
+                    ),
                 )
 
             with gr.Tab("🎬 视频", id=VIDEO) as video_tab:
@@ -614,6 +628,11 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
         for button in (say_poster_text, say_poster):
             button.click(friendly(say_poster_words), [*edit_boxes, *voice_in], voice_out, **voice)
         page.parts["voice_stream"].change(None, page.parts["voice_stream"], None, js=VOICE_CHUNK_JS)
+
+        # 📲 and 📋 run in her browser only: the files and texts are already on the page.
+        share_btn.click(None, None, None, js=SHARE_JS)
+        for platform, button in copy_posts.items():
+            button.click(None, page.parts[f"post:{platform}"], None, js=COPY_JS)
 
         def on_load(shelf):
             # A first visit gets its shelf; a page opened later, or reloaded, lists what was saved

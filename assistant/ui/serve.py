@@ -10,7 +10,7 @@ from assistant.llm import backend_names
 from assistant.pipeline import Pipeline
 from assistant.store import Store
 from assistant.ui.lan import ensure_certificate, is_loopback, private_history, public_address, terminal_qr
-from assistant.ui.page import CSS, build_ui
+from assistant.ui.page import CSS, PAGE_JS, build_ui
 
 # The browser records the microphone as 48 kHz WAV: 10 minutes (the speech limit) of
 # stereo is 115 MB. Phone photos are under 20 MB. Anything bigger is refused.
@@ -77,6 +77,7 @@ def serve(args: argparse.Namespace) -> None:
         max_file_size=MAX_UPLOAD,
         allowed_paths=[str(store.folder)],
         css=CSS,
+        js=PAGE_JS,
         footer_links=[],
         show_error=False,
         quiet=True,

@@ -261,3 +261,113 @@ def test_five_sellers_at_once_each_get_their_own_copy_poster_and_history(app_url
         page.get_by_label("以前做过的（最新的在上面）").click()
         listed = page.get_by_role("option").all_inner_texts()
         assert len(listed) == 1 and product in listed[0], (product, listed)
+
+
+@pytest.fixture(scope="module")
+def app_with_an_entry(tmp_path_factory):
+    """The app on one computer (history shared), with one entry of posters already made."""
+    from assistant.contracts import Brief, Copy
+    from assistant.poster.export import poster_files
+    from assistant.poster.render import Renderer
+    from assistant.poster.templates import get_template
+
+    data = tmp_path_factory.mktemp("share-data")
+    copy = Copy(
+        "杏子熟了",
+        "又大又甜",
+        ["一斤十五块", "包邮"],
+        posts={"moments": "我家的杏子熟了，又大又甜，一斤十五块，包邮。"},
+        hashtags=["杏子"],
+    )
+    brief = Brief("我家的杏子又大又甜，一斤十五块，包邮", product="杏子", price="15元/斤", contact="xingzi_88")
+    template = get_template("fruit-harvest")
+    posters = [Renderer().render(template, copy, brief, None, size) for size in ("moments", "story")]
+    Store(data).save(None, brief, copy, poster_files(posters, "杏子"))
+    port = free_port()
+    with open(data / "app.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port), "--history", "shared", "--no-preload"],
+            cwd=REPO,
+            env={**os.environ, "MULAN_DATA_DIR": str(data)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        yield f"http://127.0.0.1:{port}/"
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _open_the_entry(page, url):
+    deadline = time.time() + 120
+    while True:
+        try:
+            page.goto(url, timeout=10_000)
+            break
+        except Exception:
+            if time.time() > deadline:
+                raise
+            time.sleep(1)
+    page.get_by_role("tab", name="📚 历史").click()
+    page.get_by_label("以前做过的（最新的在上面）").click()
+    page.get_by_role("option").filter(has_text="杏子").first.click()
+    page.get_by_role("button", name="📂 打开").click()
+    page.locator("#poster-files a[href]").first.wait_for(timeout=60_000)
+
+
+SHARE_STUB = """() => {
+  window.shared = null;
+  navigator.canShare = () => true;
+  navigator.share = async (data) => {
+    window.shared = await Promise.all(data.files.map(async (f) => {
+      const bitmap = await createImageBitmap(f);
+      return {name: f.name, type: f.type, width: bitmap.width, height: bitmap.height};
+    }));
+  };
+}"""
+
+
+def test_her_posters_go_to_the_share_sheet_to_wechat_long_press_and_her_texts_copy(
+    app_with_an_entry, browser, tmp_path
+):
+    page = browser(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    _open_the_entry(page, app_with_an_entry)
+
+    # Android Chrome: the system share sheet gets the PNG files themselves, named for her product.
+    page.evaluate(SHARE_STUB)
+    page.get_by_role("button", name="📲 保存到手机 / 发微信").click()
+    page.wait_for_function("() => window.shared !== null", timeout=30_000)
+    shared = page.evaluate("window.shared")
+    assert {(f["name"], f["type"], f["width"], f["height"]) for f in shared} == {
+        ("杏子-朋友圈.png", "image/png", 1080, 1080),
+        ("杏子-抖音.png", "image/png", 1080, 1920),
+    }
+    assert "杏子 · 朋友圈" in page.locator("#posters").inner_text()  # captions in Chinese, not file ids
+    page.screenshot(path=str(tmp_path / "phone-share.png"))
+
+    # WeChat's browser blocks downloads: each poster full screen, to long-press and save.
+    page.evaluate(
+        "() => Object.defineProperty(navigator, 'userAgent', {get: () => "
+        "'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile MicroMessenger/8.0.47'})"
+    )
+    page.get_by_role("button", name="📲 保存到手机 / 发微信").click()
+    sheet = page.locator("#mulan-save-overlay")
+    sheet.get_by_text("长按图片，保存到手机").wait_for(timeout=10_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#mulan-save-overlay img')].filter(i => i.naturalWidth === 1080).length"
+        " === 2",
+        timeout=30_000,
+    )
+    page.screenshot(path=str(tmp_path / "phone-wechat-save.png"))
+    sheet.get_by_role("button", name="✕ 关闭").click()
+
+    # 复制 works without the Clipboard API (plain http in WeChat), and says so.
+    page.get_by_role("tab", name="③ 文案").click()
+    page.get_by_role("tab", name="朋友圈").click()
+    page.evaluate(
+        "() => { window.copied = null; Object.defineProperty(navigator, 'clipboard', {get: () => undefined});"
+        " document.execCommand = (cmd) => { if (cmd === 'copy') window.copied = window.getSelection().toString()"
+        " || document.activeElement.value; return true; }; }"
+    )
+    page.get_by_role("button", name="📋 复制").first.click()
+    page.get_by_text("已复制").wait_for(timeout=10_000)
+    assert page.evaluate("window.copied") == "我家的杏子熟了，又大又甜，一斤十五块，包邮。"
