@@ -111,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     profile_set.add_argument("--colour", "--color", dest="colour", help="your brand colour, #RRGGBB")
     profile_set.add_argument("--logo", help="your logo (jpg/png), shown in a circle beside the shop name")
 
+    batch = sub.add_parser("batch", help="a whole class's products from a table: copy and posters per row, one zip")
+    batch.add_argument("table", help="CSV (UTF-8 or GBK, as Excel saves it) or tab-separated rows pasted from Excel")
+    batch.add_argument("--photos", help="the folder with the photos the table names (by file name)")
+    batch.add_argument("--out", required=True, help="output folder: one folder per row, report.csv and 海报.zip")
+    batch.add_argument("--profile", help="a saved shop profile to start every row from")
+    batch.add_argument("--platforms", default="", help="comma-separated texts to write (default: all each row needs)")
+    _model_flags(batch)
+
     transcribe = sub.add_parser("transcribe", help="speech to text, one line per file")
     transcribe.add_argument("files", nargs="+")
     transcribe.add_argument("--language", choices=["zh", "yue", "auto"], default="zh")
@@ -157,13 +165,7 @@ def cmd_make(args) -> int:
         if sys.stderr.isatty():
             print(f"\r  {message} {fraction:4.0%}", end="\n" if fraction >= 1 else "", file=sys.stderr, flush=True)
 
-    platforms = tuple(p.strip() for p in args.platforms.split(",") if p.strip()) or None
-    unknown = [p for p in platforms or () if p not in PLATFORMS]
-    if unknown:
-        raise UserError(
-            f"不认识的平台「{'、'.join(unknown)}」，可选：{'、'.join(PLATFORMS)}。",
-            f"Unknown platform(s) {', '.join(unknown)}; choose from {', '.join(PLATFORMS)}.",
-        )
+    platforms = _platforms(args.platforms)
     profile = _store(pipeline.settings).load_profile(args.profile) if args.profile else Profile()
     if args.profile and profile.empty:
         raise UserError(
@@ -238,6 +240,47 @@ def cmd_profile(args) -> int:
         print(f"已保存「{name}」。")
     print(json.dumps({"name": name, **profile.to_dict()}, ensure_ascii=False, indent=1))
     return 0
+
+
+def _platforms(value: str) -> tuple[str, ...] | None:
+    from assistant.copywriting import PLATFORMS
+
+    platforms = tuple(p.strip() for p in value.split(",") if p.strip()) or None
+    unknown = [p for p in platforms or () if p not in PLATFORMS]
+    if unknown:
+        raise UserError(
+            f"不认识的平台「{'、'.join(unknown)}」，可选：{'、'.join(PLATFORMS)}。",
+            f"Unknown platform(s) {', '.join(unknown)}; choose from {', '.join(PLATFORMS)}.",
+        )
+    return platforms
+
+
+def cmd_batch(args) -> int:
+    from assistant.batch import decode_table, make_batch, read_rows
+    from assistant.pipeline import Pipeline
+
+    table = Path(args.table)
+    if not table.is_file():
+        raise UserError(f"找不到表格「{table.name}」。", f"No table at {table}.")
+    rows = read_rows(decode_table(table.read_bytes()))
+    platforms = _platforms(args.platforms)
+    photos = Path(args.photos) if args.photos else None
+    if photos is not None and not photos.is_dir():
+        raise UserError(f"找不到照片文件夹「{photos}」。", f"No photo folder at {photos}.")
+    pipeline = Pipeline(_settings(args))
+    profile = _store(pipeline.settings).load_profile(args.profile) if args.profile else Profile()
+
+    def progress(done: int, total: int, result) -> None:
+        outcome = "做好了" if result.made else f"没做成：{result.reason}"
+        print(f"  [{done}/{total}] 第 {result.row.number} 行 {result.product or '（没有名字）'}：{outcome}", flush=True)
+
+    made = make_batch(pipeline, rows, Path(args.out), photos, profile, platforms, progress)
+    print(
+        f"{made.made}/{len(made.rows)} rows made in {made.seconds:.0f} s ({made.rows_per_minute:.1f} rows/min); "
+        f"peak memory {_peak_rss_mb():.0f} MB"
+    )
+    print(f"  {made.report}\n  {made.archive}")
+    return 0 if made.made else EXIT_USER_ERROR
 
 
 def _read_code(path: str) -> str:
@@ -408,6 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "make": cmd_make,
         "profile": cmd_profile,
+        "batch": cmd_batch,
         "transcribe": cmd_transcribe,
         "templates": cmd_templates,
         "video": cmd_video,
