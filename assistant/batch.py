@@ -13,6 +13,7 @@ are found by their headings, in Chinese or English (卖什么/产品/product, �
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -126,6 +127,50 @@ def photo_in(folder: Path | None, name: str) -> str | None:
     if not path.is_file():
         raise UserError(f"照片文件夹里没有「{name}」。", f"No photo {name!r} in {folder}.")
     return str(path)
+
+
+MAX_PHOTOS = 400
+MAX_PHOTO_BYTES = 30 * 1024 * 1024
+MAX_ZIP_BYTES = 1024 * 1024 * 1024  # a class's photos unpacked; more is a zip bomb or a mistake
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".bmp"}
+
+
+def gather_photos(uploads: list[str | Path], folder: Path) -> Path:
+    """Her uploaded photos, and the photos inside any zip among them, in ``folder`` by file
+    name only. Nothing in a zip is written outside ``folder`` (members' own folders are
+    dropped), and its unpacked size is checked before anything is unpacked."""
+    folder.mkdir(parents=True, exist_ok=True)
+    count = 0
+
+    def keep(name: str, read: Callable[[], bytes]) -> None:
+        nonlocal count
+        base = Path(name.replace("\\", "/")).name
+        if not base or base.startswith(".") or Path(base).suffix.lower() not in PHOTO_SUFFIXES:
+            return
+        count += 1
+        if count > MAX_PHOTOS:
+            raise UserError(f"照片太多了（超过 {MAX_PHOTOS} 张），请分开做。", "Too many photos.")
+        write_atomically(folder / base, read())
+
+    for upload in uploads:
+        path = Path(upload)
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.infolist() if not m.is_dir()]
+                if sum(m.file_size for m in members) > MAX_ZIP_BYTES or any(
+                    m.file_size > MAX_PHOTO_BYTES for m in members
+                ):
+                    raise UserError("压缩包里的文件太大了，请只放商品照片。", "The zip unpacks too large.")
+                for member in members:
+                    # Chinese Windows zips name files in GBK without saying so; Python reads them as cp437.
+                    name = member.filename
+                    if not member.flag_bits & 0x800:
+                        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+                            name = name.encode("cp437").decode("gbk")
+                    keep(name, lambda member=member: archive.read(member))
+        else:
+            keep(path.name, path.read_bytes)
+    return folder
 
 
 def make_batch(

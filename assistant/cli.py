@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     batch = sub.add_parser("batch", help="a whole class's products from a table: copy and posters per row, one zip")
     batch.add_argument("table", help="CSV (UTF-8 or GBK, as Excel saves it) or tab-separated rows pasted from Excel")
-    batch.add_argument("--photos", help="the folder with the photos the table names (by file name)")
+    batch.add_argument("--photos", help="the folder (or a zip) of the photos the table names by file name")
     batch.add_argument("--out", required=True, help="output folder: one folder per row, report.csv and 海报.zip")
     batch.add_argument("--profile", help="a saved shop profile to start every row from")
     batch.add_argument("--platforms", default="", help="comma-separated texts to write (default: all each row needs)")
@@ -256,7 +256,7 @@ def _platforms(value: str) -> tuple[str, ...] | None:
 
 
 def cmd_batch(args) -> int:
-    from assistant.batch import decode_table, make_batch, read_rows
+    from assistant.batch import decode_table, gather_photos, make_batch, read_rows
     from assistant.pipeline import Pipeline
 
     table = Path(args.table)
@@ -265,6 +265,10 @@ def cmd_batch(args) -> int:
     rows = read_rows(decode_table(table.read_bytes()))
     platforms = _platforms(args.platforms)
     photos = Path(args.photos) if args.photos else None
+    if photos is not None and photos.is_file():  # a zip of the class's photos
+        import tempfile
+
+        photos = gather_photos([photos], Path(tempfile.mkdtemp(prefix="mulan-photos-")))
     if photos is not None and not photos.is_dir():
         raise UserError(f"找不到照片文件夹「{photos}」。", f"No photo folder at {photos}.")
     pipeline = Pipeline(_settings(args))

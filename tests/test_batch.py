@@ -121,3 +121,31 @@ def test_a_class_of_products_is_made_into_one_zip_with_a_report(tmp_path):
             assert Image.open(f).size == (1080, 1080)
         copy = json.loads(archive.read("02-土鸡蛋/copy.json"))
         assert copy["posts"]["moments"] and "1.5" in json.dumps(copy, ensure_ascii=False)
+
+
+def test_photos_come_from_her_files_or_a_zip_and_nothing_lands_outside_the_folder(tmp_path):
+    from assistant.batch import gather_photos
+
+    upload = tmp_path / "uploads"
+    upload.mkdir()
+    shutil.copy(photo("grapes_01.jpg"), upload / "葡萄.jpg")
+    archive = upload / "全班照片.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(photo("carrots_01.jpg"), "班级/胡萝卜.jpg")  # a folder inside the zip
+        z.writestr("../../逃出去.jpg", b"\xff\xd8 not really")  # tries to climb out
+        z.writestr("说明.docx", b"not a photo")
+        z.writestr("XXXX.jpg", photo("tea_plantation_01.jpg").read_bytes())
+    # Chinese Windows names zip members in GBK, without the UTF-8 flag: patch the name's bytes in.
+    raw = archive.read_bytes()
+    assert raw.count(b"XXXX.jpg") == 2 and len("茶叶.jpg".encode("gbk")) == 8
+    archive.write_bytes(raw.replace(b"XXXX.jpg", "茶叶.jpg".encode("gbk")))
+    folder = gather_photos([upload / "葡萄.jpg", archive], tmp_path / "photos")
+    assert {p.name for p in folder.iterdir()} == {"胡萝卜.jpg", "葡萄.jpg", "茶叶.jpg", "逃出去.jpg"}
+    assert not (tmp_path / "逃出去.jpg").exists() and not (tmp_path.parent / "逃出去.jpg").exists()
+
+    bomb = upload / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.jpg", b"\0" * (31 * 1024 * 1024))
+    with pytest.raises(UserError) as info:
+        gather_photos([bomb], tmp_path / "bombed")
+    assert "太大" in info.value.zh

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from assistant.batch import decode_table, gather_photos, make_batch, read_rows
 from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Profile, Progress, Transcript, styles
 from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS, CopyOptions
 from assistant.errors import UserError
@@ -31,7 +32,16 @@ from assistant.speech import hotwords_from
 from assistant.store import Store, shelf_id_or_new
 
 # The steps, as tab ids: one screen each on a phone, and the page moves on by itself.
-SPEAK, CHECK, COPY, POSTER, VIDEO, HISTORY, SHOP = "speak", "check", "copy", "poster", "video", "history", "shop"
+SPEAK, CHECK, COPY, POSTER, VIDEO, HISTORY, SHOP, CLASS = (
+    "speak",
+    "check",
+    "copy",
+    "poster",
+    "video",
+    "history",
+    "shop",
+    "class",
+)
 
 LANGUAGES = {"普通话": "zh", "粤语": "yue", "自动识别": None}
 STYLES = list(styles())
@@ -464,6 +474,59 @@ def save_shop(store: Store, shop_form: ShopForm, shop_qr: str, shop_logo: str | 
         **start_from_profile(kept, form),
         "shop_msg": "✅ 我的店保存好了。以后每次做海报，都会自动用上这些。",
     }
+
+
+# --------------------------------------------------------------------------- 🧑‍🏫 a whole class
+
+
+def make_class_batch(
+    pipeline: Pipeline,
+    store: Store,
+    class_table: str | None,
+    class_rows: str,
+    class_photos: list[str] | None,
+    progress: Progress | None = None,
+) -> dict:
+    """A trainer's table (a CSV file, or rows pasted from Excel) and the class's photos (or a
+    zip of them): copy and posters for every row, in one zip, with a report of any row that
+    could not be made. Each row starts from this shelf's 我的店, if she has set one."""
+    import tempfile
+
+    try:
+        if class_table:
+            text = decode_table(Path(class_table).read_bytes())
+        elif class_rows.strip():
+            text = class_rows
+        else:
+            raise UserError("请上传表格，或者把 Excel 里的几行复制粘贴到框里。", "No table given.")
+        rows = read_rows(text)
+        if not rows:
+            raise UserError("表格里没有商品。", "The table has no rows.")
+        work = Path(tempfile.mkdtemp(prefix="mulan-class-"))
+        photos = gather_photos(class_photos or [], work / "photos") if class_photos else None
+
+        def report(done: int, total: int, result) -> None:
+            if progress:
+                progress(done / total, f"做好了 {done}/{total} 行（第 {result.row.number} 行 {result.product}）")
+
+        made = make_batch(pipeline, rows, work / "out", photos, store.load_profile(), progress=report)
+    except UserError as exc:
+        return {"class_msg": f"⚠️ {exc.zh}"}
+    lines = [
+        f"✅ 做好了 {made.made} / {len(made.rows)} 行（用时 {made.seconds:.0f} 秒）。点下面的「海报.zip」下载全部。",
+        "",
+        "| 行 | 商品 | 结果 |",
+        "|---|---|---|",
+    ]
+    for r in made.rows:
+        outcome = "做好了" if r.made else f"没做成：{r.reason}"
+        lines.append(f"| {r.row.number} | {_cell(r.product) or '（没有名字）'} | {_cell(outcome)} |")
+    return {"class_msg": "\n".join(lines), "class_files": [str(made.archive), str(made.report)]}
+
+
+def _cell(text: str) -> str:
+    """Her words in a Markdown table cell: shown as text, never as markup."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~-])", r"\\\1", text)
 
 
 # --------------------------------------------------------------------------- history

@@ -23,7 +23,7 @@ from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS
 from assistant.pipeline import Pipeline
 from assistant.store import Store, shelf_id_or_new
 from assistant.ui import handlers
-from assistant.ui.handlers import CHECK, COPY, HISTORY, POSTER, SHOP, SPEAK, VIDEO, Edits, Form, ShopForm, Work
+from assistant.ui.handlers import CHECK, CLASS, COPY, HISTORY, POSTER, SHOP, SPEAK, VIDEO, Edits, Form, ShopForm, Work
 from assistant.ui.lan import shelf_secret
 
 CSS = """
@@ -184,7 +184,7 @@ class Wiring:
                 out.update({self.parts[p]: getattr(value, p) for p in FORM_PARTS})
             elif name == "step":
                 out[self.parts["steps"]] = gr.Tabs(selected=value)
-            elif name in ("gallery", "downloads", "video", "video_files"):  # shown once there is something
+            elif name in ("gallery", "downloads", "video", "video_files", "class_files"):  # once there is something
                 out[self.parts[name]] = gr.update(value=value, visible=bool(value))
             elif name == "confirm":
                 out[self.parts["confirm"]] = gr.update(visible=value)
@@ -463,6 +463,38 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                     cancel_btn = gr.Button("不删了")
                 add("history_msg", gr.Markdown())
 
+            with gr.Tab("🧑‍🏫 全班一起做", id=CLASS):
+                gr.Markdown(
+                    "培训老师用：一张表格，一行一个商品（标题写「卖什么、价格、描述、联系方式、照片」），"
+                    "再放上照片（或者照片的压缩包），一次做出全班的文案和海报。"
+                )
+                add(
+                    "class_table",
+                    gr.File(
+                        label="📄 表格（Excel/WPS 另存为 CSV）", file_types=[".csv", ".txt", ".tsv"], type="filepath"
+                    ),
+                )
+                add(
+                    "class_rows",
+                    gr.Textbox(
+                        label="或者：从 Excel 里复制几行，粘贴到这里（第一行是标题）",
+                        lines=4,
+                        placeholder="卖什么\t价格\t描述\t联系方式\t照片",
+                    ),
+                )
+                add(
+                    "class_photos",
+                    gr.File(
+                        label="📷 照片（可以多选，也可以放一个 zip 压缩包）",
+                        file_count="multiple",
+                        file_types=["image", ".zip"],
+                        type="filepath",
+                    ),
+                )
+                class_btn = gr.Button("🧑‍🏫 开始做", variant="primary", elem_classes="big-btn")
+                add("class_msg", gr.Markdown())
+                add("class_files", gr.File(label="下载", file_count="multiple", visible=False))
+
             with gr.Tab("🏪 我的店", id=SHOP):
                 gr.Markdown("填一次就记住：以后每次做海报，店名、微信、二维码、标志和颜色都会自动用上。")
                 with gr.Row():
@@ -659,6 +691,17 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             handlers.take_logo,
             ["shop_logo_image"],
             ["shop_logo", "shop_logo_preview", "shop_msg"],
+        )
+
+        def make_class(class_table, class_rows, class_photos, shelf, progress):
+            return handlers.make_class_batch(pipeline, mine(shelf), class_table, class_rows, class_photos, progress)
+
+        page.on(
+            class_btn.click,
+            make_class,
+            ["class_table", "class_rows", "class_photos", "shelf"],
+            ["class_msg", "class_files"],
+            **cpu,
         )
 
         def save_shop(shop_form, shop_qr, shop_logo, form, shelf):

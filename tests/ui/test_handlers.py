@@ -398,3 +398,20 @@ def test_my_shop_is_saved_once_and_fills_what_she_has_not_typed(tmp_path):
     bad = handlers.save_shop(store, replace(shop, colour="not a colour"), "", None, typed)
     assert set(bad) == {"shop_msg"} and bad["shop_msg"].startswith("⚠️")
     assert handlers.start_from_profile(Store(tmp_path).view("d" * 32).load_profile(), typed) == {}
+
+
+def test_a_trainer_makes_a_whole_class_from_pasted_rows_and_a_zip_of_photos(pipeline, tmp_path):
+    import zipfile
+
+    archive = tmp_path / "照片.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(photo("tomatoes_portrait_01.jpg"), "杏子.jpg")
+    pasted = "卖什么\t价格\t描述\t照片\n杏子\t15元/斤\t我家的杏子又大又甜，包邮\t杏子.jpg\n\t88元/斤\t\t\n"
+    store = Store(tmp_path / "data").view("e" * 32)
+    made = handlers.make_class_batch(pipeline, store, None, pasted, [str(archive)])
+    assert made["class_msg"].startswith("✅ 做好了 1 / 2 行"), made["class_msg"]
+    assert "| 3 | （没有名字） | 没做成：请先说一说或写一写要卖的东西。 |" in made["class_msg"]
+    with zipfile.ZipFile(made["class_files"][0]) as result:
+        assert "01-杏子/杏子-朋友圈.png" in result.namelist()
+    nothing = handlers.make_class_batch(pipeline, store, None, "", None)
+    assert nothing == {"class_msg": "⚠️ 请上传表格，或者把 Excel 里的几行复制粘贴到框里。"}
