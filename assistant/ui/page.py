@@ -36,6 +36,9 @@ CSS = """
 #steps > .tab-wrapper button, #steps > div > .tab-container button {
   font-size: 1.1rem !important; padding: 0.6rem 0.7rem;
 }
+/* Sellers never pick a microphone: the browser's default is hers, and the list shows the
+   devices' English names. */
+#voice select {display: none !important;}
 /* Phones: the template picker shows two per row and the examples table wraps its text,
    so a step never scrolls sideways at 390 px. */
 @media (max-width: 640px) {

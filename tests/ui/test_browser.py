@@ -7,6 +7,7 @@ Needs Debian's ``chromium`` (installed by mulan.sh) and the ``playwright`` packa
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ import pytest
 from PIL import Image
 
 from assistant.store import Store
+from assistant.ui import handlers
 
 from conftest import REPO, free_port, photo, speech_clip
 
@@ -103,6 +105,33 @@ def _open(page, url):
                 raise
             time.sleep(1)
     page.get_by_text("准备好了").wait_for(timeout=WAIT_MS)
+
+
+# Latin words a seller may see: file kinds and our own labels. Anything else in Latin letters
+# on her screen is Gradio's English leaking through (or her own input, passed in).
+ALLOWED_LATIN = {"PNG", "PDF", "QR", "A4", "CSV", "Excel", "WPS", "zip", "KB", "MB", "png", "pdf", "mp4", "srt", "jpg"}
+VISIBLE_LATIN_JS = """() => {
+  const words = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!el || !node.textContent.trim() || el.closest("script, style, .sr-only, .mulan-hidden")) continue;
+    if (!el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.opacity === "0") continue;
+    for (const w of node.textContent.match(/[A-Za-z][A-Za-z'-]+/g) || []) words.add(w);
+  }
+  for (const el of document.querySelectorAll("input[placeholder], textarea[placeholder]")) {
+    if (el.getClientRects().length) for (const w of el.placeholder.match(/[A-Za-z][A-Za-z'-]+/g) || []) words.add(w);
+  }
+  return [...words];
+}"""
+
+
+def _english_on_screen(page, *her_words: str) -> list[str]:
+    """Latin-letter words in the visible text, except file kinds, our labels and her own input."""
+    hers = {w for text in her_words for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)}
+    return sorted(set(page.evaluate(VISIBLE_LATIN_JS)) - ALLOWED_LATIN - hers)
 
 
 def _wait_for_voice(page):
@@ -212,12 +241,15 @@ def test_a_seller_goes_from_voice_to_a_downloaded_poster_and_finds_it_in_the_his
     page.get_by_role("tab", name="② 看一看").click()
     assert page.get_by_label("价格").input_value() == "88元/斤"
 
-    # 6. On a phone every step fits the screen's width: nothing makes it scroll sideways.
+    # 6. On a phone every step fits the screen's width: nothing makes it scroll sideways, and
+    # nothing on it is in English.
     page.set_viewport_size({"width": 390, "height": 844})
-    for step in ("① 说一说", "② 看一看", "③ 文案", "④ 海报", "📚 历史"):
+    examples = " ".join(" ".join(row) for row in handlers.EXAMPLES)
+    for step in ("① 说一说", "② 看一看", "③ 文案", "④ 海报", "🎬 视频", "📚 历史", "🧑‍🏫 全班一起做", "🏪 我的店"):
         page.get_by_role("tab", name=step).click()
         page.wait_for_timeout(300)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, step
+        assert _english_on_screen(page, examples) == [], step
 
 
 def test_five_sellers_at_once_each_get_their_own_copy_poster_and_history(app_url, browser):
@@ -359,6 +391,25 @@ def test_her_posters_go_to_the_share_sheet_to_wechat_long_press_and_her_texts_co
     )
     page.screenshot(path=str(tmp_path / "phone-wechat-save.png"))
     sheet.get_by_role("button", name="✕ 关闭").click()
+
+    # No English on any step, idle or busy: Gradio's "processing | 3.2s" and "queue: 1/1" are
+    # said in Chinese. Two phones start a class's batch at once; the second one waits.
+    examples = " ".join(" ".join(row) for row in handlers.EXAMPLES)
+    for step in ("① 说一说", "② 看一看", "③ 文案", "④ 海报", "🎬 视频", "📚 历史", "🧑‍🏫 全班一起做", "🏪 我的店"):
+        page.get_by_role("tab", name=step).click()
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, step
+        assert _english_on_screen(page, examples, "xingzi_88") == [], step
+    second = browser(viewport={"width": 390, "height": 844}, is_mobile=True)
+    second.goto(app_with_an_entry)
+    for phone in (page, second):
+        phone.get_by_role("tab", name="🧑‍🏫 全班一起做").click()
+        phone.get_by_label("或者：从 Excel 里复制几行，粘贴到这里（第一行是标题）").fill("卖什么\t价格\n杏子\t15元/斤")
+        phone.get_by_role("button", name="🧑‍🏫 开始做").click()
+    for phone, said in ((page, "正在做"), (second, "排队中")):
+        phone.locator(".progress-text", has_text=said).first.wait_for(timeout=30_000)
+        assert _english_on_screen(phone, examples) == []
+    page.screenshot(path=str(tmp_path / "phone-busy.png"))
 
     # 复制 works without the Clipboard API (plain http in WeChat), and says so.
     page.get_by_role("tab", name="③ 文案").click()

@@ -8,6 +8,8 @@
 //   and save; anywhere else the files are downloaded.
 // mulanCopy(text): one tap copies a text, also where the Clipboard API is missing (WeChat's
 //   browser over plain http), with a visible 已复制.
+// Gradio's own English status words ("processing | 3.2/12.0s", "queue: 2/3 | 5.1s", the
+//   player's "1x") are said again in Chinese as they appear: she waits knowing how long.
   const toast = (message) => {
     let box = document.getElementById("mulan-toast");
     if (!box) {
@@ -56,6 +58,54 @@
     }
     document.body.appendChild(sheet);
   };
+
+  const seconds = (value) => {
+    const s = Math.round(parseFloat(value));
+    return s >= 90 ? `${Math.round(s / 60)} 分钟` : `${s} 秒`;
+  };
+  const inChinese = (text, inStatus) => {
+    // Gradio writes its status in pieces: "queue: 2/3 |" or "processing |", then the time.
+    let t = text.match(/^\s*([\d.]+)(?:\/([\d.]+))?s\s*$/);
+    if (t && inStatus) {
+      const left = t[2] && t[2] - t[1] > 1 ? `，大约还要 ${seconds(t[2] - t[1])}` : "";
+      return `（已等 ${seconds(t[1])}${left}）`;
+    }
+    let m = text.match(/^\s*queue:\s*(\d+)\s*\/\s*(\d*)\s*\|?\s*(?:([\d.]+)(?:\/([\d.]+))?s)?\s*$/);
+    if (m) {
+      const ahead = Math.max(0, parseInt(m[1], 10) - 1);
+      const left = m[4] ? ` ，大约还要 ${seconds(Math.max(0, m[4] - m[3]))}` : "";
+      return (ahead ? `排队中：前面还有 ${ahead} 位` : "排队中：下一个就是你") + left;
+    }
+    m = text.match(/^\s*processing\s*\|?\s*(?:([\d.]+)(?:\/([\d.]+))?s)?\s*$/);
+    if (m) {
+      if (!m[1]) return "正在做……";
+      const left = m[2] && m[2] - m[1] > 1 ? `，大约还要 ${seconds(m[2] - m[1])}` : "";
+      return `正在做……已用 ${seconds(m[1])}${left}`;
+    }
+    m = text.match(/^\s*([\d.]+)x\s*$/);  // the player's playback speed
+    if (m) return `${m[1]} 倍速`;
+    return null;
+  };
+  const translate = (node) => {
+    const parent = node.parentElement;
+    const said = inChinese(node.nodeValue || "", Boolean(parent && parent.closest(".progress-text")));
+    if (said !== null && said !== node.nodeValue) node.nodeValue = said;
+  };
+  const watch = () => {
+    new MutationObserver((changes) => {
+      for (const change of changes) {
+        if (change.type === "characterData") translate(change.target);
+        for (const added of change.addedNodes || []) {
+          if (added.nodeType === Node.TEXT_NODE) translate(added);
+          else if (added.nodeType === Node.ELEMENT_NODE) {
+            const walker = document.createTreeWalker(added, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) translate(walker.currentNode);
+          }
+        }
+      }
+    }).observe(document.body, {subtree: true, childList: true, characterData: true});
+  };
+  watch();
 
   window.mulanShare = async () => {
     const items = posters();
