@@ -249,7 +249,8 @@ def write_copy(
     brief = form.brief()
     try:
         brief.validate()
-        options = CopyOptions.for_page(brief, tuple(ticked) if ticked is not None else None, work.attempt)
+        chosen = tuple(PLATFORM_IDS.get(t, t) for t in ticked) if ticked is not None else None
+        options = CopyOptions.for_page(brief, chosen, work.attempt)
         wanted = options.order(brief)
         started = time.perf_counter()
         shown, current = "", None
@@ -318,19 +319,26 @@ def pick_template(work: Work, template_id: str, name: str) -> dict:
     return {"work": replace(work, template_id=template_id), "template_msg": f"✅ 选好了：{name}"}
 
 
+# The ticks' values are their Chinese names, not our ids: the browser shows a value as the
+# box's tooltip, and "xiaohongshu" is no word for her. Handlers take either.
+PLATFORM_IDS = {PLATFORMS[p].label: p for p in TEXT_PLATFORMS}
+SIZE_IDS = {size.label: size.id for size in load_sizes().values()}
+
+
 def platform_choices() -> list[tuple[str, str]]:
-    """(label, id) of every text besides the poster's, for the 写哪些 ticks."""
+    """(label, value) of every text besides the poster's, for the 写哪些 ticks."""
     return [
-        (PLATFORMS[p].label + ("（说到住宿才写）" if PLATFORMS[p].only_for_homestays else ""), p)
+        (PLATFORMS[p].label + ("（说到住宿才写）" if PLATFORMS[p].only_for_homestays else ""), PLATFORMS[p].label)
         for p in TEXT_PLATFORMS
     ]
 
 
 def size_choices() -> list[tuple[str, str]]:
-    return [(f"{size.label}（{size.width}×{size.height}）", size.id) for size in load_sizes().values()]
+    return [(f"{size.label}（{size.width}×{size.height}）", size.label) for size in load_sizes().values()]
 
 
-DEFAULT_SIZES = list(DEFAULT_POSTER_SIZES)
+DEFAULT_SIZES = [load_sizes()[s].label for s in DEFAULT_POSTER_SIZES]
+ALL_PLATFORMS = [PLATFORMS[p].label for p in TEXT_PLATFORMS]
 
 
 def render_posters(
@@ -349,7 +357,8 @@ def render_posters(
         return {"poster_msg": "请先写文案（第 ③ 步）。"}
     copy, brief = edits.apply(work.copy), form.brief()
     try:
-        choices = poster_choices(brief, work.template_id, size_ids)
+        sizes = [SIZE_IDS.get(s, s) for s in size_ids] if size_ids is not None else None
+        choices = poster_choices(brief, work.template_id, sizes)
         posters = pipeline.render_posters(copy, brief, choices, progress)
     except UserError as exc:
         return {"poster_msg": f"⚠️ {exc.zh}"}

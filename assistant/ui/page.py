@@ -242,6 +242,13 @@ class Wiring:
         return event(*self.bind(fn, inputs, outputs), **options)
 
 
+def code_picker(add, name: str, label: str, elem_id: str | None = None) -> None:
+    """Her code's picture beside the code as the poster will print it (``<name>_image``, ``<name>_preview``)."""
+    with gr.Row(equal_height=True):
+        add(f"{name}_image", gr.File(label=label, file_types=["image"], type="filepath", elem_id=elem_id))
+        add(f"{name}_preview", gr.Image(label="海报上印的码", interactive=False, height=160, buttons=[]))
+
+
 def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) -> gr.Blocks:
     """``private_history``: each browser sees only its own 历史 (a classroom server);
     otherwise everyone at this computer sees all of it."""
@@ -296,27 +303,9 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                     add("product", gr.Textbox(label="卖什么", placeholder="例如：杏子"))
                     add("price", gr.Textbox(label="价格", placeholder="例如：15元/斤"))
                     add("contact", gr.Textbox(label="微信号或电话", placeholder="会印在海报上"))
-                with gr.Row(equal_height=True):
-                    add(
-                        "qr_image",
-                        gr.File(
-                            label="📱 我的二维码（可以不放）：微信「我 → 二维码名片」截图，或收款码照片",
-                            file_types=["image"],
-                            type="filepath",
-                            elem_id="qr-image",
-                        ),
-                    )
-                    add(
-                        "qr_preview",
-                        gr.Image(
-                            label="海报上印的码",
-                            interactive=False,
-                            height=160,
-                            show_label=True,
-                            buttons=[],
-                            elem_id="qr-preview",
-                        ),
-                    )
+                code_picker(
+                    add, "qr", "📱 我的二维码（可以不放）：微信「我 → 二维码名片」截图，或收款码照片", "qr-image"
+                )
                 add("qr_msg", gr.Markdown())
                 add("qr", gr.Textbox(elem_classes="mulan-hidden", show_label=False, container=False))
                 add("shop", gr.Textbox(label="店名（可以不填）", placeholder="例如：张家果园"))
@@ -336,7 +325,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                     add(
                         "ticked",
                         gr.CheckboxGroup(
-                            handlers.platform_choices(), label="写哪些（海报文字总会写）", value=list(TEXT_PLATFORMS)
+                            handlers.platform_choices(), label="写哪些（海报文字总会写）", value=handlers.ALL_PLATFORMS
                         ),
                     )
                     add("style", gr.Radio(handlers.STYLES, value=DEFAULT_STYLE, label="文案风格"))
@@ -504,15 +493,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                     add("shop_name", gr.Textbox(label="店名或者农场名", placeholder="例如：张家果园"))
                     add("shop_seller", gr.Textbox(label="你的名字（可以不填）", placeholder="例如：王阿姨"))
                 add("shop_contact", gr.Textbox(label="微信号或电话", placeholder="会印在海报上"))
-                with gr.Row(equal_height=True):
-                    add(
-                        "shop_qr_image",
-                        gr.File(label="📱 我的二维码（截图或照片）", file_types=["image"], type="filepath"),
-                    )
-                    add(
-                        "shop_qr_preview",
-                        gr.Image(label="海报上印的码", interactive=False, height=160, buttons=[]),
-                    )
+                code_picker(add, "shop_qr", "📱 我的二维码（截图或照片）")
                 add("shop_qr", gr.State(""))
                 with gr.Row(equal_height=True):
                     add(

@@ -94,16 +94,21 @@ def browser():
     assert not outside, f"the page tried to reach the network: {outside}"
 
 
-def _open(page, url):
+def _goto(page, url):
+    """Open the page once the app answers (it may still be starting)."""
     deadline = time.time() + 120
     while True:
         try:
             page.goto(url, timeout=10_000)
-            break
+            return
         except Exception:
             if time.time() > deadline:
                 raise
             time.sleep(1)
+
+
+def _open(page, url):
+    _goto(page, url)
     page.get_by_text("准备好了").wait_for(timeout=WAIT_MS)
 
 
@@ -330,15 +335,7 @@ def app_with_an_entry(tmp_path_factory):
 
 
 def _open_the_entry(page, url):
-    deadline = time.time() + 120
-    while True:
-        try:
-            page.goto(url, timeout=10_000)
-            break
-        except Exception:
-            if time.time() > deadline:
-                raise
-            time.sleep(1)
+    _goto(page, url)
     page.get_by_role("tab", name="📚 历史").click()
     page.get_by_label("以前做过的（最新的在上面）").click()
     page.get_by_role("option").filter(has_text="杏子").first.click()
