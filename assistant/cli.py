@@ -28,6 +28,10 @@ def _model_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder (overrides MULAN_COPY_MODEL)")
     parser.add_argument("--llm-backend", choices=backend_names(), help="text generation back-end (default: auto)")
     parser.add_argument("--small", action="store_true", help="use the embedded 0.5B copy model (faster, weaker)")
+    parser.add_argument(
+        "--llm-url", help="write the copy on an OpenAI-compatible server, e.g. http://HOST:8080/v1 (MULAN_LLM_URL)"
+    )
+    parser.add_argument("--llm-model", help="the model name on that server (default: the first it lists)")
 
 
 def _video_flags(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +51,8 @@ def _settings(args) -> Settings:
         copy_model=args.copy_model,
         llm_backend=args.llm_backend,
         copy_model_size="small" if args.small else None,
+        llm_url=args.llm_url,
+        llm_model=args.llm_model,
     )
 
 

@@ -8,6 +8,7 @@ library off the network; the package calls it on import, before anything else lo
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -58,8 +59,17 @@ class Settings:
             (``MULAN_COPY_MODEL``). ``None`` uses the embedded Qwen2.5 1.5B GGUF.
         copy_model_size: which embedded copy model to use when ``copy_model`` is unset:
             ``"default"`` (1.5B) or ``"small"`` (0.5B) (``MULAN_COPY_MODEL_SIZE``).
-        llm_backend: ``"auto"``, ``"llama.cpp"`` or ``"transformers"`` (``MULAN_LLM_BACKEND``).
-            ``auto`` picks llama.cpp for a GGUF file when llama-cpp-python is importable.
+        llm_backend: ``"auto"``, ``"llama.cpp"``, ``"transformers"`` or ``"openai"`` (``MULAN_LLM_BACKEND``).
+            ``auto`` picks the server when ``llm_url`` is set, else llama.cpp for a GGUF file
+            when llama-cpp-python is importable.
+        llm_url: an OpenAI-compatible server's base URL, e.g. ``http://192.168.1.10:8080/v1``
+            (``MULAN_LLM_URL``): llama.cpp's llama-server, vLLM, Ollama, LM Studio. Set, the
+            copy is written there and no local copy model is loaded.
+        llm_model: the model name to ask that server for (``MULAN_LLM_MODEL``); empty takes
+            the first one the server lists.
+        llm_key: its API key, if it wants one (``MULAN_LLM_KEY``).
+        llm_timeout_s: how long to wait for the server to start answering, and between two
+            pieces of a streamed answer (``MULAN_LLM_TIMEOUT``), in seconds.
         models_dir: cache for assembled and converted weights (``MULAN_MODELS_DIR``).
         data_dir: where outputs and history live (``MULAN_DATA_DIR``).
         threads: CPU threads for inference (``MULAN_THREADS``); default all cores.
@@ -76,6 +86,10 @@ class Settings:
     copy_model: str | None = None
     copy_model_size: str = "default"
     llm_backend: str = "auto"
+    llm_url: str | None = None
+    llm_model: str = ""
+    llm_key: str = ""
+    llm_timeout_s: float = 60.0
     models_dir: Path = field(default_factory=_default_models_dir)
     data_dir: Path = field(default_factory=_default_data_dir)
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)
@@ -99,6 +113,14 @@ class Settings:
             values["copy_model_size"] = env["MULAN_COPY_MODEL_SIZE"]
         if env.get("MULAN_LLM_BACKEND"):
             values["llm_backend"] = env["MULAN_LLM_BACKEND"]
+        if env.get("MULAN_LLM_URL"):
+            values["llm_url"] = env["MULAN_LLM_URL"]
+        if env.get("MULAN_LLM_MODEL"):
+            values["llm_model"] = env["MULAN_LLM_MODEL"]
+        if env.get("MULAN_LLM_KEY"):
+            values["llm_key"] = env["MULAN_LLM_KEY"]
+        if env.get("MULAN_LLM_TIMEOUT"):
+            values["llm_timeout_s"] = float(env["MULAN_LLM_TIMEOUT"])
         if env.get("MULAN_MODELS_DIR"):
             values["models_dir"] = Path(env["MULAN_MODELS_DIR"]).expanduser()
         if env.get("MULAN_DATA_DIR"):
@@ -125,6 +147,11 @@ class Settings:
             raise UserError(
                 f"不认识的文案引擎「{self.llm_backend}」，可选 {'、'.join(backend_names())}。",
                 f"Unknown LLM back-end {self.llm_backend!r}; use one of {', '.join(backend_names())}.",
+            )
+        if self.llm_url is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", self.llm_url):
+            raise UserError(
+                f"模型服务器的地址「{self.llm_url}」不对，要像 http://192.168.1.10:8080/v1 这样。",
+                f"The model server URL {self.llm_url!r} must look like http://HOST:PORT/v1.",
             )
         if self.copy_model_size not in COPY_MODEL_SIZES:
             raise UserError(

@@ -36,3 +36,11 @@ class TemplateError(UserError):
 
 class FontMissingError(UserError):
     """The Chinese font package is not installed, so no poster can be drawn."""
+
+
+class ServerUnavailableError(UserError):
+    """The model server did not answer, or answered with an error, or stopped mid-answer.
+
+    The copywriter answers it with the rule-based copy, honestly labelled, and tries the
+    server again on the next request: the page recovers by itself when the server is back.
+    """

@@ -283,6 +283,8 @@ def resolve_speech_model(settings: Settings, progress=None) -> ResolvedModel:
 
 
 def resolve_copy_model(settings: Settings, progress=None) -> ResolvedModel:
+    if settings.llm_url:  # the model lives on a server: nothing to assemble here
+        return ResolvedModel("copy", Path(), "http", "server", settings.llm_url)
     if settings.copy_model:
         return _user_copy_model(settings.copy_model)
     model = embedded_copy_model(settings)

@@ -17,6 +17,7 @@ from assistant.contracts import Brief, Copy, Piece
 from assistant.copywriting.platforms import PLATFORMS, default_platforms, moments, poster
 from assistant.copywriting.platforms.common import leaks_prompt
 from assistant.copywriting.prompts import Prompt
+from assistant.errors import ServerUnavailableError
 from assistant.llm import GenerationOptions, TextGenerator
 
 
@@ -89,10 +90,13 @@ class Copywriter:
         first real request is as fast as the later ones."""
         if self.generator is not None:
             for name in platforms:
-                for _ in self.generator.stream(
-                    self.prompts[name].messages(Brief("你好")), GenerationOptions(max_tokens=1)
-                ):
-                    pass
+                try:
+                    for _ in self.generator.stream(
+                        self.prompts[name].messages(Brief("你好")), GenerationOptions(max_tokens=1)
+                    ):
+                        pass
+                except ServerUnavailableError:
+                    return  # a model server that is down now is tried again by the first real request
 
     def write(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Copy:
         final = None
@@ -114,12 +118,18 @@ class Copywriter:
         copy = Copy.empty()
         copy.facts, copy.style = brief.facts.as_dict(), brief.style
         copy.generator = self.generator.name if self.generator else "rule-based"
+        server_down = None  # once the model server has failed, this request does not wait on it again
         for platform in order:
             started = time.perf_counter()
             raw = ""
-            for piece in self._generate(platform, brief, options):
-                raw += piece
-                yield Piece(platform, piece)
+            if server_down is None:
+                try:
+                    for piece in self._generate(platform, brief, options):
+                        raw += piece
+                        yield Piece(platform, piece)
+                except ServerUnavailableError as exc:
+                    server_down, raw = exc, ""  # half an answer is no answer: the rule-based text instead
+                    copy.notes.insert(0, f"{exc.zh}先给你一个根据原话整理的版本，服务器好了以后点「换一个」。")
             if raw and leaks_prompt(raw, self.prompts[platform].system):
                 copy.notes.append(f"{platform}: 模型没按要求写，换成了根据原话整理的版本")
                 raw = ""

@@ -8,6 +8,8 @@ built-in ones exactly like any other; a new engine is one more such module.
 * ``llama_cpp.py``: llama-cpp-python, fast and small on CPU, GGUF only.
 * ``transformers.py``: transformers + torch, Hugging Face folders (and GGUF, converted
   once), a GPU when there is one, no compiler needed.
+* ``openai_http.py``: any OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio),
+  when ``MULAN_LLM_URL`` / ``--llm-url`` is set.
 
 ``auto`` takes the first registered back-end that is installed and loads the model's
 format: llama.cpp for GGUF when it is installed, transformers otherwise.
@@ -138,4 +140,5 @@ def load_generator(model: "ResolvedModel", settings: "Settings") -> TextGenerato
 # The built-in back-ends register themselves like any other; llama.cpp first, so that
 # ``auto`` prefers it for GGUF on CPU.
 from assistant.llm import llama_cpp as _llama_cpp  # noqa: E402,F401
+from assistant.llm import openai_http as _openai_http  # noqa: E402,F401
 from assistant.llm import transformers as _transformers  # noqa: E402,F401

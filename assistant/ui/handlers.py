@@ -228,7 +228,10 @@ def copy_fields(copy: Copy) -> dict:
 def explain(copy: Copy) -> str:
     """What was changed in the model's copy and why, as a Markdown list in plain words."""
     lines = [f"{c.explain()}。" for c in copy.changes] or ["没有广告法不让用的词，也没有编你没说过的话。"]
-    if copy.source == "fallback":
+    server = next((n for n in copy.notes if n.startswith("模型服务器")), None)
+    if server:  # the model server failed: say so, in the words the copywriter left
+        lines.insert(0, f"⚠️ {server}")
+    elif copy.source == "fallback":
         lines.insert(0, "文案模型这次没写好，先给你一个根据原话整理的版本，可以点「换一个」再试。")
     return "\n".join(f"- {line}" for line in lines)
 

@@ -37,13 +37,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--speech-model", help="your own CTranslate2 Whisper folder")
     p.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder")
     p.add_argument("--llm-backend", choices=backend_names())
+    p.add_argument("--llm-url", help="an OpenAI-compatible model server, e.g. http://192.168.1.10:8080/v1")
+    p.add_argument("--llm-model", help="the model name on that server (default: the first it lists)")
     p.add_argument("--no-preload", action="store_true", help="load models on first use instead of at start-up")
     return p
 
 
 def serve(args: argparse.Namespace) -> None:
     settings = Settings.from_env(
-        speech_model=args.speech_model, copy_model=args.copy_model, llm_backend=args.llm_backend
+        speech_model=args.speech_model,
+        copy_model=args.copy_model,
+        llm_backend=args.llm_backend,
+        llm_url=args.llm_url,
+        llm_model=args.llm_model,
     )
     pipeline = Pipeline(settings)
     if not args.no_preload:
