@@ -92,6 +92,37 @@ build_llama() {
   "$PY" -m pip install -q "$wheel_dir"/llama_cpp_python-*.whl
 }
 
+build_llama_server() {
+  # llama.cpp's own llama-server (continuous batching, parallel slots) for serve-model and a
+  # centre's server: built from the llama.cpp source llama-cpp-python vendors, with the same
+  # CPU flags, once per (version, flags), and kept like the wheel. Not fatal: only
+  # serve-model needs it, and it says so.
+  local key bin_dir src
+  key="$(echo "server $LLAMA_VERSION $LLAMA_CMAKE" | sha256sum | cut -c1-12)"
+  bin_dir="${XDG_CACHE_HOME:-$HOME/.cache}/mulan/bin/llama-server-$key"
+  if [ ! -x "$bin_dir/llama-server" ]; then
+    say "Compiling llama-server (llama.cpp from llama-cpp-python $LLAMA_VERSION); about 10 minutes on 2 cores"
+    src="$(mktemp -d)"
+    if "$PY" -m pip download -q --no-binary :all: --no-deps "llama-cpp-python==$LLAMA_VERSION" -d "$src" 2>/dev/null \
+      && tar xzf "$src"/llama_cpp_python-*.tar.gz -C "$src" \
+      && cmake -S "$src"/llama_cpp_python-*/vendor/llama.cpp -B "$src/build" -DCMAKE_BUILD_TYPE=Release $LLAMA_CMAKE \
+        -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF \
+        -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF \
+        -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF >"$src/cmake.log" 2>&1 \
+      && cmake --build "$src/build" --target llama-server -j "$(nproc)" 2>&1 \
+        | { grep --line-buffered -E 'Linking|error:' || true; } \
+      && [ -x "$src/build/bin/llama-server" ]; then
+      mkdir -p "$bin_dir" && cp "$src/build/bin/llama-server" "$bin_dir/llama-server.tmp" \
+        && mv "$bin_dir/llama-server.tmp" "$bin_dir/llama-server"
+    else
+      say "llama-server was not built (see $src): serve-model will not work; the rest does"
+      return 0
+    fi
+    rm -rf "$src"
+  fi
+  cp "$bin_dir/llama-server" "$VENV/bin/llama-server"
+}
+
 install() {
   local stamp
   stamp="$(install_stamp)"
@@ -118,6 +149,7 @@ install() {
     2>&1 | { grep --line-buffered -vE "^(Requirement already satisfied|WARNING: Location)" || true; }
   "$PY" -m pip check >/dev/null || { "$PY" -m pip check; exit 1; }
   build_llama
+  build_llama_server
   say "Assembling and verifying the embedded models"
   "$PY" -m assistant models --assemble
   echo "$stamp" > "$VENV/.mulan-installed"

@@ -125,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--platforms", default="", help="comma-separated texts to write (default: all each row needs)")
     _model_flags(batch)
 
+    serve_model = sub.add_parser(
+        "serve-model", help="run llama.cpp's llama-server on the copy model, for other Mulans (--llm-url)"
+    )
+    serve_model.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to serve the classroom's LAN")
+    serve_model.add_argument("--port", type=int, default=8080)
+    serve_model.add_argument("--parallel", type=int, default=4, help="requests decoded together (slots)")
+    serve_model.add_argument("--llama-server", help="a llama-server binary of your own")
+    _model_flags(serve_model)
+
     transcribe = sub.add_parser("transcribe", help="speech to text, one line per file")
     transcribe.add_argument("files", nargs="+")
     transcribe.add_argument("--language", choices=["zh", "yue", "auto"], default="zh")
@@ -291,6 +300,31 @@ def cmd_batch(args) -> int:
     )
     print(f"  {made.report}\n  {made.archive}")
     return 0 if made.made else EXIT_USER_ERROR
+
+
+def cmd_serve_model(args) -> int:
+    from assistant.llm.server import find_llama_server, start_llama_server
+    from assistant.models import resolve_copy_model
+
+    settings = _settings(args)
+    if settings.llm_url:
+        raise UserError("serve-model 自己就是模型服务器，不要再给 --llm-url。", "serve-model takes no --llm-url.")
+    model = resolve_copy_model(settings)
+    if model.format != "gguf":
+        raise UserError("llama-server 只能用 .gguf 模型文件。", "llama-server serves GGUF files only.")
+    binary = find_llama_server(args.llama_server)
+    server = start_llama_server(
+        model.path, host=args.host, port=args.port, parallel=args.parallel, threads=settings.threads, binary=binary
+    )
+    print(f"模型服务器已启动 / model server running: {server.url}  ({model.key}, {args.parallel} slots)", flush=True)
+    print(f"  其他电脑这样用 / on other machines: ./mulan.sh run --llm-url {server.url}", flush=True)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        print("正在停止 / stopping", flush=True)
+    finally:
+        server.stop()
+    return 0
 
 
 def _read_code(path: str) -> str:
@@ -462,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
         "make": cmd_make,
         "profile": cmd_profile,
         "batch": cmd_batch,
+        "serve-model": cmd_serve_model,
         "transcribe": cmd_transcribe,
         "templates": cmd_templates,
         "video": cmd_video,

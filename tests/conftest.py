@@ -53,7 +53,7 @@ def reference_transcript(name: str) -> str:
 
 # Fixtures that load a real model (the OCR reader is one too): a test using one is marked ``models`` by itself, so
 # ``pytest -m "not models"`` is the quick loop and no test can forget its mark.
-MODEL_FIXTURES = {"pipeline", "transcriber", "generator", "small_transformers", "ocr", "voice"}
+MODEL_FIXTURES = {"pipeline", "transcriber", "generator", "small_transformers", "ocr", "voice", "served_generator"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -95,6 +95,21 @@ def voice(pipeline):
 @pytest.fixture(scope="session")
 def generator(pipeline):
     return pipeline.generator()
+
+
+@pytest.fixture(scope="session")
+def served_generator(settings, tmp_path_factory):
+    """The embedded 1.5B model behind a real llama-server (built by ./mulan.sh), through the
+    OpenAI-compatible back-end: the copy tests' other path."""
+    from assistant.llm.openai_http import OpenAIHTTPGenerator
+    from assistant.llm.server import start_llama_server
+    from assistant.models import resolve_copy_model
+
+    model = resolve_copy_model(settings)
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    server = start_llama_server(model.path, port=free_port(), parallel=2, threads=settings.threads, log=log)
+    yield OpenAIHTTPGenerator(server.url)
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -251,3 +251,40 @@ def test_her_shop_profile_and_her_own_code_reach_every_poster(tmp_path):
     assert missing.returncode == 2 and "没有叫「别的店」的店铺资料" in missing.stderr
     no_code = run("profile", "set", "--qr-image", photo("carrots_01.jpg"), env=data)
     assert no_code.returncode == 2 and "拍清楚一点" in no_code.stderr
+
+
+@pytest.mark.models
+def test_serve_model_runs_llama_server_and_make_writes_through_it(tmp_path):
+    """serve-model starts a real llama-server on the embedded model; another Mulan's make
+    uses it with --llm-url and loads no copy model of its own; Ctrl-C stops both."""
+    import signal
+    import time
+
+    from conftest import free_port
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve-model", "--port", str(port), "--parallel", "2", "--small"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        line = server.stdout.readline()
+        assert f"http://127.0.0.1:{port}/v1" in line, line
+        out = tmp_path / "out"
+        made = run(
+            "make", "--text", "我家的杏子又大又甜，一斤十五块，包邮", "--product", "杏子", "--out", out,
+            "--platforms", "poster,moments", "--llm-url", f"http://127.0.0.1:{port}/v1",
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        copy = json.loads((out / "copy.json").read_text(encoding="utf-8"))
+        assert copy["generator"].startswith("openai-http:") and copy["source"] != "fallback", copy["generator"]
+        assert "15" in copy["posts"]["moments"] or "十五" in copy["posts"]["moments"]
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    time.sleep(1)
+    down = run("make", "--text", "我家的杏子", "--out", tmp_path / "down", "--platforms", "poster",
+               "--llm-url", f"http://127.0.0.1:{port}/v1")  # fmt: skip
+    assert down.returncode == 0, down.stderr  # the server is gone: the rule-based copy, said plainly
+    copy = json.loads((tmp_path / "down" / "copy.json").read_text(encoding="utf-8"))
+    assert copy["source"] == "fallback" and any("连不上" in n for n in copy["notes"]), copy["notes"]

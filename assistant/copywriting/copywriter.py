@@ -144,6 +144,8 @@ class Copywriter:
             copy.changes.extend(result.changes)
             copy.notes.extend(result.notes)
             copy.seconds[platform] = round(time.perf_counter() - started, 2)
+            if self.generator is not None:  # a server's back-end knows its model's name once it has asked
+                copy.generator = self.generator.name
             copy.source = _overall(copy.sources)
             if self.generator is None and platform == order[-1]:
                 copy.notes.insert(0, "没有加载文案模型，这是根据原话整理的版本")

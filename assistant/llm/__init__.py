@@ -122,7 +122,10 @@ def choose_backend(model: "ResolvedModel", requested: str) -> Backend:
         )
     if model.format not in backend.formats:
         kinds = "、".join(
-            {"gguf": ".gguf 模型文件", "hf": "Hugging Face 模型文件夹"}.get(f, f) for f in backend.formats
+            {"gguf": ".gguf 模型文件", "hf": "Hugging Face 模型文件夹", "http": "模型服务器（要给 --llm-url）"}.get(
+                f, f
+            )
+            for f in backend.formats
         )
         raise UserError(
             f"{backend.name} 只能加载{kinds}。",

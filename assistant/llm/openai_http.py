@@ -46,7 +46,9 @@ class OpenAIHTTPGenerator:
 
     @property
     def name(self) -> str:
-        return f"openai-http:{self._model or '?'}@{self.host}"
+        # llama-server names its model by the file's path: the file name says enough.
+        model = self._model.rsplit("/", 1)[-1] if self._model else "server"
+        return f"openai-http:{model}@{self.host}"
 
     def model(self) -> str:
         """The model to ask for: the configured one, else the first the server lists."""

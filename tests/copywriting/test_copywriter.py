@@ -251,6 +251,18 @@ def test_the_transformers_back_end_passes_the_same_rules(small_transformers):
     assert_platform_rules(copy, APRICOT)
 
 
+def test_the_model_server_back_end_passes_the_same_rules(served_generator):
+    """The same weights behind a real llama-server, streamed over HTTP: every platform's rules."""
+    copy = Copywriter(served_generator).write(APRICOT)
+    assert copy.generator.startswith("openai-http:") and copy.source != "fallback", copy.notes
+    assert set(copy.posts) >= {"moments", "video", "xiaohongshu", "shop_title"}
+    assert_platform_rules(copy, APRICOT)
+    items = list(Copywriter(served_generator).stream(APRICOT, CopyOptions(platforms=("shop_title",))))
+    assert isinstance(items[-1], Copy) and sum(isinstance(i, Piece) for i in items) > 3  # it streams
+    again = Copywriter(served_generator).write(APRICOT, CopyOptions(platforms=("moments",)))
+    assert again.posts["moments"] == copy.posts["moments"]  # greedy over HTTP is reproducible too
+
+
 def test_every_platform_has_a_prompt_with_a_worked_example():
     for platform in PLATFORMS:
         prompt = Copywriter(None).prompts[platform]

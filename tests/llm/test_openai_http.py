@@ -109,6 +109,7 @@ def test_a_streamed_answer_arrives_in_pieces_with_our_options(server):
     assert (sent["max_tokens"], sent["temperature"], sent["seed"], sent["stream"]) == (64, 0.7, 3, True)
     assert sent["repeat_penalty"] == 1.1 and sent["stop"] == ["包邮"]
     assert generator.name == f"openai-http:qwen-fake@127.0.0.1:{server.port}"
+    assert OpenAIHTTPGenerator(server.url).name == f"openai-http:server@127.0.0.1:{server.port}"  # not asked yet
 
 
 @pytest.mark.parametrize(
