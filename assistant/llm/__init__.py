@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from assistant.models import ResolvedModel
 
 Message = dict  # {"role": "system" | "user" | "assistant", "content": str}
+FORMAT_NAMES = {"gguf": ".gguf 模型文件", "hf": "Hugging Face 模型文件夹", "http": "模型服务器（要给 --llm-url）"}
 AUTO = "auto"
 
 
@@ -121,12 +122,7 @@ def choose_backend(model: "ResolvedModel", requested: str) -> Backend:
             f"Unknown LLM back-end {requested!r}; use one of {', '.join(backend_names())}.",
         )
     if model.format not in backend.formats:
-        kinds = "、".join(
-            {"gguf": ".gguf 模型文件", "hf": "Hugging Face 模型文件夹", "http": "模型服务器（要给 --llm-url）"}.get(
-                f, f
-            )
-            for f in backend.formats
-        )
+        kinds = "、".join(FORMAT_NAMES.get(f, f) for f in backend.formats)
         raise UserError(
             f"{backend.name} 只能加载{kinds}。",
             f"The {backend.name} back-end loads {', '.join(backend.formats)} models only.",
