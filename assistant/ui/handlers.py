@@ -569,6 +569,7 @@ def open_entry(store: Store, entry_id: str | None) -> dict:
         "video": str(entry.videos[0]) if entry.videos else None,
         "video_files": [str(p) for p in entry.videos],
         "form": Form.of(entry.brief),
+        "qr_preview": draw_code(entry.brief.qr, 240) if entry.brief.qr else None,  # her code, as it was
         "gallery": [(str(p), caption_of_file(p)) for p in pngs],
         "downloads": [str(p) for p in entry.posters],
         "history_msg": f"✅ 已打开：{entry.label}",

@@ -583,6 +583,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
         whole_page = [
             "work",
             "form",
+            "qr_preview",
             *copy_parts[2:],
             "gallery",
             "downloads",

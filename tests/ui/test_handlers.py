@@ -382,6 +382,12 @@ def test_her_code_is_read_from_her_screenshot_and_shown_back(tmp_path):
     assert handlers.read_code(None, kept) == {"qr": "", "qr_msg": "", "qr_preview": None}  # she removed it
     assert kept.brief().scan_code == read["qr"]
 
+    # Reopened, the entry shows the code it was made with.
+    store = Store(tmp_path / "data")
+    entry_id = store.save_brief(kept.brief())
+    reopened = handlers.open_entry(store, entry_id)
+    assert reopened["form"].qr == read["qr"] and reopened["qr_preview"].size == (240, 240)
+
 
 def test_my_shop_is_saved_once_and_fills_what_she_has_not_typed(tmp_path):
     store = Store(tmp_path).view("c" * 32)
