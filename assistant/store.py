@@ -203,18 +203,18 @@ class Store:
             )
         return paths
 
-    def save_video_files(self, entry_id: str, made: list[Path]) -> list[Path]:
-        """Copy the files of a video made elsewhere (MP4s, .srt, cover) into the entry folder;
-        they replace its earlier video."""
+    def save_video_files(self, entry_id: str, made: list[tuple[Path, str]]) -> list[Path]:
+        """Copy the files of a video made elsewhere (MP4s, .srt, cover) into the entry folder,
+        as (source, the name she sees) pairs; they replace its earlier video."""
         folder = self._dir(entry_id)
         with closing(self._connect()) as db:
             if not self._check_owner(db, entry_id):
                 raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
         paths = []
-        for source in made:
-            if not READABLE_NAME.match(source.name):
-                raise ValueError(f"unsafe video file name {source.name!r}")  # a bug of ours: names are ours
-            paths.append(copy_atomically(source, folder / source.name))
+        for source, name in made:
+            if not READABLE_NAME.match(name):
+                raise ValueError(f"unsafe video file name {name!r}")  # a bug of ours: names are made safe first
+            paths.append(copy_atomically(source, folder / name))
         with closing(self._connect()) as db, db:
             db.execute(
                 "UPDATE entries SET videos=?, updated=? WHERE id=?",

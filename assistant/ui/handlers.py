@@ -22,7 +22,7 @@ from assistant.batch import decode_table, gather_photos, make_batch, read_rows
 from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Profile, Progress, Transcript, styles
 from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS, CopyOptions
 from assistant.errors import UserError
-from assistant.files import wav_bytes
+from assistant.files import readable_stem, wav_bytes
 from assistant.imaging.photo import open_photo
 from assistant.imaging.qrcode import draw_code, read_shop_code
 from assistant.pipeline import DEFAULT_POSTER_SIZES, Pipeline, poster_choices, suggested_template, template_thumbnails
@@ -631,6 +631,13 @@ def read_aloud(pipeline: Pipeline, text: str, speed: str, request: str) -> Itera
 
 # --------------------------------------------------------------------------- 🎬
 
+# What her video's files are called in her phone's downloads: 杏子-抖音视频.mp4, not video.mp4.
+VIDEO_FILE_NAMES = {
+    "video.mp4": "抖音视频.mp4",
+    "video-square.mp4": "朋友圈视频.mp4",
+    "video.srt": "字幕.srt",
+    "cover.jpg": "封面.jpg",
+}
 VOICE_CHOICES = {"我自己的声音": "own", "木兰读口播稿": "read", "不要声音": "none"}
 
 
@@ -685,10 +692,12 @@ def make_video(
                 progress(0.97, "正在保存……")
             files = [v.path for v in made] + [Path(folder) / "video.srt", Path(folder) / "cover.jpg"]
             entry_id, _ = store.save(work.entry_id, brief, copy)
-            paths = store.save_video_files(entry_id, [f for f in files if f.is_file()])
+            stem = readable_stem(brief.product or copy.facts.get("product", ""), "视频")
+            named = [(f, f"{stem}-{VIDEO_FILE_NAMES[f.name]}") for f in files if f.is_file()]
+            paths = store.save_video_files(entry_id, named)
     except UserError as exc:
         return {"video_msg": f"⚠️ {exc.zh}"}
-    story = next(p for p in paths if p.name == "video.mp4")
+    story = paths[0]  # the 9:16 video comes first
     seconds = made[0].seconds
     return {
         "video": str(story),

@@ -114,7 +114,7 @@ def _open(page, url):
 
 # Latin words a seller may see: file kinds and our own labels. Anything else in Latin letters
 # on her screen is Gradio's English leaking through (or her own input, passed in).
-ALLOWED_LATIN = {"PNG", "PDF", "QR", "A4", "CSV", "Excel", "WPS", "zip", "KB", "MB", "png", "pdf", "mp4", "srt", "jpg"}
+ALLOWED_LATIN = {"PNG", "PDF", "QR", "A4", "CSV", "Excel", "WPS", "zip", "KB", "MB", "png", "pdf", "mp", "srt", "jpg"}
 VISIBLE_LATIN_JS = """() => {
   const words = new Set();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

@@ -319,7 +319,7 @@ def test_a_video_is_made_filed_with_the_entry_and_reopened(pipeline, tmp_path):
     )
     assert made["video_msg"].startswith("✅"), made["video_msg"]
     names = sorted(p.rsplit("/", 1)[1] for p in made["video_files"])
-    assert names == ["cover.jpg", "video-square.mp4", "video.mp4", "video.srt"]
+    assert names == ["杏子-字幕.srt", "杏子-封面.jpg", "杏子-抖音视频.mp4", "杏子-朋友圈视频.mp4"]
     with av.open(made["video"]) as container:
         assert (container.streams.video[0].width, container.streams.video[0].height) == (1080, 1920)
     assert any("正在做视频" in m for m in heard) and heard[-1] == "正在保存……"
