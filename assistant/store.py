@@ -148,20 +148,8 @@ class Store:
         with closing(self._connect()) as db:
             self._check_owner(db, entry_id)
         folder.mkdir(parents=True, exist_ok=True)
-        photo_name = None
-        if brief.photo and Path(brief.photo).is_file():
-            source = Path(brief.photo)
-            if source.parent == folder:  # reopened entry: the photo is already ours
-                photo_name = source.name
-            else:
-                photo_name = "photo" + _suffix(source, ".img")
-                copy_atomically(source, folder / photo_name)
-        logo_name = None
-        if brief.logo and Path(brief.logo).is_file():  # the entry keeps its own copy: 我的店 may change later
-            source = Path(brief.logo)
-            logo_name = "logo" + _suffix(source, ".img")
-            if source.resolve() != (folder / logo_name).resolve():
-                copy_atomically(source, folder / logo_name)
+        photo_name = _copy_in(brief.photo, folder, "photo")
+        logo_name = _copy_in(brief.logo, folder, "logo")  # the entry keeps its own: 我的店 may change later
         # The photo has its column; the logo is kept as a file name in the entry folder.
         data = json.dumps({**brief.to_dict(), "photo": None, "logo": logo_name}, ensure_ascii=False)
         with closing(self._connect()) as db, db:
@@ -269,14 +257,7 @@ class Store:
         profile.validate()
         folder = self._profile_dir(name)
         folder.mkdir(parents=True, exist_ok=True)
-        logo_name = None
-        if profile.logo and Path(profile.logo).is_file():
-            source = Path(profile.logo)
-            logo_name = "logo" + _suffix(source, ".img")
-            if source.resolve() != (folder / logo_name).resolve():
-                for old in folder.glob("logo.*"):
-                    old.unlink(missing_ok=True)
-                copy_atomically(source, folder / logo_name)
+        logo_name = _copy_in(profile.logo, folder, "logo")
         data = json.dumps({**profile.to_dict(), "logo": logo_name}, ensure_ascii=False)
         with closing(self._connect()) as db, db:
             db.execute(
@@ -353,6 +334,22 @@ class Store:
             except (OSError, ValueError, KeyError, TypeError):
                 heard = None  # a damaged side file costs the subtitles' times, never the entry
         return Entry(entry_id, created, updated, brief, copy, posters, videos, recording, heard)
+
+
+def _copy_in(upload: str | Path | None, folder: Path, stem: str) -> str | None:
+    """Keep ``upload`` in ``folder`` as ``stem`` with its suffix (uploads are temporary) and
+    return that name; ``None`` when there is no such file. The one it replaces goes: an
+    entry keeps one photo, not every photo she ever tried."""
+    if not upload or not Path(upload).is_file():
+        return None
+    source = Path(upload)
+    name = stem + _suffix(source, ".img")
+    if source.resolve() != (folder / name).resolve():  # a reopened entry's photo is already ours
+        copy_atomically(source, folder / name)
+    for old in folder.glob(f"{stem}.*"):
+        if old.name != name:
+            old.unlink(missing_ok=True)
+    return name
 
 
 def _suffix(path: Path, default: str) -> str:

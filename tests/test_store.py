@@ -160,3 +160,19 @@ def test_her_shop_profile_is_kept_per_shelf_with_its_own_logo_copy(tmp_path):
     hers.save_profile(Profile(shop="新名字"))
     reopened = hers.load(entry_id).brief
     assert reopened.shop == "张家果园" and Path(reopened.logo).parent.name == entry_id
+
+
+def test_a_new_photo_for_an_entry_replaces_the_old_one(tmp_path):
+    store = Store(tmp_path / "data")
+    first, second = tmp_path / "first.jpg", tmp_path / "second.png"
+    Image.new("RGB", (40, 30), "red").save(first)
+    Image.new("RGB", (40, 30), "blue").save(second)
+    entry_id = store.save_brief(Brief("杏子", product="杏子", photo=str(first)))
+    store.save_brief(Brief("杏子", product="杏子", photo=str(second)), entry_id)
+    entry = store.load(entry_id)
+    folder = Path(entry.brief.photo).parent
+    assert sorted(p.name for p in folder.glob("photo.*")) == ["photo.png"], "one photo per entry"
+    with Image.open(entry.brief.photo) as shown:
+        assert shown.getpixel((0, 0)) == (0, 0, 255)
+    store.save_brief(Brief("杏子", product="杏子", photo=entry.brief.photo), entry_id)  # reopened: kept as it is
+    assert sorted(p.name for p in folder.glob("photo.*")) == ["photo.png"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.contracts import Brief, styles
-from assistant.language.facts import contact_kind
+from assistant.language.facts import contact_label
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent.parent / "prompts"
 
@@ -35,8 +35,7 @@ def brief_prompt(brief: Brief) -> str:
         if value:
             lines.append(f"- {label}：{value}")
     if brief.contact:
-        label = {"phone": "电话", "url": "网址", "wechat": "微信"}[contact_kind(brief.contact)]
-        lines.append(f"- 联系方式：{label} {brief.contact}")
+        lines.append(f"- 联系方式：{contact_label(brief.contact)} {brief.contact}")
     description = styles().get(brief.style, "")
     lines.append(f"- 风格：{brief.style}（{description}）" if description else f"- 风格：{brief.style}")
     return "\n".join(lines)

@@ -119,6 +119,15 @@ def contact_kind(contact: str) -> str:
     return "wechat"
 
 
+# What each kind of contact is called where it is printed or told to the model.
+CONTACT_LABELS = {"phone": "电话", "url": "网址", "wechat": "微信号"}
+
+
+def contact_label(contact: str) -> str:
+    """ "微信号", "电话" or "网址" for a contact the seller typed."""
+    return CONTACT_LABELS[contact_kind(contact)]
+
+
 # --------------------------------------------------------------------------- places
 
 # No 区, 寨 or 屯: they end too many ordinary phrases (评论区, 传自寨) for too few real places.

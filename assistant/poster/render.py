@@ -33,7 +33,7 @@ from assistant.imaging.photo import (
 )
 from assistant.imaging.qrcode import code_kind, draw_code
 from assistant.imaging.typesetting import TextLayout, TextStyle, draw_layout, layout_text
-from assistant.language.facts import contact_kind
+from assistant.language.facts import contact_kind, contact_label
 from assistant.poster.decor import draw_decoration, rgba
 from assistant.poster.templates import PosterSize, Slot, Template
 
@@ -101,10 +101,22 @@ def _asset(path: Path) -> Image.Image:
         return image.convert("RGB")
 
 
+def _stamp(path) -> tuple[int, int]:
+    stat = Path(path).stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=4)
+def _logo(path: str, mtime_ns: int, size: int) -> Image.Image:
+    """Her logo, decoded once for all the posters and previews of a request (and the next):
+    keyed by the file's time and size, so a new logo under the same name is read again.
+    Callers only read it (``cover_fit`` makes a new image)."""
+    return open_photo(path)
+
+
 def contact_line(contact: str) -> str:
     """The contact as printed: "微信号：xingzi_88", "电话：138…", "网址：…"."""
-    label = {"phone": "电话", "url": "网址", "wechat": "微信号"}[contact_kind(contact)]
-    return f"{label}：{contact}"
+    return f"{contact_label(contact)}：{contact}"
 
 
 def scan_hint(brief: Brief) -> str:
@@ -355,8 +367,8 @@ class Renderer:
         logo = None
         if brief.logo:
             try:
-                logo = open_photo(brief.logo)
-            except UserError:
+                logo = _logo(str(brief.logo), *_stamp(brief.logo))
+            except (UserError, OSError):
                 logo = None  # 我的店 checks the logo when she adds it; a damaged file costs only the logo
         side = height - 2 * round(height * 0.1)
         text_left = x0 + (round(height * 0.1) + side + pad // 2 if logo is not None else pad)
