@@ -70,6 +70,9 @@ class Settings:
         llm_key: its API key, if it wants one (``MULAN_LLM_KEY``).
         llm_timeout_s: how long to wait for the server to start answering, and between two
             pieces of a streamed answer (``MULAN_LLM_TIMEOUT``), in seconds.
+        llm_parallel: how many texts one request asks that server for at once
+            (``MULAN_LLM_PARALLEL``): a seller's other platforms are written together while
+            the server has free slots. 1 asks for one text at a time.
         models_dir: cache for assembled and converted weights (``MULAN_MODELS_DIR``).
         data_dir: where outputs and history live (``MULAN_DATA_DIR``).
         threads: CPU threads for inference (``MULAN_THREADS``); default all cores.
@@ -90,6 +93,7 @@ class Settings:
     llm_model: str = ""
     llm_key: str = ""
     llm_timeout_s: float = 60.0
+    llm_parallel: int = 4
     models_dir: Path = field(default_factory=_default_models_dir)
     data_dir: Path = field(default_factory=_default_data_dir)
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)
@@ -103,36 +107,17 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
-        env = os.environ
         values: dict = {}
-        if env.get("MULAN_SPEECH_MODEL"):
-            values["speech_model"] = env["MULAN_SPEECH_MODEL"]
-        if env.get("MULAN_COPY_MODEL"):
-            values["copy_model"] = env["MULAN_COPY_MODEL"]
-        if env.get("MULAN_COPY_MODEL_SIZE"):
-            values["copy_model_size"] = env["MULAN_COPY_MODEL_SIZE"]
-        if env.get("MULAN_LLM_BACKEND"):
-            values["llm_backend"] = env["MULAN_LLM_BACKEND"]
-        if env.get("MULAN_LLM_URL"):
-            values["llm_url"] = env["MULAN_LLM_URL"]
-        if env.get("MULAN_LLM_MODEL"):
-            values["llm_model"] = env["MULAN_LLM_MODEL"]
-        if env.get("MULAN_LLM_KEY"):
-            values["llm_key"] = env["MULAN_LLM_KEY"]
-        if env.get("MULAN_LLM_TIMEOUT"):
-            values["llm_timeout_s"] = float(env["MULAN_LLM_TIMEOUT"])
-        if env.get("MULAN_MODELS_DIR"):
-            values["models_dir"] = Path(env["MULAN_MODELS_DIR"]).expanduser()
-        if env.get("MULAN_DATA_DIR"):
-            values["data_dir"] = Path(env["MULAN_DATA_DIR"]).expanduser()
-        if env.get("MULAN_THREADS"):
-            values["threads"] = int(env["MULAN_THREADS"])
-        if env.get("MULAN_MAX_AUDIO_S"):
-            values["max_audio_s"] = float(env["MULAN_MAX_AUDIO_S"])
-        if env.get("MULAN_VOICE_MODEL"):
-            values["voice_model"] = env["MULAN_VOICE_MODEL"]
-        if env.get("MULAN_FONTS_DIR"):
-            values["fonts_dir"] = Path(env["MULAN_FONTS_DIR"]).expanduser()
+        for name, (variable, kind) in ENVIRONMENT.items():
+            text = os.environ.get(variable)
+            if not text:
+                continue
+            try:
+                values[name] = Path(text).expanduser() if kind is Path else kind(text)
+            except ValueError:
+                from assistant.errors import UserError
+
+                raise UserError(f"设置 {variable} 的值「{text}」不对。", f"{variable}={text!r} is not valid.") from None
         known = {f.name for f in fields(cls)}
         values.update({k: v for k, v in overrides.items() if k in known and v is not None})
         settings = cls(**values)
@@ -158,3 +143,23 @@ class Settings:
                 f"不认识的模型大小「{self.copy_model_size}」，可选 {'、'.join(COPY_MODEL_SIZES)}。",
                 f"Unknown copy model size {self.copy_model_size!r}; use one of {', '.join(COPY_MODEL_SIZES)}.",
             )
+
+
+# Each setting's environment variable and how its text is read.
+ENVIRONMENT: dict[str, tuple[str, type]] = {
+    "speech_model": ("MULAN_SPEECH_MODEL", str),
+    "copy_model": ("MULAN_COPY_MODEL", str),
+    "copy_model_size": ("MULAN_COPY_MODEL_SIZE", str),
+    "llm_backend": ("MULAN_LLM_BACKEND", str),
+    "llm_url": ("MULAN_LLM_URL", str),
+    "llm_model": ("MULAN_LLM_MODEL", str),
+    "llm_key": ("MULAN_LLM_KEY", str),
+    "llm_timeout_s": ("MULAN_LLM_TIMEOUT", float),
+    "llm_parallel": ("MULAN_LLM_PARALLEL", int),
+    "models_dir": ("MULAN_MODELS_DIR", Path),
+    "data_dir": ("MULAN_DATA_DIR", Path),
+    "threads": ("MULAN_THREADS", int),
+    "max_audio_s": ("MULAN_MAX_AUDIO_S", float),
+    "voice_model": ("MULAN_VOICE_MODEL", str),
+    "fonts_dir": ("MULAN_FONTS_DIR", Path),
+}
