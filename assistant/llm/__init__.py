@@ -5,18 +5,26 @@ Callers (copywriting, the UI) see only :class:`TextGenerator`:
 Each back-end is one module that calls :func:`register_backend` when imported, the
 built-in ones exactly like any other; a new engine is one more such module.
 
-* ``llama_cpp.py``: llama-cpp-python, fast and small on CPU, GGUF only.
+* ``llama_cpp.py``: llama-cpp-python in this process, GGUF only: the default.
+* ``server.py``: llama.cpp's own ``llama-server``, started by the app on its GGUF
+  (``--llm-backend llama-server``): a seller's texts and several sellers decoded together,
+  which pays on machines with more cores than this laptop's two.
 * ``transformers.py``: transformers + torch, Hugging Face folders (and GGUF, converted
   once), a GPU when there is one, no compiler needed.
 * ``openai_http.py``: any OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio),
   when ``MULAN_LLM_URL`` / ``--llm-url`` is set.
 
 ``auto`` takes the first registered back-end that is installed and loads the model's
-format: llama.cpp for GGUF when it is installed, transformers otherwise.
+format: llama.cpp for GGUF, transformers for a Hugging Face folder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import importlib
+import itertools
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -43,6 +51,8 @@ class GenerationOptions:
         repeat_penalty: small models loop on hashtags without it; 1.1 is enough.
         seed: fixes sampling when ``temperature > 0`` (used by "regenerate").
         stop: strings that end the generation (not included in the output).
+        urgent: served before the other waiting requests (the poster text: her posters wait
+            for it), where a back-end takes one request at a time.
     """
 
     max_tokens: int = 512
@@ -51,6 +61,7 @@ class GenerationOptions:
     repeat_penalty: float = 1.1
     seed: int = 0
     stop: tuple[str, ...] = ()
+    urgent: bool = False
 
 
 class TextGenerator(Protocol):
@@ -61,6 +72,34 @@ class TextGenerator(Protocol):
     def stream(self, messages: list[Message], options: GenerationOptions = GenerationOptions()) -> Iterator[str]: ...
 
     def count_tokens(self, text: str) -> int: ...
+
+
+class Turns:
+    """One request at a time for a model that can serve only one: urgent requests first, the
+    rest in the order they came. Several sellers then take turns text by text, so each gets
+    her poster text early instead of waiting for whole copies ahead of her."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._busy = False
+        self._waiting: list[tuple[int, int]] = []
+        self._tickets = itertools.count()
+
+    @contextlib.contextmanager
+    def turn(self, urgent: bool = False):
+        ticket = (0 if urgent else 1, next(self._tickets))
+        with self._changed:
+            heapq.heappush(self._waiting, ticket)
+            while self._busy or self._waiting[0] != ticket:
+                self._changed.wait()
+            heapq.heappop(self._waiting)
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._busy = False
+                self._changed.notify_all()
 
 
 def cut_at_stop(text: str, stop: tuple[str, ...]) -> str:
@@ -136,8 +175,9 @@ def load_generator(model: "ResolvedModel", settings: "Settings") -> TextGenerato
     return choose_backend(model, settings.llm_backend).load(model, settings)
 
 
-# The built-in back-ends register themselves like any other; llama.cpp first, so that
-# ``auto`` prefers it for GGUF on CPU.
-from assistant.llm import llama_cpp as _llama_cpp  # noqa: E402,F401
-from assistant.llm import openai_http as _openai_http  # noqa: E402,F401
-from assistant.llm import transformers as _transformers  # noqa: E402,F401
+# The built-in back-ends register themselves like any other, in the order ``auto`` tries
+# them: for a GGUF file, llama.cpp in this process. On 2 cores it serves a class as fast as
+# its own llama-server does, in less memory (bench/serve.py, docs/benchmarks.md);
+# ``llama-server`` is there for bigger machines.
+for _module in ("openai_http", "llama_cpp", "server", "transformers"):
+    importlib.import_module(f"assistant.llm.{_module}")

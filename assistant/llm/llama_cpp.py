@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-import threading
 import time
 from collections.abc import Iterator
 
 from assistant.errors import UserError
-from assistant.llm import Backend, GenerationOptions, register_backend
+from assistant.llm import Backend, GenerationOptions, Turns, register_backend
 from assistant.models import ResolvedModel
 
 
@@ -50,8 +49,8 @@ class LlamaCppGenerator:
         self._prompt = Jinja2ChatFormatter(template, **special)
         self._history = Jinja2ChatFormatter(template, add_generation_prompt=False, **special)
         self._prefix_states: dict[tuple[int, ...], object] = {}
-        # One llama context serves one request at a time.
-        self._lock = threading.Lock()
+        # One llama context serves one request at a time: poster texts first, then in turn.
+        self._turns = Turns()
 
     def _piece(self, token: int) -> str:
         return self.llm.detokenize([token], special=True).decode("utf-8", "ignore") if token >= 0 else ""
@@ -100,7 +99,7 @@ class LlamaCppGenerator:
         return len(self._tokenize(text))
 
     def stream(self, messages, options: GenerationOptions = GenerationOptions()) -> Iterator[str]:
-        with self._lock:
+        with self._turns.turn(options.urgent):
             tokens = self._prepare(messages)
             for chunk in self.llm.create_completion(tokens, stream=True, **self._kwargs(options)):
                 piece = chunk["choices"][0]["text"]

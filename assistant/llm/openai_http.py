@@ -26,11 +26,12 @@ CONNECT_TIMEOUT_S = 5.0  # on a classroom LAN a server answers within millisecon
 class OpenAIHTTPGenerator:
     """Chat completions, streamed, against ``base_url`` (ending in ``/v1``)."""
 
-    def __init__(self, base_url: str, model: str = "", api_key: str = "", timeout_s: float = 60.0):
+    def __init__(self, base_url: str, model: str = "", api_key: str = "", timeout_s: float = 60.0, parallel: int = 4):
         import httpx
         import openai
 
         self.base_url = base_url.rstrip("/")
+        self.parallel = max(1, parallel)  # requests one caller sends at once; the server batches them
         self._model = model
         self._lock = threading.Lock()
         self.client = openai.OpenAI(
@@ -140,7 +141,9 @@ class OpenAIHTTPGenerator:
 
 
 def _load(model: ResolvedModel, settings) -> OpenAIHTTPGenerator:
-    return OpenAIHTTPGenerator(settings.llm_url, settings.llm_model, settings.llm_key, settings.llm_timeout_s)
+    return OpenAIHTTPGenerator(
+        settings.llm_url, settings.llm_model, settings.llm_key, settings.llm_timeout_s, settings.llm_parallel
+    )
 
 
 register_backend(

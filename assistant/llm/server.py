@@ -9,7 +9,12 @@ that llama-cpp-python vendors, with the same CPU flags, into ``.venv/bin/llama-s
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,10 +22,21 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import UserError
+from assistant.llm import Backend, register_backend
+from assistant.llm.openai_http import OpenAIHTTPGenerator
+from assistant.models import ResolvedModel
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 CONTEXT_PER_SLOT = 4096  # the longest prompt (~1,200 tokens) and answer, with room to spare
+# Evaluated prompts kept in RAM across slots (llama-server's --cache-ram): every platform's
+# shared prefix stays warm whichever slot takes the request. About 15 MB per prompt with the
+# 1.5B model; its default (8 GB) would let a busy day grow the server far past a laptop's RAM.
+PROMPT_CACHE_MB = 512
 
 
 def find_llama_server(configured: str | None = None) -> Path:
@@ -79,6 +95,7 @@ def start_llama_server(
         "--threads", str(threads),
         "--threads-batch", str(threads),
         "--cont-batching",
+        "--cache-ram", str(PROMPT_CACHE_MB),
         "--no-webui",  # nothing but the API: the page is Mulan's
     ]  # fmt: skip
     with open(log, "wb") as out:
@@ -100,3 +117,82 @@ def start_llama_server(
         time.sleep(0.5)
     RunningServer(process, url, log).stop()
     raise UserError("llama-server 启动太慢了。", f"llama-server did not answer /health within {wait_s:.0f} s.")
+
+
+# --------------------------------------------------------------------------- the app's own server
+
+
+def free_loopback_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class OwnServerGenerator(OpenAIHTTPGenerator):
+    """A llama-server started by this app on its own GGUF, on loopback, for its lifetime.
+
+    On 2 cores it writes a seller's other texts together and serves several sellers at
+    once (docs/benchmarks.md, ``bench/serve.py``); to the callers it is one more back-end.
+    """
+
+    def __init__(self, model: ResolvedModel, settings: Settings):
+        slots = max(1, settings.llm_parallel)
+        logs = Path(settings.data_dir) / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        # An app killed with -9 cannot stop its server; the next start does, by the pids it left.
+        _stop_leftovers(logs)
+        log = logs / "llama-server.log"
+        self.server = start_llama_server(
+            model.path, port=free_loopback_port(), parallel=slots, threads=settings.threads, log=log
+        )
+        (logs / f"llama-server-{os.getpid()}.pid").write_text(str(self.server.process.pid))
+        atexit.register(self.server.stop)
+        super().__init__(self.server.url, model=str(model.path), timeout_s=settings.llm_timeout_s, parallel=slots)
+        self.key = model.key
+
+    @property
+    def name(self) -> str:
+        return f"llama-server:{self.key}"
+
+    def close(self) -> None:
+        self.server.stop()
+
+
+def _stop_leftovers(logs: Path) -> None:
+    """End the llama-servers that apps no longer running left behind (``llama-server-<app
+    pid>.pid``); a live app's server is its own."""
+    for pid_file in logs.glob("llama-server-*.pid"):
+        app = pid_file.stem.removeprefix("llama-server-")
+        if app.isdigit() and Path(f"/proc/{app}").exists():
+            continue
+        try:
+            pid = int(pid_file.read_text())
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+            if command.endswith(b"llama-server"):
+                os.kill(pid, signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
+        with contextlib.suppress(OSError):
+            pid_file.unlink()
+
+
+def _own_server_available() -> bool:
+    try:
+        find_llama_server()
+    except UserError:
+        return False
+    return True
+
+
+register_backend(
+    Backend(
+        name="llama-server",
+        load=OwnServerGenerator,
+        formats=("gguf",),
+        available=_own_server_available,
+        missing=(
+            "没有找到 llama-server。请运行 ./mulan.sh install（会顺便编译它），或改用 --llm-backend llama.cpp。",
+            "llama-server was not found; run ./mulan.sh install or use --llm-backend llama.cpp.",
+        ),
+    )
+)
