@@ -23,7 +23,7 @@ EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 1
 
 
-def _model_flags(parser: argparse.ArgumentParser) -> None:
+def model_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speech-model", help="your own CTranslate2 Whisper folder (overrides MULAN_SPEECH_MODEL)")
     parser.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder (overrides MULAN_COPY_MODEL)")
     parser.add_argument("--llm-backend", choices=backend_names(), help="text generation back-end (default: auto)")
@@ -32,6 +32,9 @@ def _model_flags(parser: argparse.ArgumentParser) -> None:
         "--llm-url", help="write the copy on an OpenAI-compatible server, e.g. http://HOST:8080/v1 (MULAN_LLM_URL)"
     )
     parser.add_argument("--llm-model", help="the model name on that server (default: the first it lists)")
+    parser.add_argument(
+        "--llm-parallel", type=int, help="texts asked of that server at once for one seller (default 4)"
+    )
 
 
 def _video_flags(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +48,7 @@ def _video_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--more-photos", default="", help="comma-separated photo files besides --photo (up to 9)")
 
 
-def _settings(args) -> Settings:
+def settings_from(args) -> Settings:
     return Settings.from_env(
         speech_model=args.speech_model,
         copy_model=args.copy_model,
@@ -53,6 +56,7 @@ def _settings(args) -> Settings:
         copy_model_size="small" if args.small else None,
         llm_url=args.llm_url,
         llm_model=args.llm_model,
+        llm_parallel=args.llm_parallel,
     )
 
 
@@ -96,12 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     make.add_argument("--video", action="store_true", help="also make video.mp4, video-square.mp4 and video.srt")
     _video_flags(make)
-    _model_flags(make)
+    model_flags(make)
 
     remake = sub.add_parser("video", help="(re)make the short video of a folder written by 'make'")
     remake.add_argument("--entry", required=True, help="the --out folder of an earlier 'make'")
     _video_flags(remake)
-    _model_flags(remake)
+    model_flags(remake)
 
     profile = sub.add_parser("profile", help="我的店: your shop's name, contact, QR code, logo and colour, set once")
     profile_sub = profile.add_subparsers(dest="action", required=True)
@@ -123,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", required=True, help="output folder: one folder per row, report.csv and 海报.zip")
     batch.add_argument("--profile", help="a saved shop profile to start every row from")
     batch.add_argument("--platforms", default="", help="comma-separated texts to write (default: all each row needs)")
-    _model_flags(batch)
+    model_flags(batch)
 
     serve_model = sub.add_parser(
         "serve-model", help="run llama.cpp's llama-server on the copy model, for other Mulans (--llm-url)"
@@ -132,14 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve_model.add_argument("--port", type=int, default=8080)
     serve_model.add_argument("--parallel", type=int, default=4, help="requests decoded together (slots)")
     serve_model.add_argument("--llama-server", help="a llama-server binary of your own")
-    _model_flags(serve_model)
+    model_flags(serve_model)
 
     transcribe = sub.add_parser("transcribe", help="speech to text, one line per file")
     transcribe.add_argument("files", nargs="+")
     transcribe.add_argument("--language", choices=["zh", "yue", "auto"], default="zh")
     transcribe.add_argument("--hotwords", default="", help="comma-separated words to favour (product, place names)")
     transcribe.add_argument("--json", action="store_true", help="print JSON with segments and timings")
-    _model_flags(transcribe)
+    model_flags(transcribe)
 
     templates = sub.add_parser("templates", help="list poster templates; render them or a contact sheet")
     templates.add_argument("--sheet", help="write a contact sheet of every template to this PNG")
@@ -155,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = sub.add_parser("models", help="list the configured models, where they live and whether they are verified")
     models.add_argument("--assemble", action="store_true", help="assemble and verify the models in use now")
-    _model_flags(models)
+    model_flags(models)
     return parser
 
 
@@ -173,7 +177,7 @@ def cmd_make(args) -> int:
             "Give either an audio file or --text, not both and not neither.",
         )
     started = time.perf_counter()
-    pipeline = Pipeline(_settings(args))
+    pipeline = Pipeline(settings_from(args))
 
     def progress(fraction: float, message: str) -> None:
         # Only on a terminal: in logs and pipes, carriage-return updates are noise.
@@ -286,7 +290,7 @@ def cmd_batch(args) -> int:
         photos = gather_photos([photos], Path(tempfile.mkdtemp(prefix="mulan-photos-")))
     if photos is not None and not photos.is_dir():
         raise UserError(f"找不到照片文件夹「{photos}」。", f"No photo folder at {photos}.")
-    pipeline = Pipeline(_settings(args))
+    pipeline = Pipeline(settings_from(args))
     profile = _store(pipeline.settings).load_profile(args.profile) if args.profile else Profile()
 
     def progress(done: int, total: int, result) -> None:
@@ -306,7 +310,7 @@ def cmd_serve_model(args) -> int:
     from assistant.llm.server import find_llama_server, start_llama_server
     from assistant.models import resolve_copy_model
 
-    settings = _settings(args)
+    settings = settings_from(args)
     if settings.llm_url:
         raise UserError("serve-model 自己就是模型服务器，不要再给 --llm-url。", "serve-model takes no --llm-url.")
     model = resolve_copy_model(settings)
@@ -370,7 +374,7 @@ def cmd_video(args) -> int:
         data = json.loads((out / "transcript.json").read_text(encoding="utf-8"))
         transcript = Transcript(data["text"], [Segment(**s) for s in data.get("segments", [])])
     recordings = sorted(out.glob("recording.*"))
-    pipeline = Pipeline(_settings(args))
+    pipeline = Pipeline(settings_from(args))
     _make_video(pipeline, out, copy, brief, transcript, args, str(recordings[0]) if recordings else None)
     return 0
 
@@ -381,7 +385,7 @@ def cmd_transcribe(args) -> int:
     from assistant.pipeline import Pipeline
     from assistant.speech import hotwords_from
 
-    pipeline = Pipeline(_settings(args))
+    pipeline = Pipeline(settings_from(args))
     options = replace(
         pipeline.speech_options,
         language=None if args.language == "auto" else args.language,
@@ -468,7 +472,7 @@ def cmd_say(args) -> int:
 def cmd_models(args) -> int:
     from assistant import models
 
-    settings = _settings(args)
+    settings = settings_from(args)
     if args.assemble:
         models.resolve_speech_model(settings)
         models.resolve_copy_model(settings)

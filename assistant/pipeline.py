@@ -118,6 +118,13 @@ class Pipeline:
         # Copy is ready once its prompts are primed too: a request during priming waits for it.
         return {"speech": self._transcriber is not None, "copy": self._generator is not None and not self._priming}
 
+    @property
+    def sellers_at_once(self) -> int:
+        """How many sellers' copy the page lets be written at once. They take turns on the
+        model text by text, poster texts first (``llm.Turns``; a server batches them), so
+        each has her poster text early; the rest wait in the page's queue and see their place."""
+        return max(1, self.settings.llm_parallel)
+
     # ------------------------------------------------------------------ stages
 
     def transcribe(

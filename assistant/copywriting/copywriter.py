@@ -8,8 +8,11 @@ happened, so nobody mistakes a template sentence for the model's work.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from copy import deepcopy
 from dataclasses import dataclass, replace
 
@@ -45,7 +48,11 @@ class CopyOptions:
     def generation(self, platform: str) -> GenerationOptions:
         spec = PLATFORMS[platform]
         return GenerationOptions(
-            max_tokens=spec.max_tokens, temperature=self.temperature, seed=self.seed, repeat_penalty=spec.repeat_penalty
+            max_tokens=spec.max_tokens,
+            temperature=self.temperature,
+            seed=self.seed,
+            repeat_penalty=spec.repeat_penalty,
+            urgent=platform == "poster",  # her posters wait for it; a class's other texts can
         )
 
     def order(self, brief: Brief) -> list[str]:
@@ -66,6 +73,15 @@ class CopyOptions:
             platforms = ("poster", *(p for p in ticked if p in PLATFORMS and PLATFORMS[p].wanted_for(brief)))
         options = cls(platforms=platforms)
         return options.regenerated(attempt) if attempt else options
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """One platform's whole answer from the model ("" when there is none) and how long it took."""
+
+    platform: str
+    text: str
+    seconds: float
 
 
 def _overall(sources: dict[str, str]) -> str:
@@ -110,6 +126,75 @@ class Copywriter:
             return
         yield from self.generator.stream(self.prompts[platform].messages(brief), options.generation(platform))
 
+    @property
+    def width(self) -> int:
+        """How many texts to ask for at once: a model server decodes its slots together, so a
+        seller's other platforms cost little more than one; in-process models take one."""
+        return max(1, int(getattr(self.generator, "parallel", 1) or 1))
+
+    def _raw_texts(self, order, brief, options, down: list) -> Iterator[Piece | _Raw]:
+        """Each platform's pieces as they arrive and then its whole text (a :class:`_Raw`), in
+        ``order``. The poster text is asked for alone first: the posters wait for it, so it
+        gets the whole machine. The rest go together when the back-end takes several."""
+        first, rest = order[:1], order[1:]
+        width = min(self.width, len(rest))
+        for platform in first if width > 1 else order:
+            yield from self._one(platform, brief, options, down)
+        if width > 1:
+            yield from self._together(rest, brief, options, down, width)
+
+    def _one(self, platform, brief, options, down) -> Iterator[Piece | _Raw]:
+        raw, started = "", time.perf_counter()
+        if not down:
+            try:
+                for piece in self._generate(platform, brief, options):
+                    raw += piece
+                    yield Piece(platform, piece)
+            except ServerUnavailableError as exc:
+                down.append(exc)
+                raw = ""  # half an answer is no answer: the rule-based text instead
+        yield _Raw(platform, raw, time.perf_counter() - started)
+
+    def _together(self, platforms, brief, options, down, width) -> Iterator[Piece | _Raw]:
+        events: queue.Queue = queue.Queue()
+        stop = threading.Event()  # the reader went away: the workers stop asking
+
+        def work(platform: str) -> None:
+            raw, started = "", time.perf_counter()
+            try:
+                if not down and not stop.is_set():
+                    for piece in self._generate(platform, brief, options):
+                        raw += piece
+                        events.put(Piece(platform, piece))
+                        if stop.is_set():
+                            break
+            except ServerUnavailableError as exc:
+                down.append(exc)
+                raw = ""
+            except Exception as exc:  # carried to the reader, raised there
+                events.put(exc)
+            events.put(_Raw(platform, raw, time.perf_counter() - started))
+
+        finished: dict[str, _Raw] = {}
+        pending = list(platforms)
+        pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="copy")
+        try:
+            for platform in platforms:
+                pool.submit(work, platform)
+            while pending:
+                event = events.get()
+                if isinstance(event, Exception):
+                    raise event
+                if isinstance(event, Piece):
+                    yield event
+                    continue
+                finished[event.platform] = event
+                while pending and pending[0] in finished:  # finish in order: later texts read earlier ones
+                    yield finished.pop(pending.pop(0))
+        finally:
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+
     def stream(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[Piece | Copy]:
         """Yield each :class:`Piece` as it is generated, and the :class:`Copy` so far
         after each platform; the last item is the finished copy."""
@@ -118,18 +203,14 @@ class Copywriter:
         copy = Copy.empty()
         copy.facts, copy.style = brief.facts.as_dict(), brief.style
         copy.generator = self.generator.name if self.generator else "rule-based"
-        server_down = None  # once the model server has failed, this request does not wait on it again
-        for platform in order:
-            started = time.perf_counter()
-            raw = ""
-            if server_down is None:
-                try:
-                    for piece in self._generate(platform, brief, options):
-                        raw += piece
-                        yield Piece(platform, piece)
-                except ServerUnavailableError as exc:
-                    server_down, raw = exc, ""  # half an answer is no answer: the rule-based text instead
-                    copy.notes.insert(0, f"{exc.zh}先给你一个根据原话整理的版本，服务器好了以后点「换一个」。")
+        down: list[ServerUnavailableError] = []  # once the server has failed, no text waits on it again
+        for item in self._raw_texts(order, brief, options, down):
+            if isinstance(item, Piece):
+                yield item
+                continue
+            platform, raw = item.platform, item.text
+            if down and not any(n.startswith(down[0].zh) for n in copy.notes):
+                copy.notes.insert(0, f"{down[0].zh}先给你一个根据原话整理的版本，服务器好了以后点「换一个」。")
             if raw and leaks_prompt(raw, self.prompts[platform].system):
                 copy.notes.append(f"{platform}: 模型没按要求写，换成了根据原话整理的版本")
                 raw = ""
@@ -143,7 +224,7 @@ class Copywriter:
             copy.sources[platform] = result.source
             copy.changes.extend(result.changes)
             copy.notes.extend(result.notes)
-            copy.seconds[platform] = round(time.perf_counter() - started, 2)
+            copy.seconds[platform] = round(item.seconds, 2)
             if self.generator is not None:  # a server's back-end knows its model's name once it has asked
                 copy.generator = self.generator.name
             copy.source = _overall(copy.sources)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import threading
 
-from assistant.config import Settings
-from assistant.llm import backend_names
+from assistant.cli import model_flags, settings_from
 from assistant.pipeline import Pipeline
 from assistant.store import Store
 from assistant.ui.lan import ensure_certificate, is_loopback, private_history, public_address, terminal_qr
@@ -34,23 +33,13 @@ def parser() -> argparse.ArgumentParser:
         help="private: each browser sees only its own 历史 (default when serving the LAN); "
         "shared: everyone sees all of it (default on 127.0.0.1)",
     )
-    p.add_argument("--speech-model", help="your own CTranslate2 Whisper folder")
-    p.add_argument("--copy-model", help="your own .gguf file or Hugging Face folder")
-    p.add_argument("--llm-backend", choices=backend_names())
-    p.add_argument("--llm-url", help="an OpenAI-compatible model server, e.g. http://192.168.1.10:8080/v1")
-    p.add_argument("--llm-model", help="the model name on that server (default: the first it lists)")
+    model_flags(p)
     p.add_argument("--no-preload", action="store_true", help="load models on first use instead of at start-up")
     return p
 
 
 def serve(args: argparse.Namespace) -> None:
-    settings = Settings.from_env(
-        speech_model=args.speech_model,
-        copy_model=args.copy_model,
-        llm_backend=args.llm_backend,
-        llm_url=args.llm_url,
-        llm_model=args.llm_model,
-    )
+    settings = settings_from(args)
     pipeline = Pipeline(settings)
     if not args.no_preload:
         # Load the models in the background; the page says when they are ready.
