@@ -59,9 +59,11 @@ class Settings:
             (``MULAN_COPY_MODEL``). ``None`` uses the embedded Qwen2.5 1.5B GGUF.
         copy_model_size: which embedded copy model to use when ``copy_model`` is unset:
             ``"default"`` (1.5B) or ``"small"`` (0.5B) (``MULAN_COPY_MODEL_SIZE``).
-        llm_backend: ``"auto"``, ``"llama.cpp"``, ``"transformers"`` or ``"openai"`` (``MULAN_LLM_BACKEND``).
-            ``auto`` picks the server when ``llm_url`` is set, else llama.cpp for a GGUF file
-            when llama-cpp-python is importable.
+        llm_backend: ``"auto"``, ``"llama-server"``, ``"llama.cpp"``, ``"transformers"`` or
+            ``"openai"`` (``MULAN_LLM_BACKEND``). ``auto`` picks the server at ``llm_url`` when
+            it is set, else llama.cpp in this process for a GGUF file. ``llama-server`` starts
+            llama.cpp's server on the GGUF (``llm_parallel`` slots, on 127.0.0.1) for the app's
+            lifetime: the faster choice on a machine with more cores.
         llm_url: an OpenAI-compatible server's base URL, e.g. ``http://192.168.1.10:8080/v1``
             (``MULAN_LLM_URL``): llama.cpp's llama-server, vLLM, Ollama, LM Studio. Set, the
             copy is written there and no local copy model is loaded.
@@ -70,9 +72,9 @@ class Settings:
         llm_key: its API key, if it wants one (``MULAN_LLM_KEY``).
         llm_timeout_s: how long to wait for the server to start answering, and between two
             pieces of a streamed answer (``MULAN_LLM_TIMEOUT``), in seconds.
-        llm_parallel: how many texts one request asks that server for at once
-            (``MULAN_LLM_PARALLEL``): a seller's other platforms are written together while
-            the server has free slots. 1 asks for one text at a time.
+        llm_parallel: how many sellers the page lets write at once, taking turns on the model
+            text by text (``MULAN_LLM_PARALLEL``); on a model server also how many of a
+            seller's texts are asked for together, and the slots of ``llama-server``.
         models_dir: cache for assembled and converted weights (``MULAN_MODELS_DIR``).
         data_dir: where outputs and history live (``MULAN_DATA_DIR``).
         threads: CPU threads for inference (``MULAN_THREADS``); default all cores.

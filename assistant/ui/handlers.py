@@ -30,6 +30,7 @@ from assistant.poster.export import caption_of_file, poster_files, poster_labels
 from assistant.poster.templates import load_sizes
 from assistant.speech import hotwords_from
 from assistant.store import Store, shelf_id_or_new
+from assistant.ui.jobs import Jobs
 
 # The steps, as tab ids: one screen each on a phone, and the page moves on by itself.
 SPEAK, CHECK, COPY, POSTER, VIDEO, HISTORY, SHOP, CLASS = (
@@ -256,14 +257,17 @@ def write_copy(
         options = CopyOptions.for_page(brief, chosen, work.attempt)
         wanted = options.order(brief)
         started = time.perf_counter()
-        shown, current = "", None
+        writing: dict[str, str] = {}  # a model server writes several texts at once
+        shown = ""
         for item in pipeline.stream_copy(brief, options):
             if isinstance(item, Piece):
-                if item.platform != current:
-                    current, shown = item.platform, f"【{PLATFORMS[item.platform].label}】\n"
-                shown += item.text
-                yield {"raw": shown, "write_msg": f"✍️ 正在写{PLATFORMS[item.platform].label}……"}
+                writing[item.platform] = writing.get(item.platform, "") + item.text
+                shown = "\n\n".join(f"【{PLATFORMS[p].label}】\n{text}" for p, text in writing.items())
+                names = "、".join(PLATFORMS[p].label for p in writing)
+                yield {"raw": shown, "write_msg": f"✍️ 正在写{names}……"}
                 continue
+            for platform in item.sources:
+                writing.pop(platform, None)
             if len(item.sources) < len(wanted):
                 done = "、".join(PLATFORMS[p].label for p in item.sources)
                 message = f"✍️ 已写好：{done}。还在写……"
@@ -272,6 +276,45 @@ def write_copy(
             yield {"raw": shown, "work": replace(work, copy=item), **copy_fields(item), "write_msg": message}
     except UserError as exc:
         yield {"raw": "", "write_msg": f"⚠️ {exc.zh}"}
+
+
+def write_and_file(
+    jobs: Jobs,
+    shelf: str,
+    pipeline: Pipeline,
+    store: Store,
+    work: Work,
+    form: Form,
+    ticked: list[str] | tuple[str, ...] | None = None,
+) -> Iterator[dict]:
+    """写文案 and 换一个 as a job of her shelf's: the copy is written and filed in her 历史 even
+    if her phone drops off the page meanwhile; this page only follows it."""
+
+    def steps() -> Iterator[dict]:
+        current = work
+        for updates in write_copy(pipeline, work, form, ticked):
+            current = updates.get("work", current)
+            yield updates
+        yield remember_copy(store, current, form)
+
+    yield from jobs.start(shelf, "copy", steps, context={"form": form}).follow()
+
+
+def resume(jobs: Jobs, shelf: str) -> Iterator[dict]:
+    """A page that comes back (a reload, a phone that slept) picks up her copy where it is:
+    still being written, or written and filed while she was away, with the form it came from."""
+    job = jobs.waiting(shelf) if shelf else None
+    if job is None:
+        yield {}
+        return
+    first = True
+    for state in job.follow():
+        if first:
+            note = "✍️ 刚才的文案还在写，马上就好……" if job.running else "✅ 刚才的文案已经写好，也存进了「历史」。"
+            yield {"form": job.context["form"], "step": COPY, **state, "write_msg": state.get("write_msg", note)}
+            first = False
+        else:
+            yield state
 
 
 def write_again(work: Work) -> dict:

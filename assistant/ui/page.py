@@ -24,6 +24,7 @@ from assistant.pipeline import Pipeline
 from assistant.store import Store, shelf_id_or_new
 from assistant.ui import handlers
 from assistant.ui.handlers import CHECK, CLASS, COPY, HISTORY, POSTER, SHOP, SPEAK, VIDEO, Edits, Form, ShopForm, Work
+from assistant.ui.jobs import Jobs
 from assistant.ui.lan import shelf_secret
 
 CSS = """
@@ -510,8 +511,12 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
 
         # ---------------------------------------------------------------- wiring
         copy_parts = ["raw", "work", *EDIT_PARTS, "hashtags", *(f"post:{p}" for p in TEXT_PLATFORMS), "write_msg"]
-        # All model work shares one queue slot: on 2 cores, two jobs at once are slower than one after another.
-        cpu = dict(concurrency_id="cpu", concurrency_limit=1)
+        # One queue per resource, so a quick step never waits behind a slow one: a recording is
+        # not held up by someone's copy, nor a 3-second poster by a class's batch. The copy
+        # model takes as many sellers at once as it serves well (one, in this process).
+        speech = dict(concurrency_id="speech", concurrency_limit=1)
+        model = dict(concurrency_id="model", concurrency_limit=pipeline.sellers_at_once)
+        posters = dict(concurrency_id="posters", concurrency_limit=1)
 
         @friendly
         def on_tick():
@@ -524,7 +529,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             functools.partial(handlers.listen, pipeline),
             ["audio", "language", "hotwords", "work"],
             ["transcript", "listen_msg", "heard_msg", "steps", "work"],
-            **cpu,
+            **speech,
         )
         type_btn.click(lambda: gr.Tabs(selected=CHECK), None, page.parts["steps"])
         page.on(page.parts["qr_image"].change, handlers.read_code, ["qr_image", "form"], ["qr", "qr_msg", "qr_preview"])
@@ -534,23 +539,21 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             if problem:
                 raise gr.Error(problem, visible=False, print_exception=False)
 
-        def write(work, form, ticked):
-            yield from handlers.write_copy(pipeline, work, form, ticked)
+        # The copy is written as a job of her shelf's: a reload or a dropped phone does not stop
+        # it, it lands in her 历史, and the page that comes back follows it again (resume).
+        jobs = Jobs()
 
-        def remember(work, form, shelf):
-            return handlers.remember_copy(mine(shelf), work, form)
+        def write(work, form, ticked, shelf):
+            shelf = shelf_id_or_new(shelf)
+            yield from handlers.write_and_file(jobs, shelf, pipeline, mine(shelf), work, form, ticked)
 
-        remember_parts = (remember, ["work", "form", "shelf"], ["work", "history"])
+        writing = (write, ["work", "form", "ticked", "shelf"], [*copy_parts, "history"])
         page.on(
             write_btn.click, handlers.start_writing, ["form", "shelf", "work"], ["check_msg", "work", "steps", "shelf"]
-        ).then(stop_if_said, page.parts["check_msg"], None).success(
-            *page.bind(write, ["work", "form", "ticked"], copy_parts), **cpu
-        ).success(*page.bind(*remember_parts)).success(
+        ).then(stop_if_said, page.parts["check_msg"], None).success(*page.bind(*writing), **model).success(
             *page.bind(handlers.suggestion, ["form", "work"], ["template_msg"])
         )
-        page.on(again_btn.click, handlers.write_again, ["work"], ["work"]).then(
-            *page.bind(write, ["work", "form", "ticked"], copy_parts), **cpu
-        ).then(*page.bind(*remember_parts))
+        page.on(again_btn.click, handlers.write_again, ["work"], ["work"]).then(*page.bind(*writing), **model)
 
         # ④ shows every template with the seller's own copy and photo, whenever she comes to it.
         next_btn.click(lambda: gr.Tabs(selected=POSTER), None, page.parts["steps"])
@@ -577,7 +580,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             make_posters,
             ["work", "form", "edits", "sizes", "shelf"],
             ["gallery", "downloads", "poster_msg", "work", "history"],
-            **cpu,
+            **posters,
         )
 
         whole_page = [
@@ -664,7 +667,9 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             }
 
         shop_parts = [*SHOP_PARTS, "shop_qr", "shop_qr_preview", "shop_logo", "shop_logo_preview"]
-        page.on(demo.load, on_load, ["shelf"], ["shelf", "history", *shop_parts, "form", "qr_preview"])
+        page.on(demo.load, on_load, ["shelf"], ["shelf", "history", *shop_parts, "form", "qr_preview"]).then(
+            *page.bind(functools.partial(handlers.resume, jobs), ["shelf"], ["form", "steps", *copy_parts, "history"])
+        )
         page.on(
             page.parts["shop_qr_image"].change,
             handlers.read_shop_code_for_profile,
@@ -686,7 +691,7 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             make_class,
             ["class_table", "class_rows", "class_photos", "shelf"],
             ["class_msg", "class_files"],
-            **cpu,
+            **model,
         )
 
         def save_shop(shop_form, shop_qr, shop_logo, form, shelf):

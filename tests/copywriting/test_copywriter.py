@@ -259,8 +259,10 @@ def test_the_model_server_back_end_passes_the_same_rules(served_generator):
     assert_platform_rules(copy, APRICOT)
     items = list(Copywriter(served_generator).stream(APRICOT, CopyOptions(platforms=("shop_title",))))
     assert isinstance(items[-1], Copy) and sum(isinstance(i, Piece) for i in items) > 3  # it streams
+    # The poster text is asked for alone, so greedy over HTTP gives it again; the other texts
+    # are written together, and a batch may round differently from a lone request.
     again = Copywriter(served_generator).write(APRICOT, CopyOptions(platforms=("moments",)))
-    assert again.posts["moments"] == copy.posts["moments"]  # greedy over HTTP is reproducible too
+    assert again.raw["poster"] == copy.raw["poster"]
 
 
 def test_every_platform_has_a_prompt_with_a_worked_example():

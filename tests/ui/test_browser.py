@@ -300,6 +300,62 @@ def test_five_sellers_at_once_each_get_their_own_copy_poster_and_history(app_url
         assert len(listed) == 1 and product in listed[0], (product, listed)
 
 
+def _type_a_brief(page, text, product, price, contact, *, only_the_poster_text=False):
+    page.get_by_role("button", name="⌨️ 不想说话？直接打字 ➡️").click()
+    page.get_by_label("你说的话（有错字可以直接改）").fill(text)
+    page.get_by_label("卖什么").fill(product)
+    page.get_by_label("价格").fill(price)
+    page.get_by_label("微信号或电话").fill(contact)
+    if only_the_poster_text:
+        page.get_by_text("⚙️ 写哪些、什么风格（可以不改）").click()
+        page.get_by_label("朋友圈", exact=True).wait_for()
+        ticked = page.locator("input[type=checkbox]:checked")
+        while ticked.count():
+            ticked.first.uncheck()
+
+
+def test_a_reload_while_the_copy_is_written_loses_nothing(app_url, browser):
+    url, data = app_url
+    page = browser(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    _open(page, url)
+    text, product, price, contact = "我家的杏子又大又甜，一斤十五块，包邮。", "杏子", "15元/斤", "xingzi_88"
+    _type_a_brief(page, text, product, price, contact)
+    page.get_by_role("button", name="✍️ 写文案").click()
+    page.get_by_text("正在写").first.wait_for(timeout=WAIT_MS)
+    page.reload()  # her phone reloads while the model is still writing
+    page.get_by_text("文案写好了").wait_for(timeout=WAIT_MS)
+    title = page.get_by_label("标题（12 字以内）").input_value()
+    assert title
+    page.get_by_role("tab", name="② 看一看").click()
+    assert page.get_by_label("卖什么").input_value() == product and page.get_by_label("价格").input_value() == price
+    assert text in page.get_by_label("你说的话（有错字可以直接改）").input_value()
+    saved = [Store(data).load(e.id) for e in Store(data).entries()]
+    mine = [e for e in saved if e.brief.product == product]
+    assert len(mine) == 1 and mine[0].copy.title == title and mine[0].copy.posts.get("moments")
+    page.get_by_role("tab", name="📚 历史").click()
+    page.get_by_label("以前做过的（最新的在上面）").click()
+    assert any(product in o for o in page.get_by_role("option").all_inner_texts())
+
+
+def test_a_poster_does_not_wait_behind_another_sellers_copy(app_url, browser):
+    url, _ = app_url
+    quick, slow = (browser(viewport={"width": 1366, "height": 900}) for _ in range(2))
+    _open(quick, url)
+    _type_a_brief(quick, *SELLERS[0], only_the_poster_text=True)
+    quick.get_by_role("button", name="✍️ 写文案").click()
+    quick.get_by_text("文案写好了").wait_for(timeout=WAIT_MS)
+    quick.get_by_role("button", name="🖼️ 去做海报 ➡️").click()
+    quick.get_by_label("抖音/视频号 9:16（1080×1920）").uncheck()
+    _open(slow, url)
+    _type_a_brief(slow, *SELLERS[1])  # every text: the model is busy for a while
+    slow.get_by_role("button", name="✍️ 写文案").click()
+    slow.get_by_text("正在写").first.wait_for(timeout=WAIT_MS)
+    quick.get_by_role("button", name="🖼️ 做海报").click()
+    quick.get_by_text("海报做好了").wait_for(timeout=WAIT_MS)
+    assert not slow.get_by_text("文案写好了").count(), "the poster was made while the other copy was still written"
+    slow.get_by_text("文案写好了").wait_for(timeout=WAIT_MS)
+
+
 @pytest.fixture(scope="module")
 def app_with_an_entry(tmp_path_factory):
     """The app on one computer (history shared), with one entry of posters already made."""

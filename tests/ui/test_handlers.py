@@ -17,6 +17,7 @@ from assistant.language.facts import numbers_in
 from assistant.store import Store
 from assistant.ui import handlers
 from assistant.ui.handlers import CHECK, COPY, POSTER, Edits, Form, Work
+from assistant.ui.jobs import Jobs
 
 from conftest import REPO, free_port, photo, speech_clip
 
@@ -58,6 +59,22 @@ def test_copy_streams_then_finishes(pipeline):
     assert copy.style == "热情" and "15" in numbers_in(copy.posts["moments"])
     assert last["write_msg"].startswith("✅")
     assert last["title"] == copy.title and last["post:moments"] == copy.posts["moments"]
+
+
+def test_copy_goes_on_and_is_filed_when_her_page_goes_away_and_comes_back(pipeline, tmp_path):
+    store, jobs = Store(tmp_path), Jobs()
+    form = replace(APRICOTS, style="热情")
+    following = handlers.write_and_file(jobs, "shelf-1", pipeline, store, Work(), form, ("朋友圈",))
+    assert "raw" in next(following)
+    following.close()  # the phone reloaded: Gradio lets go of the handler here
+    back = list(handlers.resume(jobs, "shelf-1"))
+    assert back[0]["form"] == form and back[0]["step"] == COPY, "her form comes back as she filled it"
+    last = back[-1]
+    entry = store.load(last["work"].entry_id)
+    assert entry.copy.title == last["title"] and entry.copy.posts["moments"] == last["post:moments"]
+    assert entry.brief.product == form.product and len(last["history"]) == 1
+    assert list(handlers.resume(jobs, "shelf-1")) == [{}], "seen to the end: not shown again"
+    assert list(handlers.resume(jobs, "another-shelf")) == [{}]
 
 
 def test_empty_brief_gives_a_message_not_an_error(pipeline):
