@@ -667,8 +667,12 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             }
 
         shop_parts = [*SHOP_PARTS, "shop_qr", "shop_qr_preview", "shop_logo", "shop_logo_preview"]
+        # Following a job only waits on it: no limit, or one phone's long resume would hold up
+        # every other page's load.
+        resumed = ["form", "steps", *copy_parts, "history"]
+        resume = page.bind(functools.partial(handlers.resume, jobs), ["shelf"], resumed)
         page.on(demo.load, on_load, ["shelf"], ["shelf", "history", *shop_parts, "form", "qr_preview"]).then(
-            *page.bind(functools.partial(handlers.resume, jobs), ["shelf"], ["form", "steps", *copy_parts, "history"])
+            *resume, concurrency_limit=None, show_progress="hidden"
         )
         page.on(
             page.parts["shop_qr_image"].change,
