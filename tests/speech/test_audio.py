@@ -30,8 +30,9 @@ def test_every_phone_and_browser_format_is_transcribed(transcriber, voice, tmp_p
     path = write_format(voice, tmp_path, name)
     transcript = transcriber.transcribe(path)
     # Generous bounds: whisper-base turns 达摩院 into 打模样 on a 16-bit rounding difference
-    # (3 of 19 characters). 8 kHz (plain or AMR) is telephone band and loses more.
-    limit = 0.35 if FORMATS[name][2] <= 8_000 else 0.20
+    # (3 of 19 characters), and on CPUs without AVX-512 its int8 kernels also hear 语音 as 运营
+    # (4 of 19 in all). 8 kHz (plain or AMR) is telephone band and loses more.
+    limit = 0.35 if FORMATS[name][2] <= 8_000 else 0.25
     assert cer(reference_transcript(CLIP), transcript.text) <= limit, (name, transcript.text)
     assert transcript.duration_s == pytest.approx(5.55, abs=0.25)
 
