@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from pypinyin import lazy_pinyin
 
 from assistant.files import wav_bytes
 from assistant.language.facts import cn_numerals_to_digits
@@ -37,9 +38,13 @@ def test_what_the_voice_says_the_recogniser_understands(pipeline, tmp_path):
 
 def test_prices_and_phone_numbers_come_through(pipeline, tmp_path):
     text = cn_numerals_to_digits(heard(pipeline, tmp_path, "土鸡蛋一块五一个，电话13912340001。"))
-    assert "鸡蛋" in text and re.search(r"1\s*块\s*5", text), text
+    # The product by its sound: on CPUs without AVX-512 whisper-base writes the voice's 土鸡蛋 as
+    # 突击弹, the same syllables. What is tested is what Mulan said, not the recogniser's spelling.
+    assert "jidan" in "".join(lazy_pinyin(text)) and re.search(r"1\s*块\s*5", text), text
     # whisper writes 幺 as 腰 or 1, and may drop a digit; the number must still be plainly there.
-    digits = max(re.findall(r"\d+", text.replace("腰", "1").replace("幺", "1")), key=len)
+    # It may also group the digits as people write them (139-1234-0001).
+    joined = re.sub(r"(?<=\d)[\s-]+(?=\d)", "", text.replace("腰", "1").replace("幺", "1"))
+    digits = max(re.findall(r"\d+", joined), key=len)
     assert edit_distance(digits, "13912340001") <= 3, text
 
 
