@@ -160,20 +160,15 @@ class Copywriter:
         stop = threading.Event()  # the reader went away: the workers stop asking
 
         def work(platform: str) -> None:
-            raw, started = "", time.perf_counter()
+            if stop.is_set():
+                return
             try:
-                if not down and not stop.is_set():
-                    for piece in self._generate(platform, brief, options):
-                        raw += piece
-                        events.put(Piece(platform, piece))
-                        if stop.is_set():
-                            break
-            except ServerUnavailableError as exc:
-                down.append(exc)
-                raw = ""
+                for event in self._one(platform, brief, options, down):
+                    events.put(event)
+                    if stop.is_set():
+                        return
             except Exception as exc:  # carried to the reader, raised there
                 events.put(exc)
-            events.put(_Raw(platform, raw, time.perf_counter() - started))
 
         finished: dict[str, _Raw] = {}
         pending = list(platforms)
