@@ -26,6 +26,7 @@ This measures; it is not a test.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -92,7 +93,7 @@ class MemoryPeak:
 def write_one(copywriter: Copywriter, brief: Brief, lock: threading.Lock | None) -> Seller:
     seller = Seller()
     started = time.perf_counter()
-    with lock or _NO_LOCK:
+    with lock or contextlib.nullcontext():
         final = None
         for item in copywriter.stream(brief, CopyOptions()):
             if isinstance(item, Copy):
@@ -102,17 +103,6 @@ def write_one(copywriter: Copywriter, brief: Brief, lock: threading.Lock | None)
     seller.all_s = time.perf_counter() - started
     seller.model_texts = sum(v != "fallback" for v in final.sources.values()) / len(final.sources)
     return seller
-
-
-class _NoLock:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-_NO_LOCK = _NoLock()
 
 
 def round_of(copywriter: Copywriter, sellers: int, pool: list[Brief], offset: int, serial: bool) -> dict:
