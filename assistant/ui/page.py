@@ -695,7 +695,11 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             make_class,
             ["class_table", "class_rows", "class_photos", "shelf"],
             ["class_msg", "class_files"],
-            **model,
+            # A batch is many sellers' copy and posters: one at a time, so a second trainer's
+            # batch waits in line (and says so) instead of halving both; the model's turns still
+            # let single sellers' poster texts in between.
+            concurrency_id="class",
+            concurrency_limit=1,
         )
 
         def save_shop(shop_form, shop_qr, shop_logo, form, shelf):
