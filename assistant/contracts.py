@@ -232,7 +232,7 @@ class Change:
     field: str
     before: str
     after: str
-    reason: str  # "广告法", "事实" (a number), "地名", "认证" or "功效"
+    reason: str  # "广告法", "事实" (a number), "地名", "认证", "品质" or "功效"
     detail: str = ""  # the offending word, for 地名/认证/功效
 
     def explain(self) -> str:
@@ -244,6 +244,8 @@ class Change:
             return f"「{self.before}」里的地名「{self.detail}」你没说过，已删去这句"
         if self.reason == "认证":
             return f"「{self.before}」说了「{self.detail}」，你没说过，不能乱写，已删去这句"
+        if self.reason == "品质":
+            return f"「{self.before}」说了「{self.detail}」，你没这样说过，不能替你保证，已删去这句"
         if self.reason == "功效":
             return f"「{self.before}」写了「{self.detail}」这类功效，广告法不允许，已删去这句"
         if self.reason == "事实":

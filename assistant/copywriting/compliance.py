@@ -2,15 +2,19 @@
 
 * 广告法: absolute and medical terms are rewritten or removed, and every change is
   reported in plain words, so the UI can say what was changed and why.
-* Fact guard: every number, place and certification in the copy must come from the
-  brief, and no health claim is made at all. A sentence that breaks this is dropped,
-  and the drop is reported too.
+* Fact guard: every number, place, certification and concrete quality (核小, 皮薄) in the
+  copy must come from the brief, and no health claim is made at all. A sentence that
+  breaks this is dropped, and the drop is reported too. A claim she made in other words
+  (没打农药 for 不打农药) is hers, never called invented.
+
+Every check reads the text with its width folded (NFKC): "100％" and "１００%" are "100%".
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from pathlib import Path
 
 from assistant.contracts import Change
@@ -37,34 +41,80 @@ def _rules() -> list[tuple[re.Pattern, str, str]]:
     return rules
 
 
+def fold_width(text: str) -> str:
+    """``text`` with full-width letters, digits and signs as their ASCII selves (NFKC), and
+    Chinese punctuation kept: for matching only, never for printing."""
+    return "".join(ch if ch in _CJK_PUNCTUATION else unicodedata.normalize("NFKC", ch) for ch in text)
+
+
+# NFKC would turn these into ASCII too; they are how Chinese is written, not a disguise.
+_CJK_PUNCTUATION = set("，。！？：；（）、“”‘’《》【】～")
+
+
+def _folded_with_index(text: str) -> tuple[str, list[int]]:
+    """The folded text and, for each of its characters, where it came from in ``text``."""
+    folded, index = [], []
+    for i, ch in enumerate(text):
+        part = fold_width(ch)
+        folded.append(part)
+        index.extend([i] * len(part))
+    return "".join(folded), index
+
+
 def forbidden_terms(text: str) -> list[str]:
-    """The forbidden terms found in ``text`` (for checks and evaluation)."""
-    return [m.group(0) for pattern, _, _ in _rules() for m in pattern.finditer(text)]
+    """The forbidden terms found in ``text``, in any width (for checks and evaluation)."""
+    folded = fold_width(text)
+    return [m.group(0) for pattern, _, _ in _rules() for m in pattern.finditer(folded)]
 
 
 def clean_ad_terms(text: str, field: str) -> tuple[str, list[Change]]:
+    """Rewrite or remove each forbidden term, matched in any width, and say what changed."""
     changes: list[Change] = []
     for pattern, replacement, _ in _rules():
-
-        def swap(m: re.Match, replacement: str = replacement) -> str:
+        folded, index = _folded_with_index(text)
+        pieces, last = [], 0
+        for m in pattern.finditer(folded):
+            start, end = index[m.start()], index[m.end() - 1] + 1
+            if start < last:
+                continue  # one original character folded into several, already replaced
             # Report the word around the term ("最甜" → "很甜"), which reads better than "最" → "很".
-            start, end = m.span()
-            context_after = m.string[end : end + 1] if replacement and m.group(0) == "最" else ""
-            changes.append(Change(field, m.group(0) + context_after, replacement + context_after, "广告法"))
-            return replacement
-
-        text = pattern.sub(swap, text)
+            context_after = text[end : end + 1] if replacement and m.group(0) == "最" else ""
+            changes.append(Change(field, text[start:end] + context_after, replacement + context_after, "广告法"))
+            pieces += [text[last:start], replacement]
+            last = end
+        if pieces:
+            text = "".join(pieces) + text[last:]
     return re.sub(r"[ \t]{2,}", " ", text).strip(), changes
 
 
 @functools.lru_cache(maxsize=1)
-def _claims() -> list[tuple[str, str]]:
+def _claims() -> list[tuple[str, str, str]]:
+    """(term, kind, group) rows, longest term first; a term without a group is its own."""
     rows = []
     for line in _CLAIMS_FILE.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#") and not line.startswith("term\t"):
-            term, _, kind = line.partition("\t")
-            rows.append((term, kind.strip()))
+            term, kind, group = (line.split("\t") + ["", ""])[:3]
+            rows.append((term, kind.strip(), group.strip() or term))
     return sorted(rows, key=lambda r: -len(r[0]))
+
+
+@functools.lru_cache(maxsize=1)
+def _groups() -> dict[str, tuple[str, ...]]:
+    groups: dict[str, list[str]] = {}
+    for term, _, group in _claims():
+        groups.setdefault(group, []).append(term)
+    return {group: tuple(terms) for group, terms in groups.items()}
+
+
+def said_herself(term: str, source: str) -> bool:
+    """True when the seller made the claim ``term`` makes, in these or other words of its group."""
+    group = next((g for t, _, g in _claims() if t == term), term)
+    source = fold_width(source)
+    plain = _DEGREE.sub("", source)  # "核很小" says 核小, "皮特别薄" says 皮薄
+    return any(word in source or word in plain for word in _groups().get(group, (term,)))
+
+
+_DEGREE = re.compile(r"(?<=[\u4e00-\u9fff])(?:特别|非常|十分|超级|很|超|贼|挺|真|也|都)(?=[\u4e00-\u9fff])")
 
 
 def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None:
@@ -75,8 +125,9 @@ def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None
     invented = numbers_in(text) - allowed
     if invented:
         return "事实", sorted(invented)[0]
-    for term, kind in _claims():
-        if term in text and (kind == "功效" or term not in source):
+    folded = fold_width(text)
+    for term, kind, _ in _claims():
+        if term in folded and (kind == "功效" or not said_herself(term, source)):
             return kind, term
     places = invented_places(text, source)
     if places:

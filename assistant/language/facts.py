@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -74,7 +75,8 @@ def cn_numerals_to_digits(text: str) -> str:
 def numbers_in(text: str) -> set[str]:
     """Every number in ``text``, spoken or written, as a canonical digit string."""
     found = set()
-    for raw in _NUMBER.findall(cn_numerals_to_digits(text.replace(",", "").replace("，", "，"))):
+    text = unicodedata.normalize("NFKC", text)  # "１５元" is 15 yuan
+    for raw in _NUMBER.findall(cn_numerals_to_digits(text.replace(",", ""))):
         found.add(_canonical(raw))
     return found
 
@@ -188,6 +190,11 @@ _NOT_PLACE = {
 }
 
 
+# Particles, pronouns and everyday verbs: a run holding one is a phrase ("吃过村", "卖的镇"), not
+# a place's name.
+_NOT_IN_NAMES = re.compile(r"[的了过着吃喝买卖是我你他她咱们这那个把被给都也就还很又呢吗啊呀嘛想要说]")
+
+
 def _tails(name: str) -> list[str]:
     """ "静谧的古镇" → ["静谧的古镇", "谧的古镇", "的古镇", "古镇"]: the place is its shortest tail."""
     return [name[i:] for i in range(len(name) - 1)]
@@ -205,6 +212,8 @@ def places_in(text: str) -> set[str]:
     found = {name for name in _known_places() if name in text}
     for m in _PLACE_SUFFIXED.finditer(text):
         name = _NOT_NAME.sub("", m.group(0))
+        if _NOT_IN_NAMES.search(name):
+            continue  # "吃过村里的": speech, not a name
         if len(name) >= 2 and not any(tail in _NOT_PLACE for tail in _tails(name)):
             found.add(name)
     # "陕西万荣县" holds "陕西": keep the longest name only.
