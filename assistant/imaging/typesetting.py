@@ -3,7 +3,8 @@
 Rules, in order of priority:
 1. Never draw outside the box: the fit is checked on real glyph ink boxes.
 2. No closing punctuation at the start of a line, no opening one at the end (禁则).
-3. Numbers, prices (¥15.8/斤) and Latin words stay unbroken.
+3. Numbers, prices (¥15.8/斤) and Latin words stay unbroken; Chinese words too, where any
+   size in the slot's range allows (湖里的/大闸蟹上市了, not 湖里的大闸/蟹上市了).
 4. The largest font size in the slot's range that fits wins (binary search).
 5. Lines are balanced, so no lone character sits on the last line.
 6. If even the smallest size overflows, the text is shortened at a sentence boundary
@@ -24,6 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from assistant.config import Settings
 from assistant.errors import FontMissingError
+from assistant.language.words import word_starts
 
 # Noto Sans CJK collections: face 2 is Simplified Chinese (0 JP, 1 KR, 3 TC, 4 HK, 5-9 Mono).
 SC_FACE_INDEX = 2
@@ -44,6 +46,7 @@ SENTENCE_ENDS = "。！？；!?;"
 ELLIPSIS = "…"
 _TRAILING = "".join(NO_LINE_START) + " "
 
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 # One unbreakable unit: a price or number with its unit, a Latin word, or one character.
 _UNIT = re.compile(
     r"[¥￥$]?\d+(?:[.,:]\d+)*(?:%|元|块|角|斤|公斤|克|kg|g|ml|L)?(?:/(?:[\u4e00-\u9fff]|kg|g|ml|L))?"
@@ -219,9 +222,25 @@ def drawable_text(text: str, face: FontFace) -> tuple[str, str]:
 # --------------------------------------------------------------------------- breaking
 
 
-def units(text: str) -> list[str]:
-    """Unbreakable units, with 禁则 punctuation glued to its neighbour."""
-    raw = _UNIT.findall(text)
+def _han_words(text: str) -> list[str]:
+    """``text`` as :data:`_UNIT` cuts it, with the characters of one Chinese word joined."""
+    starts = word_starts(text)
+    out: list[str] = []
+    previous_han = False
+    for m in _UNIT.finditer(text):
+        han = _HAN_CHAR.fullmatch(m.group(0)) is not None
+        if han and previous_han and m.start() not in starts:
+            out[-1] += m.group(0)
+        else:
+            out.append(m.group(0))
+        previous_han = han
+    return out
+
+
+def units(text: str, by_word: bool = True) -> list[str]:
+    """Unbreakable units, with 禁则 punctuation glued to its neighbour. ``by_word`` keeps each
+    Chinese word whole (湖里的/大闸蟹, not 大闸/蟹); without it, any two characters may part."""
+    raw = _han_words(text) if by_word else _UNIT.findall(text)
     glued: list[str] = []
     pending_open = ""
     for unit in raw:
@@ -408,25 +427,34 @@ def _try_size(text_units, face, size, box, style) -> list[PlacedLine] | None:
 
 
 def _fit(text: str, face, box, style) -> tuple[int, list[PlacedLine]] | None:
-    text_units = units(text)
-    low, high = style.min_size, style.max_size
-    found = None
-    while low <= high:
-        mid = (low + high) // 2
-        placed = _try_size(text_units, face, mid, box, style)
-        if placed is not None:
-            found, low = (mid, placed), mid + 1
-        else:
-            high = mid - 1
-    return found
+    """The largest size at which ``text`` fits, breaking between words where any size in the
+    slot's range allows that, and between any two characters only where none does."""
+    for by_word in (True, False):
+        text_units = units(text, by_word)
+        low, high = style.min_size, style.max_size
+        found = None
+        while low <= high:
+            mid = (low + high) // 2
+            placed = _try_size(text_units, face, mid, box, style)
+            if placed is not None:
+                found, low = (mid, placed), mid + 1
+            else:
+                high = mid - 1
+        if found is not None:
+            return found
+    return None
 
 
 def _shortenings(text: str) -> tuple[list[str], list[str]]:
-    """Shorter versions of ``text``, longest first: cut at clause ends, and cut anywhere."""
+    """Shorter versions of ``text``, longest first: cut at clause ends, and cut between words
+    (野生山姜 包邮…, never 野生山姜满包邮免…)."""
     cuts = [i + 1 for i, ch in enumerate(text) if ch in SENTENCE_ENDS + "，,、" and i + 1 < len(text)]
     at_clauses = [text[:cut].rstrip("，,、；;") + ELLIPSIS for cut in reversed(cuts)]
+    starts = word_starts(text)
     anywhere = []
     for cut in range(len(text) - 1, 0, -1):
+        if cut not in starts:
+            continue
         head = text[:cut].rstrip("，,、；;。 ")
         if head:
             anywhere.append(head + ELLIPSIS)

@@ -35,8 +35,10 @@ def test_the_simplified_chinese_face_of_the_pypi_font_is_used():
 
 
 def test_punctuation_sticks_to_its_neighbour():
-    assert units("好吃，便宜。") == ["好", "吃，", "便", "宜。"]
-    assert units("《杏子》") == ["《杏", "子》"]
+    assert units("好吃，便宜。", by_word=False) == ["好", "吃，", "便", "宜。"]
+    assert units("《杏子》", by_word=False) == ["《杏", "子》"]
+    assert units("好吃，便宜。") == ["好吃，", "便宜。"]  # and each word stays whole
+    assert units("《杏子》") == ["《杏子》"]
     assert "¥15.8/斤" in units("只要¥15.8/斤！") or "¥15.8/斤！" in units("只要¥15.8/斤！")
     assert "Wi-Fi" in units("有Wi-Fi")
 
@@ -52,7 +54,9 @@ def test_punctuation_sticks_to_its_neighbour():
 def test_no_line_starts_or_ends_with_forbidden_punctuation(text):
     font = load_font(regular_face(), 40)
     for width in range(200, 700, 37):
-        lines = balanced_wrap(units(text), width, font.getlength)
+        lines = balanced_wrap(units(text), width, font.getlength) or balanced_wrap(
+            units(text, by_word=False), width, font.getlength
+        )  # as the fitting does: by words where they fit, else by characters
         assert lines is not None
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
         for line in lines:
@@ -162,3 +166,35 @@ def test_a_single_character_never_sits_alone_on_the_last_line():
     assert [line.text for line in layout.lines] == ["土鸡蛋"]
     layout = layout_text("散养土鸡蛋。", (0, 0, 260, 400), TextStyle(min_size=20, max_size=200, max_lines=3))
     assert all(len(line.text.strip("。")) > 1 for line in layout.lines), [line.text for line in layout.lines]
+
+
+@pytest.mark.parametrize(
+    "text, width",
+    [
+        ("湖里的大闸蟹上市了", 520),
+        ("秋风起蟹脚痒", 300),
+        ("新鲜南姜蓝姜潮汕姜潮州姜野生山姜满包邮免运费芦苇姜", 600),
+        ("自家散养土鸡蛋蛋黄颜色深", 420),
+    ],
+)
+def test_a_title_breaks_between_words_where_a_word_break_fits(text, width):
+    from assistant.language.words import breaks_inside_words
+
+    layout = layout_text(text, (0, 0, width, 300), TextStyle(min_size=40, max_size=120, weight="bold", max_lines=2))
+    lines = [line.text for line in layout.lines]
+    assert len(lines) == 2 and "".join(lines) == text and not layout.truncated
+    assert breaks_inside_words(lines) == 0, lines
+
+
+def test_a_word_too_wide_for_the_box_still_fits_by_characters():
+    layout = layout_text("阳光玫瑰", (0, 0, 130, 200), TextStyle(min_size=60, max_size=60, max_lines=2))
+    assert [line.text for line in layout.lines] == ["阳光", "玫瑰"] and not layout.truncated
+
+
+def test_a_text_shortened_to_fit_is_cut_between_words():
+    from assistant.language.words import word_starts
+
+    text = "新鲜南姜蓝姜潮汕姜潮州姜野生山姜满包邮免运费芦苇姜"
+    layout = layout_text(text, (0, 0, 520, 60), TextStyle(min_size=40, max_size=40, max_lines=1))
+    assert layout.truncated and layout.text.endswith("…")
+    assert len(layout.text) - 1 in word_starts(text), layout.text
