@@ -8,6 +8,7 @@ from assistant.contracts import Brief, Copy
 from assistant.copywriting.platforms import Finished, Platform, register_platform
 from assistant.copywriting.platforms.common import clean_model_text, product_name, seller_clauses
 from assistant.language.facts import find_price, numbers_in
+from assistant.language.words import cut_between_words, word_starts
 
 _SHOP_TITLE_CHARS = "装新鲜现摘挖货农家手工特产当季整箱盒礼斤公克个只袋"  # what titles may add: 5斤装, 新鲜, 礼盒
 _CONTACT_WORD = re.compile(r"微信|电话|联系|加我|私信|手机|\d{7,}")
@@ -45,8 +46,8 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     words = list(dict.fromkeys(words))
     while len(" ".join(words)) > PLATFORM.max_chars and len(words) > 1:
         words.pop()
-    title = " ".join(words)
-    return Finished(title[: PLATFORM.max_chars].strip(), source, changes)
+    # One run of keywords longer than the limit is cut after a whole word, never inside one.
+    return Finished(cut_between_words(" ".join(words), PLATFORM.max_chars), source, changes)
 
 
 def fallback_words(brief: Brief) -> list[str]:
@@ -54,10 +55,23 @@ def fallback_words(brief: Brief) -> list[str]:
     facts, product = brief.facts, product_name(brief)
     words = [product, facts.variety, facts.place, facts.harvest, facts.weight, facts.shipping.replace("、", " ")]
     phrases = [re.sub(r"^(?:我们家|我家|咱家|自家|我们|咱们)的?", "", c) for c in seller_clauses(brief)]
-    phrases = [p.replace(product, "") if len(p) > len(product) + 1 else p for p in phrases]  # 杏子又大又甜 → 又大又甜
+    phrases = [_without(product, p) for p in phrases]  # 杏子又大又甜 → 又大又甜
     phrases = [re.sub(r"^(?:这个|那个|这|那)", "", p) for p in phrases]
     phrases = [p for p in phrases if 2 <= len(p) <= 10 and not re.match(r"^[我你他她咱]", p)]
     return [w for w in " ".join(words).split() if w] + phrases
+
+
+def _without(product: str, phrase: str) -> str:
+    """``phrase`` without the product name at its start or end, where that leaves whole words
+    ("杏子又大又甜" → "又大又甜"); a phrase with the name inside stays as it is: cutting it
+    out of "村里的老葡萄树" would leave "村里的老 树"."""
+    if len(phrase) <= len(product) + 1:
+        return phrase
+    if phrase.startswith(product) and len(product) in word_starts(phrase):
+        return phrase[len(product) :]
+    if phrase.endswith(product) and len(phrase) - len(product) in word_starts(phrase):
+        return phrase[: -len(product)]
+    return phrase
 
 
 PLATFORM = register_platform(
