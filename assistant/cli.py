@@ -157,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--out", required=True, help="the WAV file to write")
     say.add_argument("--speed", type=float, default=1.0, help="0.7 (slower, for older listeners) to 1.3; default 1.0")
 
+    understand = sub.add_parser("understand", help="the fields ② proposes from her words, as one JSON object")
+    understand.add_argument("--text", help="what she said or typed (or --stdin)")
+    understand.add_argument("--stdin", action="store_true", help="read the text from standard input")
+
     models = sub.add_parser("models", help="list the configured models, where they live and whether they are verified")
     models.add_argument("--assemble", action="store_true", help="assemble and verify the models in use now")
     model_flags(models)
@@ -469,6 +473,20 @@ def cmd_say(args) -> int:
     return 0
 
 
+UNDERSTOOD_FIELDS = ("product", "price", "weight", "place", "variety", "harvest", "shipping", "contact")
+
+
+def cmd_understand(args) -> int:
+    from assistant.language.facts import understand
+
+    text = sys.stdin.read() if args.stdin else args.text
+    if not (text or "").strip():
+        raise UserError('请给一段话，比如 --text "大闸蟹，八十八一斤"。', "Give a text with --text or --stdin.")
+    facts = understand(text)
+    print(json.dumps({name: getattr(facts, name) for name in UNDERSTOOD_FIELDS}, ensure_ascii=False))
+    return 0
+
+
 def cmd_models(args) -> int:
     from assistant import models
 
@@ -505,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         "templates": cmd_templates,
         "video": cmd_video,
         "say": cmd_say,
+        "understand": cmd_understand,
         "models": cmd_models,
     }[args.command]
     try:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from assistant.errors import UserError
-from assistant.language.facts import Facts, contact_kind, extract_facts, find_price, numbers_in
+from assistant.language.facts import Facts, contact_kind, extract_facts, find_price, find_product, numbers_in
 from assistant.language.text import fix_mishearings, remove_fillers
 
 MAX_TRANSCRIPT_CHARS = 1500
@@ -150,9 +150,8 @@ class Brief:
     @property
     def facts(self) -> Facts:
         if self._facts is None:
-            self._facts = extract_facts(
-                fix_mishearings(self.transcript), self.product, self.effective_price, self.contact
-            )
+            heard = fix_mishearings(self.transcript)
+            self._facts = extract_facts(heard, self.product or find_product(heard), self.effective_price, self.contact)
         return self._facts
 
     @property

@@ -19,7 +19,21 @@ _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+(?:
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 # Words where a numeral character is not a quantity ("一定", "一起" …): leave them alone.
-_NOT_QUANTITY = re.compile(r"一(?=[定起样直般些下点共切边天到])|(?<=[统唯万])一|十分|万一|千万(?=[别要不])")
+# And "一" between a number and a unit is "per", not a digit: "八十八一斤" is 88 a jin, not 881 jin.
+_NOT_QUANTITY = re.compile(
+    r"一(?=[定起样直般些下点共切边天到])|(?<=[统唯万])一|十分|万一|千万(?=[别要不])"
+    r"|(?<=[两二三四五六七八九])一(?=[斤箱盒个只瓶罐袋份晚间件条])"
+)
+# "一块五" is 1.5 yuan, "两块五毛" 2.5: the 毛 digit after 块 is the decimal.
+_YUAN_JIAO = re.compile(
+    r"(\d+|[零〇一二两三四五六七八九十百千]+)块([一二三四五六七八九])(?:毛钱?|角|(?![斤箱盒个只瓶罐袋份晚间件条]))"
+    r"(?![零〇二两三四五六七八九十百千万\d])(?!一(?![斤箱盒个只瓶罐袋份晚间件条]))"
+)
+
+
+def _yuan_jiao(m: re.Match) -> str:
+    yuan = m.group(1) if m.group(1).isdigit() else _cn_integer(m.group(1))
+    return m.group(0) if yuan is None else f"{yuan}.{_DIGITS[m.group(2)]}元"
 
 
 def _cn_integer(text: str) -> int | None:
@@ -55,6 +69,7 @@ def cn_numerals_to_digits(text: str) -> str:
         protected.append(m.group(0))
         return f"\x00{len(protected) - 1}\x00"
 
+    text = _YUAN_JIAO.sub(_yuan_jiao, text)
     text = _NOT_QUANTITY.sub(protect, text)
 
     def convert(m: re.Match) -> str:
@@ -87,10 +102,14 @@ def _canonical(raw: str) -> str:
     return raw.lstrip("0") or "0"
 
 
+_PRICE_UNITS = "斤|公斤|千克|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条"
 _PRICE = re.compile(
     r"(?:[¥￥]\s*\d+(?:\.\d+)?(?:\s*元)?|\d+(?:\.\d+)?\s*(?:元|块钱|块))"
-    r"(?:\s*(?:/|一|每|1)\s*(?:斤|公斤|千克|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条|斤装))?"
-    r"|(?:一|每|1)\s*(?:斤|公斤|千克|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条)\s*[，,]?\s*\d+(?:\.\d+)?\s*(?:元|块钱|块)"
+    rf"(?:\s*(?:/|一|每|1)\s*(?:{_PRICE_UNITS}|斤装))?"
+    rf"|(?:一|每|1)\s*(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?\s*(?:元|块钱|块)"
+    # Spoken without 块: "八十八一斤", "一斤十五，包邮" (a count after the number is not a price: 一斤15个).
+    rf"|(?<![\d.])\d+(?:\.\d+)?(?:一|每)(?:{_PRICE_UNITS})(?![\u4e00-\u9fff\d])"
+    rf"|(?:一|每|1)(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?(?![\d.个只枚斤克块元毛])"
 )
 
 
@@ -102,8 +121,8 @@ def find_price(text: str) -> str | None:
         return None
     raw = m.group(0)
     amount = re.search(r"[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:元|块)", raw)
-    amount = amount.group(1) or amount.group(2)
-    unit = re.search(r"(?:/|一|每|1)\s*(斤|公斤|千克|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条)", raw)
+    amount = (amount.group(1) or amount.group(2)) if amount else _NUMBER.findall(re.sub(r"^(?:一|每|1)", "", raw))[0]
+    unit = re.search(rf"(?:/|一|每|1)\s*({_PRICE_UNITS})", raw)
     return f"{amount}元/{unit.group(1)}" if unit else f"{amount}元"
 
 
@@ -119,6 +138,22 @@ def contact_kind(contact: str) -> str:
     if _PHONE.fullmatch(re.sub(r"[\s-]", "", text)):
         return "phone"
     return "wechat"
+
+
+# A WeChat ID as said or typed after 微信: 6-20 letters, digits, _ and -, starting with a letter.
+_SAID_WECHAT = re.compile(
+    r"(?:微信号?|vx|VX|wx|WX|V信)\s*(?:号|是|：|:|\s)*([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"
+)
+
+
+def find_contact(text: str) -> str:
+    """A phone number or WeChat ID she said or typed ("电话一三九…", "微信号xingzi_88"), or ""."""
+    digits = cn_numerals_to_digits(unicodedata.normalize("NFKC", text))
+    wechat = _SAID_WECHAT.search(digits)
+    phone = _PHONE.search(re.sub(r"(?<=\d)[\s-]+(?=\d)", "", digits))
+    if wechat and (not phone or wechat.start() < phone.start()):
+        return wechat.group(1)
+    return phone.group(0) if phone else ""
 
 
 # What each kind of contact is called where it is printed or told to the model.
@@ -261,6 +296,46 @@ class Facts:
 
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in asdict(self).items() if v}
+
+
+# "我家的X又…", "自家种的X，…": the thing she sells, when it is not in products.txt.
+_MY_PRODUCT = re.compile(
+    r"(?:我家|我们家|咱家|自家|家里)(?:的|种的|养的|做的|产的|自己种的|自己做的)?([\u4e00-\u9fff]{1,6}?)"
+    r"(?:又|很|特别|都|是|，|,|。|有|今年|现在|熟|上市)"
+)
+
+
+def find_product(text: str) -> str:
+    """What she sells: the first product of ``data/products.txt`` she names (with a variety
+    named just before it: 阳光玫瑰葡萄), else the X of "我家的X又…", else ""."""
+    from assistant.language.words import known_products
+
+    found: list[tuple[int, int, str]] = []
+    for name in known_products():
+        at = text.find(name)
+        if at >= 0:
+            found.append((at, -len(name), name))
+    if found:
+        at, _, name = min(found)
+        end = at + len(name)
+        # A variety before its fruit is one name (阳光玫瑰 + 葡萄); two of a kind are two (南姜, 蓝姜).
+        after = next((n for a, _, n in sorted(found) if a == end and n[-1] != name[-1]), "")
+        return name + after
+    m = _MY_PRODUCT.search(text)
+    return m.group(1) if m else ""
+
+
+def understand(transcript: str) -> Facts:
+    """What ② proposes from her words: product, price as the poster shows it, weight, place,
+    variety, harvest, shipping and contact; "" for what she did not say."""
+    heard = _fix_mishearings(transcript)
+    return extract_facts(heard, product=find_product(heard), contact=find_contact(heard))
+
+
+def _fix_mishearings(text: str) -> str:
+    from assistant.language.text import fix_mishearings  # text.py imports this module
+
+    return fix_mishearings(text)
 
 
 def extract_facts(transcript: str, product: str = "", price: str = "", contact: str = "") -> Facts:

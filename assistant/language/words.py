@@ -24,14 +24,14 @@ def _data_words(name: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def known_products() -> tuple[str, ...]:
-    """Product names from ``data/products.txt`` (selling words left out), longest first."""
+    """What sellers offer, from ``data/products.txt`` (selling words left out), longest first."""
     text = (_DATA / "products.txt").read_text(encoding="utf-8")
     names, section = [], ""
     for line in text.splitlines():
         if line.startswith("#"):
             section = line
             continue
-        if "Selling words" not in section and "Homestays" not in section:
+        if "Selling words" not in section:
             names.extend(line.split())
     return tuple(sorted(set(names), key=len, reverse=True))
 

@@ -59,14 +59,8 @@ def seller_clauses(brief: Brief) -> list[str]:
 
 
 def product_name(brief: Brief) -> str:
-    if brief.product:
-        return brief.product
-    m = re.search(
-        r"(?:我家|我们家|自家|家里)(?:的|种的|养的|做的|产的)?([\u4e00-\u9fff]{1,6}?)"
-        r"(?:又|很|特别|都|是|，|,|。|有|今年|现在|熟)",
-        brief.transcript,
-    )
-    return m.group(1) if m else "自家好物"
+    """What she sells: typed, else named in her words (``facts.find_product``)."""
+    return brief.product or brief.facts.product or "自家好物"
 
 
 def opening(brief: Brief) -> str:

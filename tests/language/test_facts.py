@@ -1,0 +1,66 @@
+"""What ② proposes from her words: product, price as the poster shows it, contact, and the rest."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant.language.facts import cn_numerals_to_digits, find_contact, find_price, numbers_in, understand
+
+
+@pytest.mark.parametrize(
+    "said, product, price",
+    [
+        ("大闸蟹，八十八一斤", "大闸蟹", "88元/斤"),
+        ("我家的杏子又大又甜，一斤十五块，包邮", "杏子", "15元/斤"),
+        ("葡萄熟了，一斤十五，包邮", "葡萄", "15元/斤"),
+        ("阳光玫瑰葡萄今年熟了，二十块一斤", "阳光玫瑰葡萄", "20元/斤"),
+        ("土鸡蛋一块五一个，三十个起发", "土鸡蛋", "1.5元/个"),
+        ("两块五毛一斤的小白菜，自家种的", "白菜", "2.5元/斤"),
+        ("我们的民宿在山脚下，一晚两百八，含早餐", "民宿", "280元/晚"),
+        ("新鲜南姜蓝姜潮汕姜野生山姜包邮 5斤25元", "南姜", "25元"),
+        ("羊肚菌，山里采的，三百六一斤", "羊肚菌", "360元/斤"),
+        ("我家的腊肉是柴火熏的", "腊肉", ""),
+        ("山东大葱新鲜5斤时令蔬菜东北香葱包邮蘸酱", "大葱", ""),
+    ],
+)
+def test_product_and_price_are_taken_from_her_words(said, product, price):
+    found = understand(said)
+    assert (found.product, found.price) == (product, price), found
+
+
+@pytest.mark.parametrize(
+    "said, contact",
+    [
+        ("想要的加我微信，微信号是 xingzi_88", "xingzi_88"),
+        ("电话一三九一二三四五六七八", "13912345678"),
+        ("打电话 139-1234-5678 就行", "13912345678"),
+        ("ＶＸ：ｍｕｌａｎ２０２６", "mulan2026"),
+        ("一斤十五块", ""),
+    ],
+)
+def test_a_contact_she_says_is_found(said, contact):
+    assert find_contact(said) == contact
+
+
+def test_per_and_jiao_are_read_as_she_means_them():
+    assert cn_numerals_to_digits("八十八一斤") == "88一斤"  # 88 a jin, not 881 jin
+    assert numbers_in("一块五一个") == {"1.5", "1"}
+    assert find_price("一斤15个") is None  # a count, not a price
+    assert numbers_in("十一月上市，三十一斤") == {"11", "31"}
+
+
+def test_the_cli_prints_every_field_as_one_json_object():
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "understand", "--text", "大闸蟹，八十八一斤，顺丰包邮，微信号 xie_88"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fields = json.loads(out)
+    assert set(fields) >= {"product", "price", "weight", "place", "contact", "shipping", "harvest"}
+    assert (fields["product"], fields["price"], fields["contact"]) == ("大闸蟹", "88元/斤", "xie_88")
+    assert fields["place"] == "" and "包邮" in fields["shipping"]
