@@ -22,12 +22,12 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # And "一" between a number and a unit is "per", not a digit: "八十八一斤" is 88 a jin, not 881 jin.
 _NOT_QUANTITY = re.compile(
     r"一(?=[定起样直般些下点共切边天到])|(?<=[统唯万])一|十分|万一|千万(?=[别要不])"
-    r"|(?<=[两二三四五六七八九])一(?=[斤箱盒个只瓶罐袋份晚间件条])"
+    r"|(?<=[两二三四五六七八九])一(?=[斤箱盒个只瓶罐袋份晚间件条串人位])"
 )
 # "一块五" is 1.5 yuan, "两块五毛" 2.5: the 毛 digit after 块 is the decimal.
 _YUAN_JIAO = re.compile(
-    r"(\d+|[零〇一二两三四五六七八九十百千]+)块([一二三四五六七八九])(?:毛钱?|角|(?![斤箱盒个只瓶罐袋份晚间件条]))"
-    r"(?![零〇二两三四五六七八九十百千万\d])(?!一(?![斤箱盒个只瓶罐袋份晚间件条]))"
+    r"(\d+|[零〇一二两三四五六七八九十百千]+)块([一二三四五六七八九])(?:毛钱?|角|(?![斤箱盒个只瓶罐袋份晚间件条串人位]))"
+    r"(?![零〇二两三四五六七八九十百千万\d])(?!一(?![斤箱盒个只瓶罐袋份晚间件条串人位]))"
 )
 
 
@@ -102,9 +102,9 @@ def _canonical(raw: str) -> str:
     return raw.lstrip("0") or "0"
 
 
-_PRICE_UNITS = "斤|公斤|千克|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条"
+_PRICE_UNITS = "斤|公斤|千克|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条|串|人|位"
 _PRICE = re.compile(
-    r"(?:[¥￥]\s*\d+(?:\.\d+)?(?:\s*元)?|\d+(?:\.\d+)?\s*(?:元|块钱|块))"
+    r"(?:[¥￥]\s*\d+(?:\.\d+)?(?:\s*元)?|\d+(?:\.\d+)?\s*(?:元|块钱|块|蚊))"
     rf"(?:\s*(?:/|一|每|1)\s*(?:{_PRICE_UNITS}|斤装))?"
     rf"|(?:一|每|1)\s*(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?\s*(?:元|块钱|块)"
     # Spoken without 块: "八十八一斤", "一斤十五，包邮" (a count after the number is not a price: 一斤15个).
@@ -120,8 +120,11 @@ def find_price(text: str) -> str | None:
     if not m:
         return None
     raw = m.group(0)
-    amount = re.search(r"[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:元|块)", raw)
-    amount = (amount.group(1) or amount.group(2)) if amount else _NUMBER.findall(re.sub(r"^(?:一|每|1)", "", raw))[0]
+    amount = re.search(r"[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:元|块|蚊)", raw)
+    if amount:
+        amount = amount.group(1) or amount.group(2)
+    else:  # "88一斤", "一斤15": the number that is not the "一" of the unit
+        amount = _NUMBER.findall(re.sub(rf"^(?:一|每|1)(?={_PRICE_UNITS})", "", raw))[0]
     unit = re.search(rf"(?:/|一|每|1)\s*({_PRICE_UNITS})", raw)
     return f"{amount}元/{unit.group(1)}" if unit else f"{amount}元"
 
@@ -227,7 +230,7 @@ _NOT_PLACE = {
 
 # Particles, pronouns and everyday verbs: a run holding one is a phrase ("吃过村", "卖的镇"), not
 # a place's name.
-_NOT_IN_NAMES = re.compile(r"[的了过着吃喝买卖是我你他她咱们这那个把被给都也就还很又呢吗啊呀嘛想要说]")
+_NOT_IN_NAMES = re.compile(r"[的了过着吃喝买卖是在我你他她咱们这那个把被给都也就还很又呢吗啊呀嘛想要说]")
 
 
 def _tails(name: str) -> list[str]:
@@ -305,6 +308,10 @@ _MY_PRODUCT = re.compile(
 )
 
 
+# A clause about what it eats or is made with ("吃虫子和玉米", "用的自家种的朝天椒") names no product.
+_FEED_CLAUSE = re.compile(r"(?:^|[，,。！!？?；;\s])(?:吃|喂|用)[^，,。！!？?；;\s]*$")
+
+
 def find_product(text: str) -> str:
     """What she sells: the first product of ``data/products.txt`` she names (with a variety
     named just before it: 阳光玫瑰葡萄), else the X of "我家的X又…", else ""."""
@@ -312,14 +319,15 @@ def find_product(text: str) -> str:
 
     found: list[tuple[int, int, str]] = []
     for name in known_products():
-        at = text.find(name)
-        if at >= 0:
-            found.append((at, -len(name), name))
+        for m in re.finditer(re.escape(name), text):
+            if not _FEED_CLAUSE.search(text[: m.start()]):
+                found.append((m.start(), -len(name), name))
     if found:
         at, _, name = min(found)
         end = at + len(name)
-        # A variety before its fruit is one name (阳光玫瑰 + 葡萄); two of a kind are two (南姜, 蓝姜).
-        after = next((n for a, _, n in sorted(found) if a == end and n[-1] != name[-1]), "")
+        # A variety before its fruit is one name (阳光玫瑰 + 葡萄); two of a kind are two (南姜, 蓝姜),
+        # and a variety after the fruit is not part of its name (荔枝 妃子笑).
+        after = next((n for a, _, n in sorted(found) if a == end and n[-1] != name[-1] and len(n) <= 2), "")
         return name + after
     m = _MY_PRODUCT.search(text)
     return m.group(1) if m else ""

@@ -37,6 +37,14 @@ def known_products() -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def selling_words() -> frozenset[str]:
+    """The common selling words of ``data/products.txt`` (新鲜, 包邮, 现摘 …)."""
+    text = (_DATA / "products.txt").read_text(encoding="utf-8")
+    part = text.split("# Selling words", 1)[-1].split("\n", 1)[-1]
+    return frozenset(w for line in part.splitlines() if not line.startswith("#") for w in line.split())
+
+
+@functools.lru_cache(maxsize=1)
 def _tokenizer():
     import jieba
 

@@ -25,7 +25,9 @@ from assistant.errors import UserError
 from assistant.files import readable_stem, wav_bytes
 from assistant.imaging.photo import open_photo
 from assistant.imaging.qrcode import draw_code, read_shop_code
+from assistant.language.facts import understand
 from assistant.pipeline import DEFAULT_POSTER_SIZES, Pipeline, poster_choices, suggested_template, template_thumbnails
+from assistant.poster.checks import before_poster, safe_title
 from assistant.poster.export import caption_of_file, poster_files, poster_labels
 from assistant.poster.templates import load_sizes
 from assistant.speech import hotwords_from
@@ -200,6 +202,38 @@ def brief_problem(form: Form) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """What ② last filled in from her words. A field that still holds it (or is empty) follows
+    her words; one she typed over is hers, and never overwritten."""
+
+    product: str = ""
+    price: str = ""
+    contact: str = ""
+
+
+PROPOSED_FIELDS = {"product": "卖什么", "price": "价格", "contact": "联系方式"}
+
+
+def propose_fields(transcript: str, product: str, price: str, contact: str, proposed: Proposal) -> dict:
+    """卖什么, 价格 and 联系方式 filled from her words, as she speaks or corrects them. Only the
+    fields that change are sent back: one she is typing into meanwhile is left alone."""
+    found = understand(transcript or "")
+    typed = {"product": product or "", "price": price or "", "contact": contact or ""}
+    proposed = proposed or Proposal()
+    out, filled = {}, []
+    for name in PROPOSED_FIELDS:
+        mine, before, now = typed[name].strip(), getattr(proposed, name), getattr(found, name)
+        if not mine or mine == before:
+            if now != mine:
+                out[name] = now
+            if now:
+                filled.append(f"{PROPOSED_FIELDS[name]}「{now}」")
+    out["proposed"] = Proposal(**{name: getattr(found, name) for name in PROPOSED_FIELDS})
+    out["fields_msg"] = f"✨ 从你的话里找到了：{'，'.join(filled)}。不对可以直接改。" if filled else ""
+    return out
+
+
 def start_writing(form: Form, shelf: str | None, work: Work = Work()) -> dict:
     """写文案: a brief that cannot be written stops here, on ②, next to what she typed.
     Otherwise a new entry begins (the old copy is let go first, so a failed write never
@@ -359,6 +393,32 @@ def template_previews(pipeline: Pipeline, work: Work, form: Form, edits: Edits) 
         return {"templates": pipeline.preview_posters(edits.apply(work.copy), form.brief())}
     except UserError:
         return {}
+
+
+def poster_doubts(work: Work, form: Form, edits: Edits = Edits()) -> dict:
+    """Before 做海报: what is missing or doubtful, each with its one-tap fix (never a block)."""
+    none = {"poster_check": "", "fix_check": "", "fix_title": ""}
+    if work.copy is None:
+        return none
+    copy, brief = edits.apply(work.copy), form.brief()
+    doubts = before_poster(brief, copy)
+    if not doubts:
+        return none
+    title = safe_title(brief, copy)
+    lines = "\n".join(f"- {d.zh}" for d in doubts)
+    return {
+        "poster_check": f"**做海报之前看一看**（不改也能做）：\n{lines}",
+        "fix_check": "✏️ 回 ② 补上" if any(d.fix == "check" for d in doubts) else "",
+        "fix_title": f"🔁 标题改成「{title}」" if any(d.fix == "title" for d in doubts) and title != copy.title else "",
+    }
+
+
+def use_safe_title(work: Work, form: Form, edits: Edits = Edits()) -> dict:
+    """The title fix: her product's name as the title, in ③'s box, and the list again."""
+    if work.copy is None:
+        return {}
+    title = safe_title(form.brief(), edits.apply(work.copy))
+    return {"title": title, **poster_doubts(work, form, replace(edits, title=title))}
 
 
 def pick_template(work: Work, template_id: str, name: str) -> dict:

@@ -188,7 +188,8 @@ class Wiring:
                 out.update({self.parts[p]: getattr(value, p) for p in FORM_PARTS})
             elif name == "step":
                 out[self.parts["steps"]] = gr.Tabs(selected=value)
-            elif name in ("gallery", "downloads", "video", "video_files", "class_files"):  # once there is something
+            elif name in ("gallery", "downloads", "video", "video_files", "class_files", "fix_check", "fix_title"):
+                # shown once there is something (a fix button's value is its label)
                 out[self.parts[name]] = gr.update(value=value, visible=bool(value))
             elif name == "confirm":
                 out[self.parts["confirm"]] = gr.update(visible=value)
@@ -304,6 +305,8 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                     add("product", gr.Textbox(label="卖什么", placeholder="例如：杏子"))
                     add("price", gr.Textbox(label="价格", placeholder="例如：15元/斤"))
                     add("contact", gr.Textbox(label="微信号或电话", placeholder="会印在海报上"))
+                add("fields_msg", gr.Markdown())
+                add("proposed", gr.State(handlers.Proposal()))
                 code_picker(
                     add, "qr", "📱 我的二维码（可以不放）：微信「我 → 二维码名片」截图，或收款码照片", "qr-image"
                 )
@@ -389,6 +392,10 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                     "sizes",
                     gr.CheckboxGroup(handlers.size_choices(), value=handlers.DEFAULT_SIZES, label="尺寸（可以多选）"),
                 )
+                add("poster_check", gr.Markdown(elem_id="poster-check"))
+                with gr.Row():
+                    fix_check_btn = add("fix_check", gr.Button(visible=False, size="sm"))
+                    fix_title_btn = add("fix_title", gr.Button(visible=False, size="sm"))
                 poster_btn = gr.Button("🖼️ 做海报", variant="primary", elem_classes="big-btn")
                 say_poster = gr.Button("🔊 听听海报上的字", elem_classes="say-btn")
                 add("poster_msg", gr.Markdown())
@@ -532,6 +539,17 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             **speech,
         )
         type_btn.click(lambda: gr.Tabs(selected=CHECK), None, page.parts["steps"])
+        # ② fills 卖什么, 价格 and 联系方式 from her words as they arrive or as she corrects them;
+        # cheap (no model), so no queue: a class typing at once is not held up.
+        page.on(
+            page.parts["transcript"].change,
+            handlers.propose_fields,
+            ["transcript", "product", "price", "contact", "proposed"],
+            ["product", "price", "contact", "proposed", "fields_msg"],
+            trigger_mode="always_last",
+            concurrency_limit=None,
+            show_progress="hidden",
+        )
         page.on(page.parts["qr_image"].change, handlers.read_code, ["qr_image", "form"], ["qr", "qr_msg", "qr_preview"])
 
         def stop_if_said(problem):
@@ -564,6 +582,18 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             ["templates"],
             concurrency_id="previews",
         )
+
+        doubts = ["poster_check", "fix_check", "fix_title"]
+        page.on(
+            poster_tab.select,
+            handlers.poster_doubts,
+            ["work", "form", "edits"],
+            doubts,
+            concurrency_limit=None,
+            show_progress="hidden",
+        )
+        fix_check_btn.click(lambda: gr.Tabs(selected=CHECK), None, page.parts["steps"])
+        page.on(fix_title_btn.click, handlers.use_safe_title, ["work", "form", "edits"], ["title", *doubts])
 
         def pick(work, evt: gr.SelectData):
             return page.shown(handlers.pick_template(work, template_ids[evt.index], thumbs[evt.index][1]))

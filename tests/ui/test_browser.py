@@ -475,3 +475,36 @@ def test_her_posters_go_to_the_share_sheet_to_wechat_long_press_and_her_texts_co
     page.get_by_role("button", name="📋 复制").first.click()
     page.get_by_text("已复制").wait_for(timeout=10_000)
     assert page.evaluate("window.copied") == "我家的杏子熟了，又大又甜，一斤十五块，包邮。"
+
+
+def test_her_words_fill_step_two_and_step_four_says_what_is_missing(app_url, browser, tmp_path):
+    url, _ = app_url
+    page = browser(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    _open(page, url)
+    page.get_by_role("button", name="⌨️ 不想说话？直接打字 ➡️").click()
+    page.get_by_label("你说的话（有错字可以直接改）").fill("湖里的大闸蟹上市了，八十八一斤，顺丰包邮。")
+    product, price = page.get_by_label("卖什么"), page.get_by_label("价格")
+    page.wait_for_function(
+        "([a, b]) => a.value === '大闸蟹' && b.value === '88元/斤'",
+        arg=[product.element_handle(), price.element_handle()],
+        timeout=30_000,
+    )
+    page.get_by_text("从你的话里找到了").wait_for()
+    price.fill("85元/斤")  # hers now: a correction of her words no longer changes it
+    page.get_by_label("你说的话（有错字可以直接改）").fill("湖里的大闸蟹上市了，九十一斤，顺丰包邮。")
+    page.wait_for_timeout(1500)
+    assert price.input_value() == "85元/斤"
+    page.get_by_text("⚙️ 写哪些、什么风格（可以不改）").click()
+    ticked = page.locator("input[type=checkbox]:checked")
+    while ticked.count():
+        ticked.first.uncheck()
+    page.get_by_role("button", name="✍️ 写文案").click()
+    page.get_by_text("文案写好了").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="🖼️ 去做海报 ➡️").click()
+    check = page.locator("#poster-check")
+    check.get_by_text("买的人找不到你").wait_for(timeout=30_000)
+    assert "照片" in check.inner_text() and "价格" not in check.inner_text()
+    page.screenshot(path=str(tmp_path / "poster-check.png"), full_page=False)
+    page.get_by_role("button", name="✏️ 回 ② 补上").click()
+    page.get_by_label("微信号或电话").wait_for()
+    assert page.get_by_label("卖什么").input_value() == "大闸蟹"

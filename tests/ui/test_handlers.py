@@ -438,3 +438,35 @@ def test_a_trainer_makes_a_whole_class_from_pasted_rows_and_a_zip_of_photos(pipe
         assert "01-杏子/杏子-朋友圈.png" in result.namelist()
     nothing = handlers.make_class_batch(pipeline, store, None, "", None)
     assert nothing == {"class_msg": "⚠️ 请上传表格，或者把 Excel 里的几行复制粘贴到框里。"}
+
+
+def test_her_words_fill_product_price_and_contact_and_what_she_typed_wins():
+    said = "大闸蟹，八十八一斤，微信号 xie_888"
+    first = handlers.propose_fields(said, "", "", "", handlers.Proposal())
+    assert (first["product"], first["price"], first["contact"]) == ("大闸蟹", "88元/斤", "xie_888")
+    assert "大闸蟹" in first["fields_msg"] and "88元/斤" in first["fields_msg"]
+    # She corrects the price in her words: the proposal follows. She typed her own product: it stays.
+    second = handlers.propose_fields(said.replace("八十八", "九十八"), "湖蟹", "88元/斤", "xie_888", first["proposed"])
+    assert second["price"] == "98元/斤" and "product" not in second and "contact" not in second  # unchanged
+    # A contact from 我的店 (not proposed) is never replaced by one in her words.
+    third = handlers.propose_fields(said, "", "", "13800000001", handlers.Proposal())
+    assert "contact" not in third and third["product"] == "大闸蟹"
+    # What was proposed and is no longer in her words goes; what she typed stays.
+    fourth = handlers.propose_fields("大闸蟹", "大闸蟹", "88元/斤", "xie_999", first["proposed"])
+    assert fourth["price"] == "" and "contact" not in fourth
+    assert handlers.propose_fields("", "", "", "", handlers.Proposal())["fields_msg"] == ""
+
+
+def test_before_a_poster_she_is_told_what_is_missing_and_an_unfit_word_gets_a_fix():
+    misheard = Form("秋风起泄脚扬，湖里的大闸蟹上市了，八十八一斤", product="大闸蟹", price="88元/斤")
+    work = Work(copy=written(title="秋风起泄脚扬", slogan="湖里的大闸蟹上市了", facts={"product": "大闸蟹"}))
+    shown = handlers.poster_doubts(work, misheard)
+    assert "「泄」" in shown["poster_check"] and "二维码" in shown["poster_check"] and "照片" in shown["poster_check"]
+    assert "价格" not in shown["poster_check"]
+    assert shown["fix_check"] and shown["fix_title"] == "🔁 标题改成「大闸蟹」"
+    fixed = handlers.use_safe_title(work, misheard)
+    assert fixed["title"] == "大闸蟹" and "泄" not in fixed["poster_check"] and fixed["fix_title"] == ""
+    # Everything there: nothing to say, no buttons.
+    complete = Form("我家的杏子又大又甜，一斤十五块", "杏子", "15元/斤", "xingzi_88", photo=str(photo("grapes_01.jpg")))
+    nothing = {"poster_check": "", "fix_check": "", "fix_title": ""}
+    assert handlers.poster_doubts(Work(copy=written()), complete) == nothing
