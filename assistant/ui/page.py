@@ -394,8 +394,8 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                 )
                 add("poster_check", gr.Markdown(elem_id="poster-check"))
                 with gr.Row():
-                    fix_check_btn = add("fix_check", gr.Button(visible=False, size="sm"))
-                    fix_title_btn = add("fix_title", gr.Button(visible=False, size="sm"))
+                    fix_check_btn = add("fix_check", gr.Button(visible=False))
+                    fix_title_btn = add("fix_title", gr.Button(visible=False))
                 poster_btn = gr.Button("🖼️ 做海报", variant="primary", elem_classes="big-btn")
                 say_poster = gr.Button("🔊 听听海报上的字", elem_classes="say-btn")
                 add("poster_msg", gr.Markdown())

@@ -504,6 +504,7 @@ def test_her_words_fill_step_two_and_step_four_says_what_is_missing(app_url, bro
     check = page.locator("#poster-check")
     check.get_by_text("买的人找不到你").wait_for(timeout=30_000)
     assert "照片" in check.inner_text() and "价格" not in check.inner_text()
+    check.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "poster-check.png"), full_page=False)
     page.get_by_role("button", name="✏️ 回 ② 补上").click()
     page.get_by_label("微信号或电话").wait_for()
