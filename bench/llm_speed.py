@@ -1,7 +1,7 @@
 """Benchmark: prompt (prefill) and generation speed of the copy models.
 
     .venv/bin/python bench/llm_speed.py [--threads 2]
-    .venv/bin/python bench/llm_speed.py --backend both [--small] [--variants auto,float32,int8,int8+compile]
+    .venv/bin/python bench/llm_speed.py --backend both [--small] [--variants default,bfloat16,float32,int8,int8+compile]
 
 The first form prints tokens per second for a 400-token prompt and a 64-token greedy
 answer, and the load time, for each embedded GGUF on llama.cpp.
@@ -106,7 +106,7 @@ def compare(args, settings: Settings) -> None:
         parts = variant.split("+")
         options = TorchOptions(
             dtype=parts[0] if parts[0] in ("auto", "float32", "bfloat16") else "auto",
-            int8="int8" in parts,
+            int8=None if "default" in parts else "int8" in parts,
             compile="compile" in parts,
         )
         started = time.perf_counter()
@@ -130,7 +130,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--backend", choices=["llama.cpp", "both"], default="llama.cpp")
     parser.add_argument("--small", action="store_true", help="with --backend both: the 0.5B model")
-    parser.add_argument("--variants", default="auto,float32,int8,int8+compile", help="torch variants to measure")
+    parser.add_argument("--variants", default="default,bfloat16,float32,int8+compile", help="torch variants to measure")
     args = parser.parse_args()
     settings = Settings.from_env(threads=args.threads, copy_model_size="small" if args.small else None)
     print(

@@ -26,23 +26,32 @@ from assistant.models import ResolvedModel, convert_gguf_once
 class TorchOptions:
     """How the weights are held and run on torch.
 
+    The defaults are the fastest measured on a 2-core AVX2 CPU (docs/benchmarks.md, issue 16):
+    float32 decoded 23% faster than bf16 (no bf16 instructions), int8 weights 55% faster again,
+    and torch.compile gave nothing.
+
     Attributes:
-        dtype: ``"auto"`` is fp16 on a GPU and bf16 on a CPU; ``"float32"`` or ``"bfloat16"``.
-        int8: int8 weights for every linear layer (torch's dynamic quantization, CPU only).
+        dtype: ``"auto"`` is fp16 on a GPU and float32 on a CPU; or ``"float32"``, ``"bfloat16"``.
+        int8: int8 weights for every linear layer (torch's dynamic quantization, from float32;
+            CPU only). ``None``: on a CPU, yes.
         compile: ``torch.compile`` the forward pass (a slow first request while it compiles).
     """
 
     dtype: str = "auto"
-    int8: bool = False
+    int8: bool | None = None
     compile: bool = False
+
+    def int8_on(self, on_gpu: bool) -> bool:
+        return not on_gpu and self.int8 is not False
 
     @property
     def label(self) -> str:
-        return "+".join([self.dtype, *(["int8"] if self.int8 else []), *(["compile"] if self.compile else [])])
+        int8 = {None: ["int8 if CPU"], True: ["int8"], False: []}[self.int8]
+        return "+".join([self.dtype, *int8, *(["compile"] if self.compile else [])])
 
 
 class TransformersGenerator:
-    """Hugging Face causal LMs on torch (bf16 on CPU, fp16 on GPU, unless ``TorchOptions`` say otherwise)."""
+    """Hugging Face causal LMs on torch: int8 weights on a CPU, fp16 on a GPU (see ``TorchOptions``)."""
 
     _PREFIX_CACHE_SIZE = 8  # one per platform prompt (6), with room for a user's own
 
@@ -56,16 +65,17 @@ class TransformersGenerator:
         torch.set_num_threads(settings.threads)
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
         on_gpu = self.device == "cuda"
-        if options.int8 and not on_gpu:
+        int8 = options.int8_on(on_gpu)
+        if int8 or (options.dtype == "auto" and not on_gpu):
             dtype = torch.float32  # dynamic quantization starts from fp32 weights
         elif options.dtype == "auto":
-            dtype = torch.float16 if on_gpu else torch.bfloat16
+            dtype = torch.float16
         else:
             dtype = getattr(torch, options.dtype)
         self.tokenizer = AutoTokenizer.from_pretrained(str(folder))
         self.model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=dtype).to(self.device)
         self.model.eval()
-        if options.int8 and not on_gpu:
+        if int8:
             self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
         if options.compile:
             self.model.forward = torch.compile(self.model.forward, dynamic=True)
