@@ -44,13 +44,16 @@ def drop_repeated_sentences(text: str) -> str:
 
 
 def fit_length(text: str, limit: int) -> str:
-    """Shorten to ``limit`` characters at a clause boundary if there is one."""
+    """Shorten to ``limit`` characters at a clause boundary if there is one, else after a
+    whole word ("新鲜南姜蓝姜", never "新鲜南姜蓝姜潮汕姜潮")."""
+    from assistant.language.words import cut_between_words
+
     text = re.sub(r"\s+", " ", str(text)).strip(TRIM)
     if len(text) <= limit:
         return text
     head = text[:limit]
     cut = max(head.rfind(p) for p in "，,、；;。！!？? ")
-    return (head[:cut] if cut >= limit // 2 else head).strip(TRIM)
+    return (head[:cut] if cut >= limit // 2 else cut_between_words(text, limit)).strip(TRIM)
 
 
 def fit_post(text: str, limit: int) -> str:

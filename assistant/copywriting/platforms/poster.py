@@ -34,7 +34,14 @@ def poster_draft(brief: Brief) -> dict:
     clauses = [own.sub("", c).strip() or c for c in seller_clauses(brief)]
     slogan = fit_length(clauses[0] if clauses else f"自家的{product}，实在", LIMITS["slogan"])
     points = [c for c in clauses[1:] if 2 <= len(c) <= LIMITS["selling_point"]][:N_SELLING_POINTS]
-    for generic in ("农户自家", "诚信经营", "欢迎咨询"):
+    # Short of three, her facts fill in (顺丰包邮, 5斤装, 现摘), and stock phrases (诚信经营)
+    # only when she gave none: they say nothing a buyer can hold her to, nor anything at all.
+    facts = brief.facts
+    for fact in (facts.shipping.replace("、", ""), facts.weight, facts.harvest, facts.variety, facts.place):
+        fact = fit_length(fact, LIMITS["selling_point"])
+        if len(points) < N_SELLING_POINTS and len(fact) >= 2 and not _repeats_a_point(fact, points):
+            points.append(fact)
+    for generic in ("欢迎咨询", "农户自家", "诚信经营"):
         if len(points) < N_SELLING_POINTS and generic not in points:
             points.append(generic)
     return {
