@@ -7,7 +7,8 @@
   breaks this is dropped, and the drop is reported too. A claim she made in other words
   (没打农药 for 不打农药) is hers, never called invented.
 
-Every check reads the text with its width folded (NFKC): "100％" and "１００%" are "100%".
+Every check reads the text folded: full width as ASCII (NFKC: "100％" and "１００%" are "100%")
+and Traditional characters as Simplified (國家級 is 国家级).
 """
 
 from __future__ import annotations
@@ -42,9 +43,25 @@ def _rules() -> list[tuple[re.Pattern, str, str]]:
 
 
 def fold_width(text: str) -> str:
-    """``text`` with full-width letters, digits and signs as their ASCII selves (NFKC), and
-    Chinese punctuation kept: for matching only, never for printing."""
-    return "".join(ch if ch in _CJK_PUNCTUATION else unicodedata.normalize("NFKC", ch) for ch in text)
+    """``text`` with full-width letters, digits and signs as their ASCII selves (NFKC),
+    Traditional characters as Simplified (國家級 is 国家级), and Chinese punctuation kept:
+    for matching only, never for printing."""
+    return "".join(ch if ch in _CJK_PUNCTUATION else _fold_char(ch) for ch in text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) == 1 and "\u4e00" <= folded <= "\u9fff":
+        folded = _to_simplified().convert(folded)
+    return folded
+
+
+@functools.lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 # NFKC would turn these into ASCII too; they are how Chinese is written, not a disguise.
