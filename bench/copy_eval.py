@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/copy_eval.py [--backend llama.cpp|transformers] [--small] [--limit N]
                                         [--platforms poster,moments,...] [--examples 3] [--json out.json]
+                                        [--set copy|understanding] [--again]
 
 For every brief in bench/data/copy_dev_set.jsonl (33 briefs: fruit, vegetables, eggs,
 honey, tea, grain, crafts, homestays, farm stays; with and without a price, with spoken
@@ -16,7 +17,13 @@ needs is written as the app writes it, and then measured:
 - invented: final texts holding a number, place, contact or claim the brief lacks
   (compliance.problem), and the raw model texts that did before the checks;
 - forbidden: texts with 广告法 terms, in the raw model output and in the final copy;
+- echo: posts that only repeat her words (``text.echo_share`` ≥ 0.75: three quarters of the
+  post is her transcript copied in order);
 - latency per platform (mean, p95) and generation speed in tokens/s.
+
+``--again`` also writes every brief a second time as 换一个 does (sampled, a new seed) and
+reports, per platform, the texts identical to the first version and the share of those
+second versions that still invent something.
 
 The models load once and every prompt is primed first, as the app does at start-up,
 so the latencies are those of a warm app. This measures; it is not a test.
@@ -49,13 +56,20 @@ from assistant.copywriting.platforms import PLATFORMS, default_platforms, follow
 from assistant.copywriting.platforms import poster as poster_platform
 from assistant.copywriting.prompts import brief_prompt
 from assistant.language.facts import numbers_in
+from assistant.language.text import ECHO_SHARE, echo_share
 from assistant.llm import load_generator
 
-DEV_SET = Path(__file__).resolve().parent / "data" / "copy_dev_set.jsonl"
+SETS = {
+    "copy": Path(__file__).resolve().parent / "data" / "copy_dev_set.jsonl",
+    # 61 briefs labelled for bench/understand_eval.py: her own claims, spoken prices, ASR
+    # errors, Taobao-style keyword strings, homestays; those with nothing to sell left out.
+    "understanding": Path(__file__).resolve().parent / "data" / "understanding_set.jsonl",
+}
 
 
-def load_briefs(limit: int | None) -> list[tuple[str, Brief]]:
-    rows = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_briefs(limit: int | None, name: str = "copy") -> list[tuple[str, Brief]]:
+    rows = [json.loads(line) for line in SETS[name].read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r.get("kind") != "nothing"]
     briefs = [
         (
             r["id"],
@@ -103,6 +117,8 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=3, help="full examples to print, chosen at random")
     parser.add_argument("--seed", type=int, default=int(time.time()), help="seed for choosing the examples")
     parser.add_argument("--json", help="write every result to this file")
+    parser.add_argument("--again", action="store_true", help="also write each brief again, as 换一个 does")
+    parser.add_argument("--set", default="copy", choices=sorted(SETS), help="which dev set (default: copy)")
     args = parser.parse_args()
 
     settings = Settings.from_env(llm_backend=args.backend, copy_model_size="small" if args.small else None)
@@ -113,7 +129,7 @@ def main() -> None:
     started = time.perf_counter()
     writer.prime()
     prime_s = time.perf_counter() - started
-    briefs = load_briefs(args.limit)
+    briefs = load_briefs(args.limit, args.set)
     chosen = tuple(p for p in args.platforms.split(",") if p) or None
     print(
         f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "
@@ -134,6 +150,9 @@ def main() -> None:
                 "forbidden",
                 "seconds",
                 "tokens",
+                "echo",
+                "same_again",
+                "invented_again",
             )
         }
         for p in PLATFORMS
@@ -163,12 +182,24 @@ def main() -> None:
             s["forbidden_raw"].append(bool(compliance.forbidden_terms(raw)))
             s["seconds"].append(copy.seconds[platform])
             s["tokens"].append(generator.count_tokens(raw) if raw else 0)
+            s["echo"].append(platform != "poster" and echo_share(finals[0], brief.transcript) >= ECHO_SHARE)
             line.append(f"{platform} {copy.seconds[platform]:4.1f}s{'' if source != 'fallback' else ' FB'}")
+        if args.again:
+            again = writer.write(brief, CopyOptions(platforms=tuple(wanted)).regenerated(1))
+            for platform in again.sources:
+                first, second = (
+                    poster_texts(c) if platform == "poster" else [c.posts[platform]] for c in (copy, again)
+                )
+                stats[platform]["same_again"].append(first == second)
+                stats[platform]["invented_again"].append(
+                    any(compliance.problem(t, brief.source, brief.allowed_numbers()) for t in second)
+                )
         print("  " + "  ".join(line), flush=True)
 
     print(
         f"\n{'platform':12s} {'n':>3s} {'model':>6s} {'usable':>7s} {'facts':>6s} {'invented raw→final':>19s} "
-        f"{'forbidden raw→final':>20s} {'mean s':>7s} {'p95 s':>6s} {'tok/s':>6s}"
+        f"{'forbidden raw→final':>20s} {'echo':>5s} {'mean s':>7s} {'p95 s':>6s} {'tok/s':>6s}"
+        + (f" {'same again':>10s} {'invented again':>14s}" if args.again else "")
     )
     for platform, s in stats.items():
         n = len(s["seconds"])
@@ -182,8 +213,9 @@ def main() -> None:
         print(
             f"{platform:12s} {n:3d} {rate('model'):6.0%} {rate('usable'):7.0%} {rate('facts'):6.0%} "
             f"{rate('invented_raw'):10.0%} → {rate('invented'):4.0%} "
-            f"{rate('forbidden_raw'):11.0%} → {rate('forbidden'):4.0%} "
+            f"{rate('forbidden_raw'):11.0%} → {rate('forbidden'):4.0%} {rate('echo'):5.0%} "
             f"{statistics.mean(s['seconds']):7.1f} {percentile(s['seconds'], 0.95):6.1f} {tok_s:6.1f}"
+            + (f" {rate('same_again'):10.0%} {rate('invented_again'):14.0%}" if args.again else "")
         )
     totals = [sum(c.seconds.values()) for _, _, c in results]
     print(

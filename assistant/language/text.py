@@ -102,3 +102,19 @@ def fix_mishearings(text: str) -> str:
     for heard, meant in _mishearings():
         text = text.replace(heard, meant)
     return text
+
+
+def echo_share(text: str, source: str) -> float:
+    """How much of ``text`` is ``source`` copied in order, in runs of four characters or more
+    (Chinese only): 1.0 is her words verbatim, a real rewrite is well under half."""
+    han = re.compile(r"[\u4e00-\u9fff]")
+    said, written = "".join(han.findall(source)), "".join(han.findall(text))
+    if not written:
+        return 0.0
+    from difflib import SequenceMatcher
+
+    blocks = SequenceMatcher(None, said, written, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= 4) / len(written)
+
+
+ECHO_SHARE = 0.75  # above this, a post "only repeats her words" (bench/copy_eval.py's echo column)
