@@ -14,7 +14,7 @@ import base64
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -334,21 +334,43 @@ def write_and_file(
     yield from jobs.start(shelf, "copy", steps, context={"form": form}).follow()
 
 
+def in_background(jobs: Jobs, shelf: str, kind: str, form: Form, make: Callable[[], dict]) -> Iterator[dict]:
+    """做海报 and 做视频 as a job of her shelf's, like the copy: what ``make()`` files lands in
+    her 历史 and comes back to a reloaded page even if her phone dropped off meanwhile."""
+
+    def steps() -> Iterator[dict]:
+        yield make()
+
+    yield from jobs.start(shelf, kind, steps, context={"form": form}).follow()
+
+
+# What a page that comes back says about each kind of job, while it runs and once it is done.
+_RESUMED = {
+    "copy": (COPY, "write_msg", "✍️ 刚才的文案还在写，马上就好……", "✅ 刚才的文案已经写好，也存进了「历史」。"),
+    "posters": (POSTER, "poster_msg", "🖼️ 刚才的海报还在做，马上就好……", "✅ 刚才的海报已经做好，也存进了「历史」。"),
+    "video": (VIDEO, "video_msg", "🎬 刚才的视频还在做，马上就好……", "✅ 刚才的视频已经做好，也存进了「历史」。"),
+}
+
+
 def resume(jobs: Jobs, shelf: str) -> Iterator[dict]:
-    """A page that comes back (a reload, a phone that slept) picks up her copy where it is:
-    still being written, or written and filed while she was away, with the form it came from."""
-    job = jobs.waiting(shelf) if shelf else None
-    if job is None:
+    """A page that comes back (a reload, a phone that slept) picks up her work where it is:
+    the copy, posters and video still being made, or made and filed while she was away, each
+    shown on its step, with the form they came from."""
+    waiting = jobs.all_waiting(shelf) if shelf else []
+    if not waiting:
         yield {}
         return
-    first = True
-    for state in job.follow():
-        if first:
-            note = "✍️ 刚才的文案还在写，马上就好……" if job.running else "✅ 刚才的文案已经写好，也存进了「历史」。"
-            yield {"form": job.context["form"], "step": COPY, **state, "write_msg": state.get("write_msg", note)}
-            first = False
-        else:
-            yield state
+    shown: dict = {}
+    for job in waiting:
+        step, message, running, done = _RESUMED.get(job.kind, _RESUMED["copy"])
+        first = True
+        for state in job.follow():
+            if first:
+                note = running if job.running else done
+                shown = {**shown, "form": job.context["form"], "step": step, message: state.get(message, note)}
+                first = False
+            shown = {**shown, **state}
+            yield shown
 
 
 def write_again(work: Work) -> dict:

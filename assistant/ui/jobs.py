@@ -9,6 +9,7 @@ the work still being written, or finished and filed in her 历史.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 import traceback
@@ -25,6 +26,7 @@ class Job:
     kind: str
     context: dict = field(default_factory=dict)  # what it was made from (her form), for a page that comes back
     state: dict = field(default_factory=dict)
+    started_at: float = field(default_factory=time.monotonic)
     finished_at: float | None = None
     failed: BaseException | None = None
     seen: bool = False  # a page has followed it to the end
@@ -98,15 +100,21 @@ class Jobs:
             else:
                 job._finish()
 
-        threading.Thread(target=run, daemon=True, name=f"job-{kind}").start()
+        # In a copy of the starter's context: Gradio finds a request's progress bar there, so
+        # the bar moves while the page is there, and the calls are no-ops once it is gone.
+        threading.Thread(target=contextvars.copy_context().run, args=(run,), daemon=True, name=f"job-{kind}").start()
         return job
 
     def waiting(self, shelf: str) -> Job | None:
         """A job of this shelf's that a page should show: still running, or finished unseen."""
+        return max(self.all_waiting(shelf), key=lambda j: j.running, default=None)
+
+    def all_waiting(self, shelf: str) -> list[Job]:
+        """Every job of this shelf's a page should show (copy, posters, video), oldest first."""
         with self._lock:
             self._forget_old()
             jobs = [j for (s, _), j in self._jobs.items() if s == shelf and (j.running or not j.seen)]
-        return max(jobs, key=lambda j: j.running, default=None)
+        return sorted(jobs, key=lambda j: j.started_at)
 
     def _forget_old(self) -> None:
         now = time.monotonic()

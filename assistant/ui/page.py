@@ -603,7 +603,14 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
         )
 
         def make_posters(work, form, edits, sizes, shelf, progress):
-            return handlers.render_posters(pipeline, mine(shelf), work, form, edits, sizes, progress)
+            shelf = shelf_id_or_new(shelf)
+            yield from handlers.in_background(
+                jobs,
+                shelf,
+                "posters",
+                form,
+                lambda: handlers.render_posters(pipeline, mine(shelf), work, form, edits, sizes, progress),
+            )
 
         page.on(
             poster_btn.click,
@@ -646,8 +653,15 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
         page.on(video_tab.select, handlers.video_voice, ["work"], ["video_voice"])
 
         def make_video(work, form, edits, video_voice, music, more_photos, shelf, progress):
-            return handlers.make_video(
-                pipeline, mine(shelf), work, form, edits, video_voice, music, more_photos, progress
+            shelf = shelf_id_or_new(shelf)
+            yield from handlers.in_background(
+                jobs,
+                shelf,
+                "video",
+                form,
+                lambda: handlers.make_video(
+                    pipeline, mine(shelf), work, form, edits, video_voice, music, more_photos, progress
+                ),
             )
 
         page.on(
@@ -699,7 +713,8 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
         shop_parts = [*SHOP_PARTS, "shop_qr", "shop_qr_preview", "shop_logo", "shop_logo_preview"]
         # Following a job only waits on it: no limit, or one phone's long resume would hold up
         # every other page's load.
-        resumed = ["form", "steps", *copy_parts, "history"]
+        resumed = ["form", "steps", *copy_parts, "history", "gallery", "downloads", "poster_msg"]
+        resumed += ["video", "video_files", "video_msg"]
         resume = page.bind(functools.partial(handlers.resume, jobs), ["shelf"], resumed)
         page.on(demo.load, on_load, ["shelf"], ["shelf", "history", *shop_parts, "form", "qr_preview"]).then(
             *resume, concurrency_limit=None, show_progress="hidden"

@@ -335,6 +335,17 @@ def test_a_reload_while_the_copy_is_written_loses_nothing(app_url, browser):
     page.get_by_role("tab", name="📚 历史").click()
     page.get_by_label("以前做过的（最新的在上面）").click()
     assert any(product in o for o in page.get_by_role("option").all_inner_texts())
+    # Her posters too: she taps 做海报 and her phone reloads; they are made, filed and shown again.
+    page.keyboard.press("Escape")
+    page.get_by_role("tab", name="④ 海报").click()
+    page.get_by_label("抖音/视频号 9:16（1080×1920）").uncheck()
+    page.get_by_role("button", name="🖼️ 做海报").click()
+    page.wait_for_timeout(300)
+    page.reload()
+    page.get_by_text("海报做好了").wait_for(timeout=WAIT_MS)
+    page.locator("#posters img").first.wait_for(timeout=30_000)
+    entry = next(e for e in (Store(data).load(e.id) for e in Store(data).entries()) if e.brief.product == product)
+    assert [p for p in entry.posters if p.suffix == ".png"], "filed in her 历史 with the copy"
 
 
 def test_a_poster_does_not_wait_behind_another_sellers_copy(app_url, browser):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import replace
@@ -75,6 +76,30 @@ def test_copy_goes_on_and_is_filed_when_her_page_goes_away_and_comes_back(pipeli
     assert entry.brief.product == form.product and len(last["history"]) == 1
     assert list(handlers.resume(jobs, "shelf-1")) == [{}], "seen to the end: not shown again"
     assert list(handlers.resume(jobs, "another-shelf")) == [{}]
+
+
+def test_posters_made_while_her_page_was_away_come_back_after_her_copy(pipeline, tmp_path):
+    store, jobs = Store(tmp_path), Jobs()
+    form = Form(*handlers.EXAMPLES[0], photo=str(photo("grapes_01.jpg")))
+    writing = handlers.write_and_file(jobs, "shelf-p", pipeline, store, Work(), form, ())
+    work = list(writing)[-1]["work"]  # her copy, written and seen on the page
+    making = handlers.in_background(
+        jobs,
+        "shelf-p",
+        "posters",
+        form,
+        lambda: handlers.render_posters(pipeline, store, work, form, Edits(), ["moments"]),
+    )
+    assert jobs.all_waiting("shelf-p") == []
+    threading.Thread(target=next, args=(making,), daemon=True).start()  # 做海报, then her phone sleeps
+    while not jobs.all_waiting("shelf-p"):
+        time.sleep(0.01)
+    back = list(handlers.resume(jobs, "shelf-p"))
+    assert back[0]["step"] == POSTER and back[0]["form"] == form
+    last = back[-1]
+    assert last["gallery"] and all(Path(path).is_file() for path, _ in last["gallery"])
+    assert "海报做好了" in last["poster_msg"]
+    assert store.load(work.entry_id).posters, "filed in her 历史 under the same entry"
 
 
 def test_empty_brief_gives_a_message_not_an_error(pipeline):
