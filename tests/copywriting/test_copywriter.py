@@ -259,10 +259,12 @@ def test_the_model_server_back_end_passes_the_same_rules(served_generator):
     assert_platform_rules(copy, APRICOT)
     items = list(Copywriter(served_generator).stream(APRICOT, CopyOptions(platforms=("shop_title",))))
     assert isinstance(items[-1], Copy) and sum(isinstance(i, Piece) for i in items) > 3  # it streams
-    # The poster text is asked for alone, so greedy over HTTP gives it again; the other texts
-    # are written together, and a batch may round differently from a lone request.
+    # A second request is served from the server's prompt cache, evaluated in other batch
+    # sizes: llama.cpp is not bit-exact across those, so greedy text may differ in a word.
+    # What must hold is that it is the model's text again, within every rule.
     again = Copywriter(served_generator).write(APRICOT, CopyOptions(platforms=("moments",)))
-    assert again.raw["poster"] == copy.raw["poster"]
+    assert again.sources["poster"] != "fallback" and again.sources["moments"] != "fallback", again.notes
+    assert_true_and_legal(again.posts["moments"], APRICOT)
 
 
 def test_every_platform_has_a_prompt_with_a_worked_example():
