@@ -15,7 +15,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from assistant.batch import decode_table, gather_photos, make_batch, read_rows
@@ -215,23 +215,35 @@ class Proposal:
 PROPOSED_FIELDS = {"product": "卖什么", "price": "价格", "contact": "联系方式"}
 
 
-def propose_fields(transcript: str, product: str, price: str, contact: str, proposed: Proposal) -> dict:
-    """卖什么, 价格 and 联系方式 filled from her words, as she speaks or corrects them. Only the
-    fields that change are sent back: one she is typing into meanwhile is left alone."""
+def propose_fields(transcript: str, proposed: Proposal) -> dict:
+    """卖什么, 价格 and 联系方式 proposed from her words, as she speaks or corrects them.
+
+    The proposal goes to the page as ``proposal`` (the new values and the ones proposed
+    before), and her browser fills them in (APPLY_PROPOSAL_JS): only a field that is empty
+    or still holds what was proposed before. It is done there, with the fields' values at
+    that moment, because she may have typed into one while her words were read here."""
     found = understand(transcript or "")
-    typed = {"product": product or "", "price": price or "", "contact": contact or ""}
-    proposed = proposed or Proposal()
-    out, filled = {}, []
-    for name in PROPOSED_FIELDS:
-        mine, before, now = typed[name].strip(), getattr(proposed, name), getattr(found, name)
-        if not mine or mine == before:
-            if now != mine:
-                out[name] = now
-            if now:
-                filled.append(f"{PROPOSED_FIELDS[name]}「{now}」")
-    out["proposed"] = Proposal(**{name: getattr(found, name) for name in PROPOSED_FIELDS})
-    out["fields_msg"] = f"✨ 从你的话里找到了：{'，'.join(filled)}。不对可以直接改。" if filled else ""
-    return out
+    now = Proposal(**{name: getattr(found, name) for name in PROPOSED_FIELDS})
+    named = [f"{label}「{getattr(now, name)}」" for name, label in PROPOSED_FIELDS.items() if getattr(now, name)]
+    return {
+        "proposed": now,
+        "proposal": json.dumps({"new": asdict(now), "old": asdict(proposed or Proposal())}, ensure_ascii=False),
+        "fields_msg": f"✨ 从你的话里找到了：{'，'.join(named)}。空着的已经填上，不对可以直接改。" if named else "",
+    }
+
+
+def apply_proposal(proposal: str, product: str, price: str, contact: str) -> tuple[str, str, str]:
+    """What APPLY_PROPOSAL_JS does in her browser, for the tests: a field that is empty or
+    still holds the old proposal takes the new one; one she typed over stays hers (and, in
+    the browser only, so does the one she is typing in at that moment)."""
+    values = json.loads(proposal or "{}")
+    new, old = values.get("new", {}), values.get("old", {})
+
+    def pick(name: str, mine: str) -> str:
+        mine = mine or ""
+        return new.get(name, "") if not mine.strip() or mine.strip() == old.get(name, "") else mine
+
+    return pick("product", product), pick("price", price), pick("contact", contact)
 
 
 def start_writing(form: Form, shelf: str | None, work: Work = Work()) -> dict:

@@ -103,6 +103,22 @@ NO_SHARING = ["download"]
 
 # Run once when the page loads: the share sheet / long-press save and one-tap copy (see the file).
 PAGE_JS = (Path(__file__).parent / "static" / "phone.js").read_text(encoding="utf-8")
+# handlers.apply_proposal, run in her browser on the fields' values of this moment.
+APPLY_PROPOSAL_JS = """
+(proposal, product, price, contact) => {
+  let values = {};
+  try { values = JSON.parse(proposal || "{}"); } catch (e) { return [product, price, contact]; }
+  const now = values.new || {}, before = values.old || {};
+  // The field she is typing in is never changed under her fingers.
+  const typing = (name) => !!(document.activeElement && document.activeElement.closest("#field-" + name));
+  const pick = (name, mine) => {
+    mine = mine || "";
+    if (typing(name)) return mine;
+    return (!mine.trim() || mine.trim() === (before[name] || "")) ? (now[name] || "") : mine;
+  };
+  return [pick("product", product), pick("price", price), pick("contact", contact)];
+}
+"""
 SHARE_JS = "() => { window.mulanShare && window.mulanShare(); }"
 COPY_JS = "(text) => { window.mulanCopy && window.mulanCopy(text); }"
 
@@ -302,11 +318,15 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                 add("transcript", gr.Textbox(label="你说的话（有错字可以直接改）", lines=4))
                 say_transcript = gr.Button("🔊 听听我说的", elem_classes="say-btn")
                 with gr.Row():
-                    add("product", gr.Textbox(label="卖什么", placeholder="例如：杏子"))
-                    add("price", gr.Textbox(label="价格", placeholder="例如：15元/斤"))
-                    add("contact", gr.Textbox(label="微信号或电话", placeholder="会印在海报上"))
+                    add("product", gr.Textbox(label="卖什么", placeholder="例如：杏子", elem_id="field-product"))
+                    add("price", gr.Textbox(label="价格", placeholder="例如：15元/斤", elem_id="field-price"))
+                    add(
+                        "contact",
+                        gr.Textbox(label="微信号或电话", placeholder="会印在海报上", elem_id="field-contact"),
+                    )
                 add("fields_msg", gr.Markdown())
                 add("proposed", gr.State(handlers.Proposal()))
+                add("proposal", gr.Textbox(elem_classes="mulan-hidden", show_label=False, container=False))
                 code_picker(
                     add, "qr", "📱 我的二维码（可以不放）：微信「我 → 二维码名片」截图，或收款码照片", "qr-image"
                 )
@@ -544,11 +564,15 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
         page.on(
             page.parts["transcript"].change,
             handlers.propose_fields,
-            ["transcript", "product", "price", "contact", "proposed"],
-            ["product", "price", "contact", "proposed", "fields_msg"],
+            ["transcript", "proposed"],
+            ["proposed", "proposal", "fields_msg"],
             trigger_mode="always_last",
             concurrency_limit=None,
             show_progress="hidden",
+        )
+        proposal_fields = [page.parts[p] for p in ("product", "price", "contact")]
+        page.parts["proposal"].change(
+            None, [page.parts["proposal"], *proposal_fields], proposal_fields, js=APPLY_PROPOSAL_JS
         )
         page.on(page.parts["qr_image"].change, handlers.read_code, ["qr_image", "form"], ["qr", "qr_msg", "qr_preview"])
 

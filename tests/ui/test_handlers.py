@@ -467,19 +467,19 @@ def test_a_trainer_makes_a_whole_class_from_pasted_rows_and_a_zip_of_photos(pipe
 
 def test_her_words_fill_product_price_and_contact_and_what_she_typed_wins():
     said = "大闸蟹，八十八一斤，微信号 xie_888"
-    first = handlers.propose_fields(said, "", "", "", handlers.Proposal())
-    assert (first["product"], first["price"], first["contact"]) == ("大闸蟹", "88元/斤", "xie_888")
+    first = handlers.propose_fields(said, handlers.Proposal())
     assert "大闸蟹" in first["fields_msg"] and "88元/斤" in first["fields_msg"]
+    assert handlers.apply_proposal(first["proposal"], "", "", "") == ("大闸蟹", "88元/斤", "xie_888")
     # She corrects the price in her words: the proposal follows. She typed her own product: it stays.
-    second = handlers.propose_fields(said.replace("八十八", "九十八"), "湖蟹", "88元/斤", "xie_888", first["proposed"])
-    assert second["price"] == "98元/斤" and "product" not in second and "contact" not in second  # unchanged
-    # A contact from 我的店 (not proposed) is never replaced by one in her words.
-    third = handlers.propose_fields(said, "", "", "13800000001", handlers.Proposal())
-    assert "contact" not in third and third["product"] == "大闸蟹"
+    second = handlers.propose_fields(said.replace("八十八", "九十八"), first["proposed"])
+    assert handlers.apply_proposal(second["proposal"], "湖蟹", "88元/斤", "xie_888") == ("湖蟹", "98元/斤", "xie_888")
+    # A contact from 我的店 (never proposed) is not replaced by one in her words.
+    third = handlers.propose_fields(said, handlers.Proposal())
+    assert handlers.apply_proposal(third["proposal"], "", "", "13800000001")[2] == "13800000001"
     # What was proposed and is no longer in her words goes; what she typed stays.
-    fourth = handlers.propose_fields("大闸蟹", "大闸蟹", "88元/斤", "xie_999", first["proposed"])
-    assert fourth["price"] == "" and "contact" not in fourth
-    assert handlers.propose_fields("", "", "", "", handlers.Proposal())["fields_msg"] == ""
+    fourth = handlers.propose_fields("大闸蟹", first["proposed"])
+    assert handlers.apply_proposal(fourth["proposal"], "大闸蟹", "88元/斤", "xie_999") == ("大闸蟹", "", "xie_999")
+    assert handlers.propose_fields("", handlers.Proposal())["fields_msg"] == ""
 
 
 def test_before_a_poster_she_is_told_what_is_missing_and_an_unfit_word_gets_a_fix():
