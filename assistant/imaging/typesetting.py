@@ -47,9 +47,10 @@ ELLIPSIS = "…"
 _TRAILING = "".join(NO_LINE_START) + " "
 
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
-# One unbreakable unit: a price or number with its unit, a Latin word, or one character.
+# One unbreakable unit: a hashtag, a price or number with its unit, a Latin word, or one character.
 _UNIT = re.compile(
-    r"[¥￥$]?\d+(?:[.,:]\d+)*(?:%|元|块|角|斤|公斤|克|kg|g|ml|L)?(?:/(?:[\u4e00-\u9fff]|kg|g|ml|L))?"
+    r"#[^\s#，。！？、,.!?]+"  # a hashtag is one word: "#农家好物", never "#农家/好物"
+    r"|[¥￥$]?\d+(?:[.,:]\d+)*(?:%|元|块|角|斤|公斤|克|kg|g|ml|L)?(?:/(?:[\u4e00-\u9fff]|kg|g|ml|L))?"
     r"|[A-Za-z][A-Za-z0-9'’\-_.@]*"
     r"|\s+"
     r"|.",

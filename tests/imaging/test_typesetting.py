@@ -198,3 +198,10 @@ def test_a_text_shortened_to_fit_is_cut_between_words():
     layout = layout_text(text, (0, 0, 520, 60), TextStyle(min_size=40, max_size=40, max_lines=1))
     assert layout.truncated and layout.text.endswith("…")
     assert len(layout.text) - 1 in word_starts(text), layout.text
+
+
+def test_a_hashtag_is_never_broken():
+    style = TextStyle(min_size=40, max_size=40, max_lines=3)
+    layout = layout_text("#大闸蟹  #农家好物  #助农", (0, 0, 300, 200), style)
+    lines = [line.text for line in layout.lines]
+    assert len(lines) >= 2 and any("#农家好物" in line for line in lines), lines
