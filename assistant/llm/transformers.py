@@ -26,19 +26,19 @@ from assistant.models import ResolvedModel, convert_gguf_once
 class TorchOptions:
     """How the weights are held and run on torch.
 
-    The defaults are the fastest measured on a 2-core AVX2 CPU (docs/benchmarks.md, issue 16):
-    float32 decoded 23% faster than bf16 (no bf16 instructions), int8 weights 55% faster again,
-    and torch.compile gave nothing.
+    Measured on a 2-core AVX2 CPU (docs/benchmarks.md, issue 16): float32 decodes 23% faster
+    than bf16 and int8 weights 55% faster again, but int8 changes the 0.5B model's answers
+    (a test's apricot question was answered "阿里云开发的AI助手"), so it is a choice, not the default.
 
     Attributes:
-        dtype: ``"auto"`` is fp16 on a GPU and float32 on a CPU; or ``"float32"``, ``"bfloat16"``.
+        dtype: ``"auto"`` is fp16 on a GPU and bf16 on a CPU; or ``"float32"``, ``"bfloat16"``.
         int8: int8 weights for every linear layer (torch's dynamic quantization, from float32;
             CPU only). ``None``: on a CPU, yes.
         compile: ``torch.compile`` the forward pass (a slow first request while it compiles).
     """
 
     dtype: str = "auto"
-    int8: bool | None = None
+    int8: bool | None = False
     compile: bool = False
 
     def int8_on(self, on_gpu: bool) -> bool:
@@ -51,7 +51,7 @@ class TorchOptions:
 
 
 class TransformersGenerator:
-    """Hugging Face causal LMs on torch: int8 weights on a CPU, fp16 on a GPU (see ``TorchOptions``)."""
+    """Hugging Face causal LMs on torch (bf16 on CPU, fp16 on GPU, unless ``TorchOptions`` say otherwise)."""
 
     _PREFIX_CACHE_SIZE = 8  # one per platform prompt (6), with room for a user's own
 
@@ -66,10 +66,10 @@ class TransformersGenerator:
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
         on_gpu = self.device == "cuda"
         int8 = options.int8_on(on_gpu)
-        if int8 or (options.dtype == "auto" and not on_gpu):
+        if int8:
             dtype = torch.float32  # dynamic quantization starts from fp32 weights
         elif options.dtype == "auto":
-            dtype = torch.float16
+            dtype = torch.float16 if on_gpu else torch.bfloat16
         else:
             dtype = getattr(torch, options.dtype)
         self.tokenizer = AutoTokenizer.from_pretrained(str(folder))

@@ -17,6 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 KEEP_S = 30 * 60  # a finished job nobody saw is offered again for half an hour, then let go
+# A page may have been shown a job's end just as it reloaded (a 1-second poster, a tap and a
+# reload): for these seconds after, a page that comes back is shown it again.
+SEEN_GRACE_S = 20.0
 
 
 @dataclass
@@ -29,13 +32,18 @@ class Job:
     started_at: float = field(default_factory=time.monotonic)
     finished_at: float | None = None
     failed: BaseException | None = None
-    seen: bool = False  # a page has followed it to the end
+    seen_at: float | None = None  # when a page followed it to the end
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _version: int = 0
 
     @property
     def running(self) -> bool:
         return self.finished_at is None
+
+    @property
+    def seen(self) -> bool:
+        """A page followed it to the end, long enough ago that it surely got there."""
+        return self.seen_at is not None and time.monotonic() - self.seen_at >= SEEN_GRACE_S
 
     def _update(self, updates: dict) -> None:
         with self._changed:
@@ -64,7 +72,8 @@ class Job:
                 yield state
             if not running:
                 break
-        self.seen = True
+        if self.seen_at is None:
+            self.seen_at = time.monotonic()
         if self.failed is not None:
             raise self.failed
 

@@ -18,7 +18,7 @@ from assistant.language.facts import numbers_in
 from assistant.store import Store
 from assistant.ui import handlers
 from assistant.ui.handlers import CHECK, COPY, POSTER, Edits, Form, Work
-from assistant.ui.jobs import Jobs
+from assistant.ui.jobs import SEEN_GRACE_S, Jobs
 
 from conftest import REPO, free_port, photo, speech_clip
 
@@ -74,6 +74,8 @@ def test_copy_goes_on_and_is_filed_when_her_page_goes_away_and_comes_back(pipeli
     entry = store.load(last["work"].entry_id)
     assert entry.copy.title == last["title"] and entry.copy.posts["moments"] == last["post:moments"]
     assert entry.brief.product == form.product and len(last["history"]) == 1
+    for job in jobs.all_waiting("shelf-1"):  # seen to the end, and the grace for a reload is over
+        job.seen_at -= SEEN_GRACE_S
     assert list(handlers.resume(jobs, "shelf-1")) == [{}], "seen to the end: not shown again"
     assert list(handlers.resume(jobs, "another-shelf")) == [{}]
 
@@ -90,6 +92,8 @@ def test_posters_made_while_her_page_was_away_come_back_after_her_copy(pipeline,
         form,
         lambda: handlers.render_posters(pipeline, store, work, form, Edits(), ["moments"]),
     )
+    for job in jobs.all_waiting("shelf-p"):  # the copy, seen a while ago
+        job.seen_at -= SEEN_GRACE_S
     assert jobs.all_waiting("shelf-p") == []
     threading.Thread(target=next, args=(making,), daemon=True).start()  # 做海报, then her phone sleeps
     while not jobs.all_waiting("shelf-p"):
