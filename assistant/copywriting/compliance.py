@@ -87,8 +87,8 @@ def forbidden_terms(text: str) -> list[str]:
 def clean_ad_terms(text: str, field: str) -> tuple[str, list[Change]]:
     """Rewrite or remove each forbidden term, matched in any width, and say what changed."""
     changes: list[Change] = []
+    folded, index = _folded_with_index(text)
     for pattern, replacement, _ in _rules():
-        folded, index = _folded_with_index(text)
         pieces, last = [], 0
         for m in pattern.finditer(folded):
             start, end = index[m.start()], index[m.end() - 1] + 1
@@ -99,8 +99,9 @@ def clean_ad_terms(text: str, field: str) -> tuple[str, list[Change]]:
             changes.append(Change(field, text[start:end] + context_after, replacement + context_after, "广告法"))
             pieces += [text[last:start], replacement]
             last = end
-        if pieces:
+        if pieces:  # fold again only when the text changed
             text = "".join(pieces) + text[last:]
+            folded, index = _folded_with_index(text)
     return re.sub(r"[ \t]{2,}", " ", text).strip(), changes
 
 

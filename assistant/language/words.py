@@ -23,25 +23,25 @@ def _data_words(name: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _product_words() -> tuple[tuple[str, ...], frozenset[str]]:
+    """``data/products.txt`` read once: (what sellers offer, the selling words)."""
+    offered, selling, in_selling = [], [], False
+    for line in (_DATA / "products.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            in_selling = line.startswith("# Selling words")
+            continue
+        (selling if in_selling else offered).extend(line.split())
+    return tuple(sorted(set(offered), key=len, reverse=True)), frozenset(selling)
+
+
 def known_products() -> tuple[str, ...]:
     """What sellers offer, from ``data/products.txt`` (selling words left out), longest first."""
-    text = (_DATA / "products.txt").read_text(encoding="utf-8")
-    names, section = [], ""
-    for line in text.splitlines():
-        if line.startswith("#"):
-            section = line
-            continue
-        if "Selling words" not in section:
-            names.extend(line.split())
-    return tuple(sorted(set(names), key=len, reverse=True))
+    return _product_words()[0]
 
 
-@functools.lru_cache(maxsize=1)
 def selling_words() -> frozenset[str]:
     """The common selling words of ``data/products.txt`` (新鲜, 包邮, 现摘 …)."""
-    text = (_DATA / "products.txt").read_text(encoding="utf-8")
-    part = text.split("# Selling words", 1)[-1].split("\n", 1)[-1]
-    return frozenset(w for line in part.splitlines() if not line.startswith("#") for w in line.split())
+    return _product_words()[1]
 
 
 @functools.lru_cache(maxsize=1)

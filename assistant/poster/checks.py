@@ -87,6 +87,7 @@ def before_poster(brief: Brief, copy: Copy) -> list[Doubt]:
 
 
 def safe_title(brief: Brief, copy: Copy) -> str:
-    """A title made of her own words only: the product, and what she said about it first."""
+    """A title made of her own words only: the name of what she sells (the title as it is
+    when there is none)."""
     product = brief.product or copy.facts.get("product", "") or brief.facts.product
     return product or copy.title
