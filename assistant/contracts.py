@@ -16,11 +16,21 @@ from pathlib import Path
 
 from assistant.errors import UserError
 from assistant.language.facts import Facts, contact_kind, extract_facts, find_price, find_product, numbers_in
-from assistant.language.text import fix_mishearings, remove_fillers
+from assistant.language.text import fix_mishearings, has_words, remove_fillers, without_instructions
 
 MAX_TRANSCRIPT_CHARS = 1500
 MAX_FIELD_CHARS = 100
 MAX_CODE_CHARS = 1000  # a poster code must stay scannable; WeChat's own links are ~40
+MAX_CONTACT_CHARS = 40  # a phone is 11, a WeChat ID at most 20, a shop link about 40
+MAX_PRICE_YUAN = 100_000  # above this a price is a slip of the finger (an extra 0, 1e9)
+# Control characters and invisible marks (zero-width, bidi overrides) a paste can carry; the
+# zero-width joiner stays, it holds emoji like 👩‍🌾 together.
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_UNSAFE_SCHEME = re.compile(r"\s*(?:javascript|data|file|vbscript|blob|about|intent)\s*:", re.I)
+_NEGATIVE = re.compile(r"(?:^|[^\d\s])\s*[-−－]\s*\d|负\s*[\d一二三四五六七八九十]")
+_EXPONENT = re.compile(r"\d\s*[eE]\s*[-+]?\d")
 STYLES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "styles.tsv"
 DEFAULT_STYLE = "朴实"
 
@@ -91,20 +101,35 @@ class Brief:
     _facts: Facts | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
-        self.transcript = (self.transcript or "").strip()
-        self.product = (self.product or "").strip()
-        self.price = (self.price or "").strip()
-        self.contact = (self.contact or "").strip()
+        self.transcript = _typed(self.transcript, one_line=False)
+        self.product = _typed(self.product)
+        self.price = _typed(self.price)
+        self.contact = _typed(self.contact)
         self.photo = self.photo or None
         self.style = (self.style or DEFAULT_STYLE).strip()
         self.qr = (self.qr or "").strip()
-        self.shop = (self.shop or "").strip()
+        self.shop = _typed(self.shop)
         self.logo = self.logo or None
         self.colour = (self.colour or "").strip()
 
     def validate(self) -> None:
         if not self.transcript and not self.product:
             raise UserError("请先说一说或写一写要卖的东西。", "The brief is empty: say or type what you sell.")
+        if not has_words(self.said + self.product):
+            # Nothing to write about: copy would come from the prompt's worked example.
+            if re.search(r"[A-Za-z]{3,}", self.transcript + self.product):
+                raise UserError(
+                    "木兰现在只会写中文文案。请用中文说一说或写一写要卖的东西，比如「我家的杏子，一斤十五块」。",
+                    "Mulan writes Chinese copy only; describe the product in Chinese.",
+                )
+            raise UserError(
+                "没看出要卖什么。请说一说或写一写是什么东西、多少钱，比如「我家的杏子，一斤十五块」。",
+                "Nothing to sell in the text: no words, only punctuation, emoji or instructions.",
+            )
+        self.validate_fields()
+
+    def validate_fields(self) -> None:
+        """Every field but the words: also for a profile or a code, which have no words."""
         if len(self.transcript) > MAX_TRANSCRIPT_CHARS:
             raise UserError(
                 f"文字太长了（{len(self.transcript)} 字），请控制在 {MAX_TRANSCRIPT_CHARS} 字以内。",
@@ -123,10 +148,31 @@ class Brief:
                     f"「{label}」太长了，请控制在 {MAX_FIELD_CHARS} 字以内。",
                     f"The {label} field is longer than {MAX_FIELD_CHARS} characters.",
                 )
+        self._validate_price_and_contact()
         if self.style not in styles():
             raise UserError(
                 f"不认识的风格「{self.style}」，可选：{'、'.join(styles())}。",
                 f"Unknown style {self.style!r}; choose one of {', '.join(styles())}.",
+            )
+
+    def _validate_price_and_contact(self) -> None:
+        if self.price and (_NEGATIVE.search(self.price) or _EXPONENT.search(self.price)):
+            raise UserError(
+                f"价格「{self.price}」看不明白。请写成数字加单位，比如「15元/斤」。",
+                f"Unreadable price {self.price!r}.",
+            )
+        if self.price and any(float(n) > MAX_PRICE_YUAN for n in numbers_in(self.price)):
+            raise UserError(
+                f"价格「{self.price}」超过十万元了，请看看是不是多写了零。", f"Price {self.price!r} is over 100000."
+            )
+        if _UNSAFE_SCHEME.match(self.contact):
+            raise UserError(
+                "联系方式请写微信号或者手机号，比如 xingzi_88 或 13912345678。", "Unsafe scheme in the contact."
+            )
+        if len(self.contact) > MAX_CONTACT_CHARS:
+            raise UserError(
+                f"联系方式太长了（{len(self.contact)} 个字，最多 {MAX_CONTACT_CHARS} 个），写微信号或者手机号就行。",
+                f"The contact is longer than {MAX_CONTACT_CHARS} characters.",
             )
 
     @property
@@ -148,21 +194,26 @@ class Brief:
         return ""
 
     @property
+    def said(self) -> str:
+        """Her transcript without the sentences that give the model orders (a hostile paste)."""
+        return without_instructions(self.transcript)
+
+    @property
     def facts(self) -> Facts:
         if self._facts is None:
-            heard = fix_mishearings(self.transcript)
+            heard = fix_mishearings(self.said)
             self._facts = extract_facts(heard, self.product or find_product(heard), self.effective_price, self.contact)
         return self._facts
 
     @property
     def source(self) -> str:
         """Everything the seller said or typed: the copy may state nothing else."""
-        return " ".join([self.transcript, self.product, self.price, self.contact, self.shop])
+        return " ".join([self.said, self.product, self.price, self.contact, self.shop])
 
     @property
     def spoken_text(self) -> str:
         """The transcript as copy may reuse it: filler (嗯，那个) out, misheard selling words (包油) fixed."""
-        return fix_mishearings(remove_fillers(self.transcript))
+        return fix_mishearings(remove_fillers(self.said))
 
     def allowed_numbers(self) -> set[str]:
         return numbers_in(self.source)
@@ -178,6 +229,13 @@ class Brief:
     def from_dict(cls, data: dict) -> "Brief":
         known = {f.name for f in fields(cls) if not f.name.startswith("_")}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _typed(value: str | None, one_line: bool = True) -> str:
+    """A typed or pasted value without invisible characters (a field name is no place to
+    show them); line breaks are kept only where the text may have lines."""
+    value = _INVISIBLE.sub("", value or "")
+    return (" ".join(value.split()) if one_line else value).strip()
 
 
 # --------------------------------------------------------------------------- 我的店
@@ -197,7 +255,9 @@ class Profile:
     logo: str | None = None  # path of her logo, kept in the store's profile folder
 
     def validate(self) -> None:
-        Brief("-", contact=self.contact, style=self.style, qr=self.qr, shop=self.shop, colour=self.colour).validate()
+        Brief(
+            "", contact=self.contact, style=self.style, qr=self.qr, shop=self.shop, colour=self.colour
+        ).validate_fields()
         if len(self.seller) > MAX_FIELD_CHARS:
             raise UserError(f"「名字」太长了，请控制在 {MAX_FIELD_CHARS} 字以内。", "The name is too long.")
 

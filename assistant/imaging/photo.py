@@ -10,6 +10,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from assistant.errors import UserError
 
+try:  # iPhones save HEIC; decode-only pi-heif (LGPL libheif + libde265, no x265 encoder)
+    from pi_heif import register_heif_opener
+
+    register_heif_opener()
+    HEIC_READABLE = True
+except ImportError:  # pragma: no cover - pi-heif is in requirements.txt
+    HEIC_READABLE = False
+
 MAX_PHOTO_PIXELS = 60_000_000  # a 50 MP phone photo is fine; larger is refused as a possible bomb
 MAX_PHOTO_BYTES = 30 * 1024 * 1024
 WORKING_SIDE = 2400  # no poster slot is larger than the A4 photo box; decoding more wastes memory
@@ -34,6 +42,10 @@ def open_photo(path: str | Path) -> Image.Image:
             "照片像素太多了，请换一张普通手机照片。", "The photo has too many pixels (possible decompression bomb)."
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        if path.suffix.lower() in (".heic", ".heif") and not HEIC_READABLE:
+            raise UserError(
+                "这台电脑打不开苹果手机的 HEIC 照片。请在手机上把照片存成 jpg 再选。", "HEIC support is not installed."
+            ) from None
         raise UserError(
             f"「{path.name}」不是照片，或者文件坏了。请选一张 jpg 或 png 照片。",
             f"{path.name} is not a readable image; use a JPEG or PNG photo.",
@@ -43,8 +55,12 @@ def open_photo(path: str | Path) -> Image.Image:
         flat = Image.new("RGB", rgba.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
         image = flat
+    elif image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit greyscale: convert("RGB") clips every value above 255 to white.
+        levels = np.asarray(image, dtype=np.int64)
+        image = Image.fromarray((np.clip(levels, 0, 65535) >> 8).astype(np.uint8), "L").convert("RGB")
     else:
-        image = image.convert("RGB")  # CMYK, palette, greyscale, 16-bit
+        image = image.convert("RGB")  # CMYK, palette, greyscale
     if max(image.size) > WORKING_SIDE:  # PNG and others have no draft mode
         image.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.LANCZOS)
     return image

@@ -104,7 +104,7 @@ def read_shop_code(path: str | Path) -> ShopCode:
     # prefer the one we know how to label, then the first found.
     payloads.sort(key=lambda p: code_kind(p).kind in ("text", "link"))
     payload = payloads[0].strip()
-    Brief("-", qr=payload).validate()  # too long to scan, or a script: refused in plain words
+    Brief("", qr=payload).validate_fields()  # too long to scan, or a script: refused in plain words
     return ShopCode(payload)
 
 

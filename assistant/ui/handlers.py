@@ -11,6 +11,7 @@ so the tests drive the same functions the page does.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import time
@@ -192,6 +193,31 @@ def read_code(qr_image: str | None, form: Form) -> dict:
     return {"qr": code.payload, "qr_msg": shown, "qr_preview": preview}
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
+
+
+def shown_as_text(text: str) -> str:
+    """Her own words inside a Markdown message, shown as she wrote them (「**特价**」 stays
+    with its stars, a link is not made a link, a tag is not a tag)."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def take_photo(photo_upload: str | None, form: Form) -> dict:
+    """Her photo, opened here (HEIC, sideways, 16-bit and all) before anything relies on it.
+
+    The page takes it as a plain file, so a file that is not a photo reaches ``open_photo``
+    and its plain message, not a broken preview; one that cannot be read changes nothing,
+    and the photo she chose before stays in use."""
+    if not photo_upload:
+        return {"photo": None, "photo_preview": None, "photo_msg": ""}
+    try:
+        preview = photo_thumbnail(photo_upload, strict=True)
+    except UserError as exc:
+        kept = "（之前选的照片还在用。）" if form.photo else ""
+        return {"photo_msg": f"⚠️ {exc.zh}{kept}"}
+    return {"photo": photo_upload, "photo_preview": preview, "photo_msg": ""}
+
+
 def brief_problem(form: Form) -> str | None:
     """What stops 写文案 from starting, as a message for step ②, or ``None``. Checked before
     the page moves on to ③, so the seller sees it next to what she typed."""
@@ -224,7 +250,11 @@ def propose_fields(transcript: str, proposed: Proposal) -> dict:
     that moment, because she may have typed into one while her words were read here."""
     found = understand(transcript or "")
     now = Proposal(**{name: getattr(found, name) for name in PROPOSED_FIELDS})
-    named = [f"{label}「{getattr(now, name)}」" for name, label in PROPOSED_FIELDS.items() if getattr(now, name)]
+    named = [
+        f"{label}「{shown_as_text(getattr(now, name))}」"
+        for name, label in PROPOSED_FIELDS.items()
+        if getattr(now, name)
+    ]
     return {
         "proposed": now,
         "proposal": json.dumps({"new": asdict(now), "old": asdict(proposed or Proposal())}, ensure_ascii=False),
@@ -563,7 +593,7 @@ def shop_fields(profile: Profile) -> dict:
         "shop_qr": profile.qr,
         "shop_qr_preview": draw_code(profile.qr, 240) if profile.qr else None,
         "shop_logo": profile.logo,
-        "shop_logo_preview": _thumbnail(profile.logo),
+        "shop_logo_preview": photo_thumbnail(profile.logo),
     }
 
 
@@ -594,21 +624,30 @@ def take_logo(shop_logo_image: str | None) -> dict:
     if not shop_logo_image:
         return {"shop_logo": None, "shop_logo_preview": None}
     try:
-        open_photo(shop_logo_image)
+        preview = photo_thumbnail(shop_logo_image, strict=True)
     except UserError as exc:
         return {"shop_msg": f"⚠️ 标志：{exc.zh}"}
-    return {"shop_logo": shop_logo_image, "shop_logo_preview": _thumbnail(shop_logo_image), "shop_msg": ""}
+    return {"shop_logo": shop_logo_image, "shop_logo_preview": preview, "shop_msg": ""}
 
 
-def _thumbnail(path: str | None):
-    """A small picture of her file, shown without serving the file itself (it is outside the history)."""
+def photo_thumbnail(path: str | None, strict: bool = False):
+    """A small upright picture of her file, shown without serving the file itself (it may be
+    outside the history, or a HEIC no browser shows). ``strict`` raises what is wrong with it."""
     if not path:
         return None
     try:
-        image = open_photo(path)
-    except UserError:
+        return _thumbnail(str(path), Path(path).stat().st_mtime_ns).copy()
+    except (UserError, OSError):
+        if strict:
+            raise
         return None
-    image.thumbnail((320, 320))
+
+
+@functools.lru_cache(maxsize=32)
+def _thumbnail(path: str, mtime_ns: int):
+    # Cached: a resumed job shows the form (and so this picture) on every update it streams.
+    image = open_photo(path)
+    image.thumbnail((480, 480))
     return image
 
 
@@ -709,7 +748,7 @@ def open_entry(store: Store, entry_id: str | None) -> dict:
         "qr_preview": draw_code(entry.brief.qr, 240) if entry.brief.qr else None,  # her code, as it was
         "gallery": [(str(p), caption_of_file(p)) for p in pngs],
         "downloads": [str(p) for p in entry.posters],
-        "history_msg": f"✅ 已打开：{entry.label}",
+        "history_msg": f"✅ 已打开：{shown_as_text(entry.label)}",
         "step": POSTER if pngs else COPY if entry.copy else CHECK,
     }
     if entry.copy is not None:
@@ -728,7 +767,7 @@ def delete_entry(store: Store, work: Work, entry_id: str | None) -> dict:
     except UserError as exc:
         return {"history_msg": f"⚠️ {exc.zh}", "confirm": False}
     updates = {
-        "history_msg": f"🗑️ 已删除：{label}",
+        "history_msg": f"🗑️ 已删除：{shown_as_text(label)}",
         "confirm": False,
         "history": history_choices(store),
         "history_selected": None,

@@ -100,6 +100,7 @@ VOICE_CHUNK_JS = """
 # Every media part names its corner buttons: Gradio's default set includes "share", which
 # uploads her poster to Hugging Face. Nothing she makes may leave her machine.
 NO_SHARING = ["download"]
+PHOTO_TYPES = ["image", ".heic", ".heif"]  # "image" alone hides an iPhone's HEIC in some pickers
 
 # Run once when the page loads: the share sheet / long-press save and one-tap copy (see the file).
 PAGE_JS = (Path(__file__).parent / "static" / "phone.js").read_text(encoding="utf-8")
@@ -175,7 +176,9 @@ class Wiring:
     def _components(self, names: list[str]) -> list:
         found = []
         for name in names:
-            group = {"form": FORM_PARTS, "edits": EDIT_PARTS, "shop_form": SHOP_PARTS}.get(name, (name,))
+            group = {"form": (*FORM_PARTS, "photo_preview"), "edits": EDIT_PARTS, "shop_form": SHOP_PARTS}.get(
+                name, (name,)
+            )
             found.extend(self.parts[part] for part in group)
         return list(dict.fromkeys(found))
 
@@ -202,6 +205,7 @@ class Wiring:
         for name, value in updates.items():
             if name == "form":
                 out.update({self.parts[p]: getattr(value, p) for p in FORM_PARTS})
+                out[self.parts["photo_preview"]] = handlers.photo_thumbnail(value.photo)
             elif name == "step":
                 out[self.parts["steps"]] = gr.Tabs(selected=value)
             elif name in ("gallery", "downloads", "video", "video_files", "class_files", "fix_check", "fix_title"):
@@ -335,16 +339,26 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
                 add("shop", gr.Textbox(label="店名（可以不填）", placeholder="例如：张家果园"))
                 add("logo", gr.State(None))  # from 我的店; server-side, so no browser can name a file
                 add("colour", gr.State(""))
-                add(
-                    "photo",
-                    gr.Image(
-                        type="filepath",
-                        label="📷 商品照片（可以不放）",
-                        sources=["upload", "webcam"],
-                        height=200,
-                        buttons=NO_SHARING,
-                    ),
-                )
+                # A plain file, opened by Mulan itself: gr.Image decodes it in Gradio first, where a
+                # HEIC or a broken file became a dead preview with no message.
+                with gr.Row(equal_height=True):
+                    add(
+                        "photo_upload",
+                        gr.File(
+                            label="📷 商品照片（可以不放）：拍一张，或从相册选",
+                            file_types=PHOTO_TYPES,
+                            type="filepath",
+                            elem_id="photo-upload",
+                        ),
+                    )
+                    add(
+                        "photo_preview",
+                        gr.Image(
+                            label="海报上用的照片", interactive=False, height=200, buttons=[], elem_id="photo-preview"
+                        ),
+                    )
+                add("photo_msg", gr.Markdown())
+                add("photo", gr.State(None))  # the path of a photo that opened; never named by the browser
                 with gr.Accordion("⚙️ 写哪些、什么风格（可以不改）", open=False):
                     add(
                         "ticked",
@@ -575,6 +589,10 @@ def build_ui(pipeline: Pipeline, store: Store, private_history: bool = False) ->
             None, [page.parts["proposal"], *proposal_fields], proposal_fields, js=APPLY_PROPOSAL_JS
         )
         page.on(page.parts["qr_image"].change, handlers.read_code, ["qr_image", "form"], ["qr", "qr_msg", "qr_preview"])
+        # upload and clear, not change: the page setting the picker back must not drop her photo.
+        photo_parts = ["photo", "photo_preview", "photo_msg"]
+        page.on(page.parts["photo_upload"].upload, handlers.take_photo, ["photo_upload", "form"], photo_parts)
+        page.on(page.parts["photo_upload"].clear, handlers.take_photo, ["photo_upload", "form"], photo_parts)
 
         def stop_if_said(problem):
             # Ends the chain quietly: the problem is already shown on ② in plain words.

@@ -520,3 +520,38 @@ def test_her_words_fill_step_two_and_step_four_says_what_is_missing(app_url, bro
     page.get_by_role("button", name="✏️ 回 ② 补上").click()
     page.get_by_label("微信号或电话").wait_for()
     assert page.get_by_label("卖什么").input_value() == "大闸蟹"
+
+
+def test_a_heic_photo_is_taken_and_a_broken_one_is_refused_in_chinese(app_url, browser, tmp_path):
+    """gr.Image used to decode the file first: a HEIC or a text file named .jpg gave a dead
+    preview and 「错误」, and 写文案 failed until she removed it."""
+    url, _ = app_url
+    page = browser(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    _open(page, url)
+    page.get_by_role("button", name="⌨️ 不想说话？直接打字 ➡️").click()
+    page.get_by_label("你说的话（有错字可以直接改）").fill("我家的杏子又大又甜，一斤十五块，包邮。")
+    picker = page.locator("#photo-upload input[type=file]")
+    broken = tmp_path / "IMG_0002.jpg"
+    broken.write_text("这不是照片")
+    picker.set_input_files(str(broken))
+    page.get_by_text("不是照片，或者文件坏了").wait_for(timeout=30_000)
+    page.locator("#photo-upload button[aria-label='Clear'], #photo-upload button[aria-label='清除']").first.click()
+    picker.set_input_files(str(REPO / "tests" / "data" / "two_halves.heic"))
+    preview = page.locator("#photo-preview img")
+    preview.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalHeight > img.naturalWidth", arg=preview.element_handle()
+    )
+    assert page.get_by_text("不是照片，或者文件坏了").count() == 0
+    assert _english_on_screen(page, "IMG_0002.jpg", "two_halves.heic", "xingzi_88 miaoxiu_ayi") == []  # examples
+    page.screenshot(path=str(tmp_path / "heic-photo.png"), full_page=False)
+    page.get_by_text("⚙️ 写哪些、什么风格（可以不改）").click()
+    ticked = page.locator("input[type=checkbox]:checked")
+    while ticked.count():
+        ticked.first.uncheck()
+    page.get_by_role("button", name="✍️ 写文案").click()
+    page.get_by_text("文案写好了").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="🖼️ 去做海报 ➡️").click()
+    check = page.locator("#poster-check")
+    check.get_by_text("买的人找不到你").wait_for(timeout=30_000)
+    assert "照片" not in check.inner_text()  # the HEIC is her poster's photo

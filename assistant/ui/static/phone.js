@@ -9,7 +9,8 @@
 // mulanCopy(text): one tap copies a text, also where the Clipboard API is missing (WeChat's
 //   browser over plain http), with a visible 已复制.
 // Gradio's own English status words ("processing | 3.2/12.0s", "queue: 2/3 | 5.1s", the
-//   player's "1x") are said again in Chinese as they appear: she waits knowing how long.
+//   player's "1x") and toasts (queue full, file too big, connection lost) are said again in
+//   Chinese as they appear: she waits knowing how long, and knows what went wrong.
   const toast = (message) => {
     let box = document.getElementById("mulan-toast");
     if (!box) {
@@ -84,6 +85,16 @@
     }
     m = text.match(/^\s*([\d.]+)x\s*$/);  // the player's playback speed
     if (m) return `${m[1]} 倍速`;
+    // Gradio's own toasts, written by its page before any handler of ours runs.
+    if (/currently busy/i.test(text)) return "现在用的人太多了，请等一会儿再点一次。";
+    m = text.match(/exceed the maximum allowed size of\s*([\d.]+)\s*([KMG]?b)/i);
+    if (m) return `文件太大了（最大 ${Math.round(parseFloat(m[1]))} ${m[2].toUpperCase()}），请换一个小一点的。`;
+    if (/Connection errored out|Lost connection|Connection lost/i.test(text)) {
+      return "和木兰的连接断了。请看看 Wi-Fi，再刷新页面，做好的东西在「历史」里。";
+    }
+    if (/^\s*Error\s*$/.test(text)) return "出错了";
+    if (/^\s*Warning\s*$/.test(text)) return "提醒";
+    if (/^\s*Info\s*$/.test(text)) return "提示";
     return null;
   };
   const translate = (node) => {
