@@ -7,6 +7,9 @@ both on one line and exits non-zero; the UI shows the Chinese one.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+
 
 class UserError(Exception):
     """A problem with the user's input or set-up, explained in Chinese and English."""
@@ -44,3 +47,23 @@ class ServerUnavailableError(UserError):
     The copywriter answers it with the rule-based copy, honestly labelled, and tries the
     server again on the next request: the page recovers by itself when the server is back.
     """
+
+
+class StorageFullError(UserError):
+    """The data folder's disk is full: what she made before is intact, this one was not kept."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__(
+            "存储空间满了，这次的没有存上。请在「历史」里删掉几条旧的，或者清理一下这台电脑，再点一次。"
+            "以前做好的都还在。",
+            f"The disk holding the data folder is full{': ' + detail if detail else ''}.",
+        )
+
+
+def is_storage_full(exc: BaseException) -> bool:
+    """ENOSPC or a quota from the OS, SQLITE_FULL (or the I/O error it can show as) from SQLite."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        words in str(exc) for words in ("database or disk is full", "disk I/O error")
+    )

@@ -10,27 +10,67 @@ import io
 import os
 import re
 import shutil
+import time
 import unicodedata
 import wave
 from pathlib import Path
 
 import numpy as np
 
+TMP_SUFFIX = ".tmp"  # a file being written; renamed into place when whole
+
 
 def write_atomically(path: Path, data: bytes | str, private: bool = False) -> Path:
     """Write ``data`` (text as UTF-8) to ``path``; ``private`` makes it readable by its owner only."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666), "wb") as f:
-        f.write(data.encode("utf-8") if isinstance(data, str) else data)
-    tmp.replace(path)
+    tmp = path.with_name(path.name + TMP_SUFFIX)
+    try:
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666), "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half file behind
+        raise
     return path
 
 
+def write_all_atomically(files: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write every file aside first and rename them only when all are whole, so a full disk
+    half-way leaves the earlier set as it was, not a new poster beside old sizes."""
+    written: list[Path] = []
+    try:
+        for path, data in files:
+            tmp = path.with_name(path.name + TMP_SUFFIX)
+            written.append(tmp)
+            tmp.write_bytes(data)
+    except BaseException:
+        for tmp in written:
+            tmp.unlink(missing_ok=True)
+        raise
+    for (path, _), tmp in zip(files, written):
+        tmp.replace(path)
+    return [path for path, _ in files]
+
+
 def copy_atomically(source: Path, target: Path) -> Path:
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.copyfile(source, tmp)
-    tmp.replace(target)
+    tmp = target.with_name(target.name + TMP_SUFFIX)
+    try:
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return target
+
+
+def remove_leftovers(folder: Path, older_than_s: float = 600) -> int:
+    """Delete the half-written files a killed process left (only ours: ``*.tmp``, and only
+    old ones: another process may be writing a new one); returns how many."""
+    removed, now = 0, time.time()
+    for leftover in folder.rglob("*" + TMP_SUFFIX):
+        if leftover.is_file() and not leftover.is_symlink() and now - leftover.stat().st_mtime > older_than_s:
+            leftover.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def wav_bytes(samples: np.ndarray, rate: int) -> bytes:

@@ -10,18 +10,21 @@ saves as it goes, and the 历史 tab reopens any entry with everything in place.
 Entry ids are made here (time + random) and checked on the way back in, so no path is
 ever built from what a browser sends. On a classroom server each browser sees only its
 own shelf (:meth:`Store.view`): thirty phones do not see each other's phone numbers.
-Files are written to a temporary name and renamed; rows change inside transactions.
+Files are written to a temporary name and renamed; rows change inside transactions; a full
+disk is a plain 存储空间满了 and leaves the history readable (see tests/test_storage.py).
 One connection per call, so Gradio's worker threads never share one.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import secrets
 import shutil
 import sqlite3
+import sys
 import time
 from contextlib import closing
 from copy import copy as shallow_copy
@@ -29,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.contracts import Brief, Copy, Profile, Transcript
-from assistant.errors import UserError
-from assistant.files import READABLE_NAME, copy_atomically, write_atomically
+from assistant.errors import StorageFullError, UserError, is_storage_full
+from assistant.files import READABLE_NAME, copy_atomically, remove_leftovers, write_all_atomically, write_atomically
 
 _ENTRY_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
 _SHELF_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -58,6 +61,24 @@ CREATE TABLE IF NOT EXISTS profiles (
 );
 """
 PROFILE = "我的店"  # the page's one profile per shelf
+
+
+def _when_full_says_so(method):
+    """A full disk is her problem to solve, not a crash: say so in Chinese. Nothing earlier
+    is touched (files are written aside and renamed, rows change in transactions)."""
+
+    @functools.wraps(method)
+    def guarded(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except (OSError, sqlite3.Error) as exc:
+            if is_storage_full(exc):
+                raise StorageFullError(str(exc)) from None
+            raise
+
+    return guarded
+
+
 MAX_PROFILE_NAME = 20
 
 
@@ -90,6 +111,23 @@ class Store:
         self.owner = owner
         self.folder.mkdir(parents=True, exist_ok=True)
         self.db = self.root / "history.sqlite3"
+        remove_leftovers(self.root)
+        try:
+            self._set_up()
+        except (OSError, sqlite3.Error) as exc:
+            if not (is_storage_full(exc) and self.db.is_file()):
+                raise
+            # Started on a full disk: the history can still be read and deleted from (which
+            # frees space); saving says 存储空间满了 until there is room again.
+            print(f"木兰：存储空间满了，历史只能看、不能存（{exc}）/ Mulan: the disk is full", file=sys.stderr)
+
+    def _set_up(self) -> None:
+        with closing(self._connect()) as db:
+            # A rollback journal, not WAL: on a full disk WAL failed even reads ("disk I/O
+            # error": its index and log need room), so she could not open or delete anything.
+            # Writes here are a few KB, so readers wait milliseconds at most (timeout=10 s).
+            # Kept in the file, so an old WAL history is converted once (when there is room).
+            db.execute("PRAGMA journal_mode=DELETE")
         with closing(self._connect()) as db, db:
             db.executescript(_SCHEMA)
             columns = {row[1] for row in db.execute("PRAGMA table_info(entries)")}
@@ -113,9 +151,7 @@ class Store:
         return row is not None
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.db, timeout=10)
-        db.execute("PRAGMA journal_mode=WAL")  # readers never wait for the one writer
-        return db
+        return sqlite3.connect(self.db, timeout=10)
 
     def _dir(self, entry_id: str) -> Path:
         if not isinstance(entry_id, str) or not _ENTRY_ID.match(entry_id):
@@ -139,6 +175,7 @@ class Store:
         paths = self.save_poster_files(entry_id, poster_files) if poster_files is not None else []
         return entry_id, paths
 
+    @_when_full_says_so
     def save_brief(self, brief: Brief, entry_id: str | None = None) -> str:
         """Create an entry (or update its brief) and return its id. The photo is copied in."""
         now = time.time()
@@ -162,6 +199,7 @@ class Store:
             )
         return entry_id
 
+    @_when_full_says_so
     def save_copy(self, entry_id: str, copy: Copy) -> None:
         self._dir(entry_id)
         with closing(self._connect()) as db, db:
@@ -173,24 +211,28 @@ class Store:
             if found.rowcount == 0:
                 raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
 
+    @_when_full_says_so
     def save_poster_files(self, entry_id: str, files: list[tuple[str, bytes]]) -> list[Path]:
         """Write (file name, bytes) pairs into the entry folder; they replace its earlier posters."""
         folder = self._dir(entry_id)
         with closing(self._connect()) as db:
             if not self._check_owner(db, entry_id):
                 raise UserError("找不到这条记录。", f"No history entry {entry_id}.")
-        paths = []
-        for name, data in files:
+        before = self.load(entry_id).posters
+        for name, _ in files:
             if not READABLE_NAME.match(name):
                 raise ValueError(f"unsafe poster file name {name!r}")  # a bug of ours: names never come from her
-            paths.append(write_atomically(folder / name, data))
+        paths = write_all_atomically([(folder / name, data) for name, data in files])
         with closing(self._connect()) as db, db:
             db.execute(
                 "UPDATE entries SET posters=?, updated=? WHERE id=?",
                 (json.dumps([p.name for p in paths]), time.time(), entry_id),
             )
+        for old in set(before) - set(paths):  # the sizes she did not make again go with the old set
+            old.unlink(missing_ok=True)
         return paths
 
+    @_when_full_says_so
     def save_video_files(self, entry_id: str, made: list[tuple[Path, str]]) -> list[Path]:
         """Copy the files of a video made elsewhere (MP4s, .srt, cover) into the entry folder,
         as (source, the name she sees) pairs; they replace its earlier video."""
@@ -210,6 +252,7 @@ class Store:
             )
         return paths
 
+    @_when_full_says_so
     def save_recording(self, entry_id: str, recording: Path, heard: Transcript | None) -> Path:
         """Keep her recording (and the recogniser's times) with the entry, so a video in her own
         voice can still be made after the page is closed. The file name is ours, never hers."""
@@ -228,12 +271,26 @@ class Store:
             write_atomically(folder / "heard.json", json.dumps(heard.to_dict(), ensure_ascii=False))
         return target
 
+    @_when_full_says_so
     def delete(self, entry_id: str) -> None:
         folder = self._dir(entry_id)
+        try:
+            self._delete_row(entry_id)
+        except (OSError, sqlite3.Error) as exc:
+            if not is_storage_full(exc):
+                raise
+            # SQLite needs a little room to delete: the entry's files make it, and the row
+            # goes next (a row whose files are gone reopens as far as it can, never crashes).
+            with closing(self._connect()) as db:
+                self._check_owner(db, entry_id)
+            shutil.rmtree(folder, ignore_errors=True)
+            self._delete_row(entry_id)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def _delete_row(self, entry_id: str) -> None:
         with closing(self._connect()) as db, db:
             self._check_owner(db, entry_id)
             db.execute("DELETE FROM entries WHERE id=?", (entry_id,))
-        shutil.rmtree(folder, ignore_errors=True)
 
     # ------------------------------------------------------------------ 我的店
 
@@ -251,6 +308,7 @@ class Store:
             )
         return name
 
+    @_when_full_says_so
     def save_profile(self, profile: Profile, name: str = PROFILE) -> Profile:
         """Keep 我的店 for this shelf; the logo is copied in (the upload is temporary). Returns it as kept."""
         name = self._check_profile_name(name)

@@ -20,6 +20,7 @@ import gradio as gr
 
 from assistant.contracts import DEFAULT_STYLE
 from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS
+from assistant.errors import StorageFullError, is_storage_full
 from assistant.pipeline import Pipeline
 from assistant.store import Store, shelf_id_or_new
 from assistant.ui import handlers
@@ -136,6 +137,8 @@ def friendly(fn):
 
     def fail(exc: Exception):
         traceback.print_exception(exc)
+        if is_storage_full(exc):  # a full disk anywhere (Gradio's cache, a video's work folder)
+            raise gr.Error(StorageFullError().zh, title="存储空间满了", print_exception=False) from exc
         raise gr.Error(UNEXPECTED, title="出错了", print_exception=False) from exc
 
     if inspect.isgeneratorfunction(fn):  # Gradio streams only from a generator function
