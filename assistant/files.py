@@ -6,6 +6,7 @@ the certificate never meets half a file.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -95,3 +96,32 @@ def readable_stem(text: str, fallback: str, limit: int = 12) -> str:
         c for c in unicodedata.normalize("NFKC", text) if c.isascii() and c.isalnum() or "\u4e00" <= c <= "\u9fff"
     )
     return kept[:limit] or fallback
+
+
+def fingerprints(paths: list[Path]) -> set[tuple[int, str]]:
+    """(size, sha256) of each file: how a copy of it is found again, whatever its name."""
+    found = set()
+    for path in paths:
+        if path.is_file():
+            found.add((path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()))
+    return found
+
+
+def remove_copies(of: set[tuple[int, str]], folder: Path) -> int:
+    """Delete every file under ``folder`` with one of these fingerprints (Gradio's cached
+    copies of a deleted entry's posters, photo and video), and the folders left empty."""
+    if not of or not folder.is_dir():
+        return 0
+    sizes, removed = {size for size, _ in of}, 0
+    for path in list(folder.rglob("*")):  # listed first: emptied folders go as it runs
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size not in sizes:
+                continue
+            if (path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()) in of:
+                path.unlink()
+                removed += 1
+                if not any(path.parent.iterdir()) and path.parent != folder:
+                    path.parent.rmdir()
+        except OSError:
+            continue  # another request is serving or cleaning it
+    return removed

@@ -271,6 +271,14 @@ class Store:
             write_atomically(folder / "heard.json", json.dumps(heard.to_dict(), ensure_ascii=False))
         return target
 
+    def entry_files(self, entry_id: str) -> list[Path]:
+        """Every file the entry holds (posters, photo, logo, recording, video), for this shelf only."""
+        folder = self._dir(entry_id)
+        with closing(self._connect()) as db:
+            if not self._check_owner(db, entry_id):
+                raise UserError("这条记录已经删除了。", f"History entry {entry_id} no longer exists.")
+        return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+
     @_when_full_says_so
     def delete(self, entry_id: str) -> None:
         folder = self._dir(entry_id)

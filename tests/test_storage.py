@@ -157,3 +157,23 @@ def test_kill_9_during_saves_leaves_a_whole_history(tmp_path):
     remove_leftovers(data, older_than_s=0)
     assert not list(data.rglob("*" + TMP_SUFFIX))
     assert len(store.entries()) >= 10
+
+
+def test_deleting_an_entry_removes_the_copies_gradio_served(tmp_path):
+    """The page shows her posters through Gradio's cache; after 删除 no copy may be served."""
+    from gradio.processing_utils import save_file_to_cache
+
+    from assistant.ui import handlers
+
+    store, cache = Store(tmp_path / "data"), tmp_path / "gradio"
+    cache.mkdir()
+    entry_id, posters = store.save(None, Brief("我家的杏子，电话13912345678"), _copy(), [("杏子.png", POSTER)])
+    other_id, others = store.save(None, Brief("我家的桃子"), _copy(), [("桃子.png", POSTER[::-1])])
+    served = Path(save_file_to_cache(posters[0], str(cache)))
+    kept = Path(save_file_to_cache(others[0], str(cache)))
+    assert served.read_bytes() == POSTER
+
+    said = handlers.delete_entry(store, handlers.Work(entry_id=entry_id), entry_id, cache)
+    assert "已删除" in said["history_msg"] and said["work"].entry_id is None
+    assert not served.exists() and not served.parent.exists()
+    assert kept.is_file() and store.load(other_id).posters == others

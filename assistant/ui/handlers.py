@@ -23,7 +23,7 @@ from assistant.batch import decode_table, gather_photos, make_batch, read_rows
 from assistant.contracts import DEFAULT_STYLE, Brief, Copy, Piece, Profile, Progress, Transcript, styles
 from assistant.copywriting import PLATFORMS, TEXT_PLATFORMS, CopyOptions
 from assistant.errors import UserError
-from assistant.files import readable_stem, wav_bytes
+from assistant.files import fingerprints, readable_stem, remove_copies, wav_bytes
 from assistant.imaging.photo import open_photo
 from assistant.imaging.qrcode import draw_code, read_shop_code
 from assistant.language.facts import understand
@@ -757,15 +757,22 @@ def open_entry(store: Store, entry_id: str | None) -> dict:
     return updates
 
 
-def delete_entry(store: Store, work: Work, entry_id: str | None) -> dict:
-    """Delete the chosen entry; the page lets go of it if it was the one being worked on."""
+def delete_entry(store: Store, work: Work, entry_id: str | None, served_from: Path | None = None) -> dict:
+    """Delete the chosen entry; the page lets go of it if it was the one being worked on.
+
+    ``served_from`` is Gradio's cache, where the page got copies of her posters, photo and
+    video to show: they go too, so a deleted poster (her phone number, her code) is no
+    longer served to anyone who kept its address."""
     if not entry_id:
         return {"history_msg": NO_ENTRY_CHOSEN, "confirm": False}
     try:
         label = store.load(entry_id).label
+        made = fingerprints(store.entry_files(entry_id))
         store.delete(entry_id)
     except UserError as exc:
         return {"history_msg": f"⚠️ {exc.zh}", "confirm": False}
+    if served_from is not None:
+        remove_copies(made, served_from)
     updates = {
         "history_msg": f"🗑️ 已删除：{shown_as_text(label)}",
         "confirm": False,
