@@ -109,17 +109,49 @@ _PRICE = re.compile(
     rf"|(?:一|每|1)\s*(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?\s*(?:元|块钱|块)"
     # Spoken without 块: "八十八一斤", "一斤十五，包邮" (a count after the number is not a price: 一斤15个).
     rf"|(?<![\d.])\d+(?:\.\d+)?(?:一|每)(?:{_PRICE_UNITS})(?![\u4e00-\u9fff\d])"
-    rf"|(?:一|每|1)(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?(?![\d.个只枚斤克块元毛])"
+    rf"|(?:一|每|1)(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?(?![\d.个只枚斤克块元毛人位])"
 )
 
 
+_COUNTED = "斤|公斤|千克|克|个|只|枚|瓶|罐|袋|盒|箱|条|串"
+# "五斤装六十九" (a pack, then its price) and "十块钱两个" (a price for more than one).
+_PACK_PRICE = re.compile(
+    rf"(\d+)\s*({_COUNTED})装的?\s*[，,]?\s*(?:只要|要|卖)?\s*(\d+(?:\.\d+)?)(?:\s*(?:元|块钱|块))?"
+    rf"(?![\d.]|\s*(?:{_COUNTED}|{_PRICE_UNITS}))"  # "五斤装一箱六十块": the 一 is a count
+)
+_PRICE_FOR_SOME = re.compile(
+    rf"(\d+(?:\.\d+)?)\s*(?:元|块钱|块|蚊)\s*(?:/|每)?\s*(\d+)\s*({_COUNTED})(?![\u4e00-\u9fff]*装)"
+)
+
+
+# "一箱十二个，三十五块": what one box holds, then the box's price.
+_BOX_THEN_PRICE = re.compile(
+    rf"(?:一|每|1)\s*({_PRICE_UNITS})\s*\d+\s*(?:{_COUNTED})\s*[，,]?\s*(\d+(?:\.\d+)?)\s*(?:元|块钱|块)"
+)
+
+
+def _per(amount: str, count: str, unit: str) -> str:
+    return f"{amount}元/{unit}" if count == "1" else f"{amount}元/{count}{unit}"
+
+
 def find_price(text: str) -> str | None:
-    """The first price in ``text``, normalised: "一斤十五块" → "15元/斤"."""
-    digits = cn_numerals_to_digits(text)
+    """The first price in ``text``, normalised: "一斤十五块" → "15元/斤", "十块钱两个" →
+    "10元/2个", "五斤装六十九" → "69元/5斤", "一个人六十" → "60元/人"."""
+    digits = re.sub(r"(?<=[一1每])\s*个(?=[人位])", "", cn_numerals_to_digits(text))
+    found = []  # (where it starts, longest first, the price)
+    for m in _PACK_PRICE.finditer(digits):
+        found.append((m.start(), -len(m.group(0)), _per(m.group(3), m.group(1), m.group(2))))
+    for m in _PRICE_FOR_SOME.finditer(digits):
+        found.append((m.start(), -len(m.group(0)), _per(m.group(1), m.group(2), m.group(3))))
+    for m in _BOX_THEN_PRICE.finditer(digits):
+        found.append((m.start(), -len(m.group(0)), f"{m.group(2)}元/{m.group(1)}"))
     m = _PRICE.search(digits)
-    if not m:
-        return None
-    raw = m.group(0)
+    if m:
+        found.append((m.start(), -len(m.group(0)), _plain_price(m.group(0))))
+    return min(found)[2] if found else None
+
+
+def _plain_price(raw: str) -> str:
     amount = re.search(r"[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:元|块|蚊)", raw)
     if amount:
         amount = amount.group(1) or amount.group(2)

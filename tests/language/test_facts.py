@@ -46,6 +46,25 @@ def test_a_contact_she_says_is_found(said, contact):
     assert find_contact(said) == contact
 
 
+@pytest.mark.parametrize(
+    "said, price",
+    [
+        ("五斤装六十九", "69元/5斤"),
+        ("五斤装一箱六十块", "60元/箱"),
+        ("十块钱两个", "10元/2个"),
+        ("三十元两斤", "30元/2斤"),
+        ("一个人六十", "60元/人"),
+        ("住一晚一个人六十块", "60元/人"),
+        ("一箱十二个，三十五块", "35元/箱"),
+        ("一箱二十个五十块", "50元/箱"),
+        ("十斤一箱三十五块", "35元/箱"),
+    ],
+)
+def test_a_price_for_a_pack_a_person_or_several_keeps_what_it_is_for(said, price):
+    """These came out as 69元, 10元, None and 35元: a badge that does not say for what."""
+    assert find_price(said) == price
+
+
 def test_per_and_jiao_are_read_as_she_means_them():
     assert cn_numerals_to_digits("八十八一斤") == "88一斤"  # 88 a jin, not 881 jin
     assert numbers_in("一块五一个") == {"1.5", "1"}
