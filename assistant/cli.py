@@ -161,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("--text", help="what she said or typed (or --stdin)")
     understand.add_argument("--stdin", action="store_true", help="read the text from standard input")
 
+    clear = sub.add_parser(
+        "class-clear", help="end of a class day: delete every phone's history and 我的店 (this computer's own stays)"
+    )
+    clear.add_argument("--yes", action="store_true", help="really delete (without it, only count)")
+
     models = sub.add_parser("models", help="list the configured models, where they live and whether they are verified")
     models.add_argument("--assemble", action="store_true", help="assemble and verify the models in use now")
     model_flags(models)
@@ -487,6 +492,23 @@ def cmd_understand(args) -> int:
     return 0
 
 
+def cmd_class_clear(args) -> int:
+    from assistant.store import Store
+
+    store = Store(Settings.from_env().data_dir)
+    if not args.yes:
+        count = store.clear_shelves(dry_run=True)
+        print(
+            f"手机上做的记录有 {count} 条。加 --yes 才会删除。 / {count} entries from phones; add --yes to delete them."
+        )
+        return 0
+    removed = store.clear_shelves()
+    print(
+        f"已删除手机上做的 {removed} 条记录和她们的「我的店」。 / Deleted {removed} entries and the phones' profiles."
+    )
+    return 0
+
+
 def cmd_models(args) -> int:
     from assistant import models
 
@@ -525,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         "say": cmd_say,
         "understand": cmd_understand,
         "models": cmd_models,
+        "class-clear": cmd_class_clear,
     }[args.command]
     try:
         return handler(args)

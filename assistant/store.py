@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS profiles (
 );
 """
 PROFILE = "我的店"  # the page's one profile per shelf
+# One phone's shelf on a classroom server: far above a seller's year, far below a full disk.
+MAX_SHELF_ENTRIES = 300
+MAX_SHELF_BYTES = 1500 * 1024 * 1024
 
 
 def _when_full_says_so(method):
@@ -183,7 +186,8 @@ class Store:
             entry_id = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}-{secrets.token_hex(4)}"
         folder = self._dir(entry_id)
         with closing(self._connect()) as db:
-            self._check_owner(db, entry_id)
+            if not self._check_owner(db, entry_id) and self.owner:
+                self._check_room_on_shelf(db)
         folder.mkdir(parents=True, exist_ok=True)
         photo_name = _copy_in(brief.photo, folder, "photo")
         logo_name = _copy_in(brief.logo, folder, "logo")  # the entry keeps its own: 我的店 may change later
@@ -270,6 +274,38 @@ class Store:
         if heard is not None:
             write_atomically(folder / "heard.json", json.dumps(heard.to_dict(), ensure_ascii=False))
         return target
+
+    def _check_room_on_shelf(self, db: sqlite3.Connection) -> None:
+        """One phone on the classroom Wi-Fi cannot fill the laptop's disk with entries."""
+        ids = [row[0] for row in db.execute("SELECT id FROM entries WHERE owner=?", (self.owner,))]
+        if len(ids) >= MAX_SHELF_ENTRIES:
+            raise UserError(
+                f"你的「历史」已经有 {len(ids)} 条了，请先删掉一些旧的，再做新的。",
+                f"Shelf {self.owner} holds {len(ids)} entries (limit {MAX_SHELF_ENTRIES}).",
+            )
+        used = sum(p.stat().st_size for i in ids for p in (self.folder / i).glob("*") if p.is_file())
+        if used >= MAX_SHELF_BYTES:
+            raise UserError(
+                f"你的「历史」已经占了 {used / 1e9:.1f} GB，请先删掉一些旧的（视频最占地方），再做新的。",
+                f"Shelf {self.owner} uses {used} bytes (limit {MAX_SHELF_BYTES}).",
+            )
+
+    def clear_shelves(self, dry_run: bool = False) -> int:
+        """The trainer's end of the day: every phone's entries and 我的店 go; what was made at
+        this computer itself (no shelf) stays. Returns how many entries were (or would be) deleted."""
+        if dry_run:
+            with closing(self._connect()) as db:
+                return db.execute("SELECT COUNT(*) FROM entries WHERE owner<>''").fetchone()[0]
+        with closing(self._connect()) as db, db:
+            ids = [row[0] for row in db.execute("SELECT id FROM entries WHERE owner<>''")]
+            db.execute("DELETE FROM entries WHERE owner<>''")
+            profiles = db.execute("SELECT owner, name FROM profiles WHERE owner<>''").fetchall()
+            db.execute("DELETE FROM profiles WHERE owner<>''")
+        for entry_id in ids:
+            shutil.rmtree(self._dir(entry_id), ignore_errors=True)
+        for owner, name in profiles:
+            shutil.rmtree(self.view(owner)._profile_dir(name), ignore_errors=True)
+        return len(ids)
 
     def entry_files(self, entry_id: str) -> list[Path]:
         """Every file the entry holds (posters, photo, logo, recording, video), for this shelf only."""
