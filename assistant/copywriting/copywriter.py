@@ -9,6 +9,7 @@ happened, so nobody mistakes a template sentence for the model's work.
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from copy import deepcopy
 from dataclasses import dataclass, replace
 
 from assistant.contracts import Brief, Copy, Piece
-from assistant.copywriting.platforms import PLATFORMS, default_platforms, moments, poster
+from assistant.copywriting.platforms import PLATFORMS, Finished, default_platforms, moments, poster
 from assistant.copywriting.platforms.common import leaks_prompt
 from assistant.copywriting.prompts import Prompt
 from assistant.errors import ServerUnavailableError
@@ -39,11 +40,14 @@ class CopyOptions:
             comes first: the posters need it, and it is the quickest.
         temperature: 0 (greedy) for the first version; "换一个" raises it with a new seed.
         seed: varies the regenerated version.
+        previous: for 换一个, the texts it replaces: one that comes out the same is sampled
+            again once, then varied by its platform (``Platform.vary``).
     """
 
     platforms: tuple[str, ...] | None = None
     temperature: float = 0.0
     seed: int = 0
+    previous: tuple[tuple[str, str], ...] = ()  # (platform, text) of the version 换一个 replaces
 
     def generation(self, platform: str) -> GenerationOptions:
         spec = PLATFORMS[platform]
@@ -65,14 +69,44 @@ class CopyOptions:
         return replace(self, temperature=0.8, seed=attempt)
 
     @classmethod
-    def for_page(cls, brief: Brief, ticked: tuple[str, ...] | None = None, attempt: int = 0) -> "CopyOptions":
+    def for_page(
+        cls,
+        brief: Brief,
+        ticked: tuple[str, ...] | None = None,
+        attempt: int = 0,
+        previous: Copy | None = None,
+    ) -> "CopyOptions":
         """What the page asks for: the texts she ticked (the poster text is always written, the
-        民宿 text only for a homestay), and for 换一个 (``attempt`` > 0) a sampled version."""
+        民宿 text only for a homestay), and for 换一个 (``attempt`` > 0) a sampled version
+        unlike ``previous``."""
         platforms = None
         if ticked is not None:
             platforms = ("poster", *(p for p in ticked if p in PLATFORMS and PLATFORMS[p].wanted_for(brief)))
         options = cls(platforms=platforms)
-        return options.regenerated(attempt) if attempt else options
+        if not attempt:
+            return options
+        return replace(options.regenerated(attempt), previous=_texts_of(previous) if previous else ())
+
+    def previous_text(self, platform: str) -> str | None:
+        return dict(self.previous).get(platform)
+
+
+def _texts_of(copy: Copy) -> tuple[tuple[str, str], ...]:
+    """Each platform's text as 换一个 compares it: the poster by its title and slogan."""
+    return (("poster", _poster_text(copy)), *sorted(copy.posts.items()))
+
+
+def _poster_text(copy: Copy) -> str:
+    return f"{copy.title}|{copy.slogan}"
+
+
+def _same(a: str, b: str) -> bool:
+    """The same text to a reader: only spaces, punctuation or emoji differ."""
+
+    def bare(text: str) -> str:
+        return re.sub(r"[^\w]", "", text)
+
+    return bare(a) == bare(b)
 
 
 @dataclass(frozen=True)
@@ -190,6 +224,34 @@ class Copywriter:
             stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
 
+    @staticmethod
+    def _text(platform: str, result: Finished) -> str:
+        if platform == "poster":
+            return f"{result.fields.get('title', '')}|{result.fields.get('slogan', '')}"
+        return result.text
+
+    def _unlike(self, platform, brief, options, copy, result, raw, before, down):
+        """换一个 gave a text she already has: sample once more with another seed, then let
+        the platform vary it; a note says so if it is still the same."""
+        if self.generator is not None and not down:
+            again = replace(options, seed=options.seed + 7919)
+            try:
+                resampled = "".join(self._generate(platform, brief, again))
+            except ServerUnavailableError:
+                resampled = ""
+            second = PLATFORMS[platform].finish(resampled, brief, copy) if resampled else result
+            if not _same(self._text(platform, second), before):
+                return second, resampled
+        spec = PLATFORMS[platform]
+        if spec.vary is not None:
+            varied = spec.vary(result.text, brief, max(1, options.seed))
+            if not _same(varied, before):
+                result.text = varied
+                result.notes.append(f"{platform}: 换一个写出了一样的，换了词的顺序")
+                return result, raw
+        result.notes.append(f"{platform}: 换一个没写出不一样的，可以再点一次")
+        return result, raw
+
     def stream(self, brief: Brief, options: CopyOptions = CopyOptions()) -> Iterator[Piece | Copy]:
         """Yield each :class:`Piece` as it is generated, and the :class:`Copy` so far
         after each platform; the last item is the finished copy."""
@@ -211,6 +273,9 @@ class Copywriter:
                 raw = ""
             spec = PLATFORMS[platform]
             result = spec.finish(raw, brief, copy)
+            before = options.previous_text(platform)
+            if before is not None and _same(self._text(platform, result), before):
+                result, raw = self._unlike(platform, brief, options, copy, result, raw, before, down)
             for name, value in result.fields.items():
                 setattr(copy, name, value)
             if spec.is_post:

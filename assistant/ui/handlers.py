@@ -330,7 +330,7 @@ def write_copy(
     try:
         brief.validate()
         chosen = tuple(PLATFORM_IDS.get(t, t) for t in ticked) if ticked is not None else None
-        options = CopyOptions.for_page(brief, chosen, work.attempt)
+        options = CopyOptions.for_page(brief, chosen, work.attempt, previous=work.copy)
         wanted = options.order(brief)
         started = time.perf_counter()
         writing: dict[str, str] = {}  # a model server writes several texts at once

@@ -338,3 +338,19 @@ def test_a_moments_post_keeps_its_line_breaks():
         "一斤十五块，包邮。",
         "想要的加我微信 xingzi_88。",
     ]
+
+
+def test_write_again_never_hands_back_the_same_shop_title():
+    """换一个 returned the same 淘宝 title: a title is her keywords, so two samples (and the
+    rule-based version always) come out alike. The same keywords come back in another order."""
+    brief = Brief("新鲜南姜蓝姜潮汕姜，野生山姜，满包邮免运费，五斤二十五元", product="南姜")
+    writer = Copywriter(None)
+    first = writer.write(brief, CopyOptions(platforms=("poster", "shop_title")))
+    again = writer.write(brief, CopyOptions.for_page(brief, ("shop_title",), attempt=1, previous=first))
+    before, after = first.posts["shop_title"], again.posts["shop_title"]
+    assert after != before and after.split()[0] == before.split()[0] == "南姜", (before, after)
+    from assistant.copywriting.platforms.shop_title import _SHOP_TITLE_CHARS
+
+    assert len(after) <= 30  # and still only her own keywords:
+    assert all(ch in brief.source + _SHOP_TITLE_CHARS or ch.isdigit() or ch == " " for ch in after), after
+    assert any("换一个写出了一样的" in note for note in again.notes)

@@ -31,6 +31,8 @@ class Finished:
 
 # (the model's raw text, the brief, the copy written so far) -> Finished
 Finisher = Callable[[str, Brief, Copy], Finished]
+# (a finished text 换一个 gave again unchanged, the brief, the attempt) -> another version of it
+Variation = Callable[[str, Brief, int], str]
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Platform:
             look-alikes (汁多 → 汇汁多, 咬 → 咯), so it gets none. Loops are cut in code.
         is_post: a text of its own in ``Copy.posts`` (the poster text is not).
         only_for_homestays: written only when the brief is about a homestay.
+        vary: another version of a text, for when 换一个 samples the same one again (a shop
+            title is her keywords, so two samples often come out alike); ``None``: sample again.
     """
 
     id: str
@@ -59,6 +63,7 @@ class Platform:
     repeat_penalty: float = 1.1
     is_post: bool = True
     only_for_homestays: bool = False
+    vary: Variation | None = None
 
     def follows_rules(self, text: str) -> bool:
         """The length rule (what bench/copy_eval.py reports)."""

@@ -50,6 +50,24 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     return Finished(cut_between_words(" ".join(words), PLATFORM.max_chars), source, changes)
 
 
+def vary(title: str, brief: Brief, attempt: int) -> str:
+    """The same keywords in another order (the product stays first, where search weighs it
+    most), with her other phrases brought in where there is room."""
+    words = title.split()
+    if not words:
+        return title
+    head, rest = words[:1], words[1:]
+    extra = [w for w in fallback_words(brief) if w not in words and not any(w in x or x in w for x in words)]
+    rest = rest + extra
+    if rest:
+        turn = attempt % len(rest) or 1
+        rest = rest[turn:] + rest[:turn]
+    varied = head + rest
+    while len(" ".join(varied)) > PLATFORM.max_chars and len(varied) > 1:
+        varied.pop()
+    return cut_between_words(" ".join(varied), PLATFORM.max_chars)
+
+
 def fallback_words(brief: Brief) -> list[str]:
     """Keywords from the facts, then the seller's short phrases ("又大又甜", "含早餐")."""
     facts, product = brief.facts, product_name(brief)
@@ -75,5 +93,14 @@ def _without(product: str, phrase: str) -> str:
 
 
 PLATFORM = register_platform(
-    Platform("shop_title", "淘宝/拼多多标题", finish, max_tokens=60, min_chars=4, max_chars=30, repeat_penalty=1.0)
+    Platform(
+        "shop_title",
+        "淘宝/拼多多标题",
+        finish,
+        max_tokens=60,
+        min_chars=4,
+        max_chars=30,
+        repeat_penalty=1.0,
+        vary=vary,
+    )
 )
