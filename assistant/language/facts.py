@@ -91,7 +91,10 @@ def numbers_in(text: str) -> set[str]:
     """Every number in ``text``, spoken or written, as a canonical digit string."""
     found = set()
     text = unicodedata.normalize("NFKC", text)  # "１５元" is 15 yuan
-    for raw in _NUMBER.findall(cn_numerals_to_digits(text.replace(",", ""))):
+    # A thousands comma goes ("1,200元"); a comma between two numbers stays ("xie_88，88元":
+    # NFKC makes the Chinese comma a plain one, and 88 and 88 are not 8888).
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+    for raw in _NUMBER.findall(cn_numerals_to_digits(text)):
         found.add(_canonical(raw))
     return found
 
@@ -119,6 +122,8 @@ _PACK_PRICE = re.compile(
     rf"(\d+)\s*({_COUNTED})装的?\s*[，,]?\s*(?:只要|要|卖)?\s*(\d+(?:\.\d+)?)(?:\s*(?:元|块钱|块))?"
     rf"(?![\d.]|\s*(?:{_COUNTED}|{_PRICE_UNITS}))"  # "五斤装一箱六十块": the 一 is a count
 )
+# "5斤25元": a count, then what that many cost (元 said: "一斤15个" is a count of apples).
+_COUNT_THEN_PRICE = re.compile(rf"(?<![\d.])(\d+)\s*({_COUNTED})装?的?\s*[，,]?\s*(\d+(?:\.\d+)?)\s*(?:元|块钱|块)")
 _PRICE_FOR_SOME = re.compile(
     rf"(\d+(?:\.\d+)?)\s*(?:元|块钱|块|蚊)\s*(?:/|每)?\s*(\d+)\s*({_COUNTED})(?![\u4e00-\u9fff]*装)"
 )
@@ -143,6 +148,8 @@ def find_price(text: str) -> str | None:
         found.append((m.start(), -len(m.group(0)), _per(m.group(3), m.group(1), m.group(2))))
     for m in _PRICE_FOR_SOME.finditer(digits):
         found.append((m.start(), -len(m.group(0)), _per(m.group(1), m.group(2), m.group(3))))
+    for m in _COUNT_THEN_PRICE.finditer(digits):
+        found.append((m.start(), -len(m.group(0)), _per(m.group(3), m.group(1), m.group(2))))
     for m in _BOX_THEN_PRICE.finditer(digits):
         found.append((m.start(), -len(m.group(0)), f"{m.group(2)}元/{m.group(1)}"))
     m = _PRICE.search(digits)

@@ -23,15 +23,27 @@ def _data_words(name: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _product_words() -> tuple[tuple[str, ...], frozenset[str]]:
-    """``data/products.txt`` read once: (what sellers offer, the selling words)."""
-    offered, selling, in_selling = [], [], False
+def _product_words() -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """``data/products.txt`` read once: (what sellers offer, the selling words, the foods)."""
+    offered, selling, food, section = [], [], [], ""
     for line in (_DATA / "products.txt").read_text(encoding="utf-8").splitlines():
         if line.startswith("#"):
-            in_selling = line.startswith("# Selling words")
+            section = line.lstrip("# ")
             continue
-        (selling if in_selling else offered).extend(line.split())
-    return tuple(sorted(set(offered), key=len, reverse=True)), frozenset(selling)
+        (selling if section.startswith("Selling words") else offered).extend(line.split())
+        if section.startswith(_FOOD_SECTIONS):
+            food.extend(line.split())
+    return tuple(sorted(set(offered), key=len, reverse=True)), frozenset(selling), frozenset(food)
+
+
+# The sections of products.txt that are eaten or drunk: a script may ask "你吃过…吗？".
+_FOOD_SECTIONS = ("Fruit", "Vegetables", "Mushrooms", "Grain", "Meat")
+
+
+def is_food(product: str) -> bool:
+    """Whether ``product`` is (or ends with) a food in products.txt: 红心猕猴桃, 土蜂蜜."""
+    foods = _product_words()[2]
+    return any(product.endswith(f) for f in foods)
 
 
 def known_products() -> tuple[str, ...]:

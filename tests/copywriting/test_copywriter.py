@@ -354,3 +354,35 @@ def test_write_again_never_hands_back_the_same_shop_title():
     assert len(after) <= 30  # and still only her own keywords:
     assert all(ch in brief.source + _SHOP_TITLE_CHARS or ch.isdigit() or ch == " " for ch in after), after
     assert any("换一个写出了一样的" in note for note in again.notes)
+
+
+KEYWORDS = Brief("山东大葱新鲜5斤时令蔬菜东北香葱包邮蘸酱", product="大葱", price="25元/5斤")
+
+
+@pytest.mark.parametrize("platform", ["moments", "video"])
+def test_her_words_read_back_are_not_a_post(platform):
+    """The model's Moments post was her text verbatim, its script her text with a greeting
+    glued on; and a Taobao keyword string came back as the post. Each gets a text laid out
+    for her instead: a greeting or a hook, her facts, the price on a line of its own."""
+    from assistant.language.text import ECHO_SHARE, echo_share
+
+    for brief in (APRICOT, KEYWORDS):
+        echoed = "大家好！" + brief.spoken_text
+        done = PLATFORMS[platform].finish(echoed, brief, Copy.empty())
+        assert done.source == "fallback", done.text
+        assert echo_share(done.text, brief.spoken_text) < ECHO_SHARE, done.text
+        assert "新鲜5斤时令蔬菜" not in done.text  # no keyword string is read out or posted
+        assert find_price(done.text) == find_price(brief.effective_price), done.text
+        lines = done.text.splitlines()
+        if platform == "video":
+            assert lines[0].endswith(("？", "！")) and len(lines[0]) <= 20, lines[0]
+            assert all(len(line) <= 24 for line in lines), lines  # short sentences, for the ear
+        else:
+            assert any(line.startswith("💰") for line in lines), lines
+
+
+def test_a_script_opens_with_a_question_about_her_own_facts():
+    from assistant.copywriting.platforms.video import hook
+
+    assert hook(Brief("我们村在陕西万荣县，苹果是红富士品种，五斤装一箱六十块")) == "陕西万荣县的苹果，你吃过吗？"
+    assert hook(Brief("我绣的鞋垫，一双二十块", product="鞋垫")).endswith("看过来！")  # not 吃过

@@ -9,6 +9,7 @@ from assistant.contracts import Brief
 from assistant.copywriting import compliance
 from assistant.language.facts import find_price, numbers_in
 from assistant.language.text import collapse_loops, drop_repeated_sentences, remove_fillers
+from assistant.language.words import selling_words, words
 
 _SCAFFOLD = re.compile(r"^\s*(?:卖家资料|-\s*卖家原话|-\s*(?:产品|价格|风格|联系方式)：|```).*$", re.M)
 _LABEL = re.compile(r"^\s*(?:朋友圈|口播稿|口播|脚本|标题|正文|笔记|商品标题|民宿介绍|文案)\s*[:：]\s*", re.M)
@@ -56,6 +57,33 @@ def seller_clauses(brief: Brief) -> list[str]:
             continue
         kept.append(compliance.clean_ad_terms(clause, "")[0])
     return [c for c in kept if c]
+
+
+# Characters that make a clause a sentence; a long run without any is a keyword string
+# pasted from a shop ("山东大葱新鲜5斤时令蔬菜东北香葱包邮蘸酱"), not something she said.
+_SPOKEN = re.compile(r"[的了是很都也我你他她在有就又吗呢吧啊着过得地这那要可会能还最太真好]")
+
+
+def is_keyword_string(clause: str) -> bool:
+    return len(re.findall(r"[\u4e00-\u9fff]", clause)) >= 10 and not _SPOKEN.search(clause)
+
+
+def spoken_clauses(brief: Brief) -> list[str]:
+    """Her clauses fit to be said or posted as sentences: keyword strings left out (their
+    facts come through ``facts_line``), and her product's own name at the start kept."""
+    return [c for c in seller_clauses(brief) if not is_keyword_string(c)]
+
+
+def facts_line(brief: Brief, named: bool = True) -> str:
+    """What the facts say in one line, for briefs given as keywords: "山东的大葱，新鲜，包邮"
+    (``named=False``: without the product, for a script whose hook has just named it)."""
+    facts, name = brief.facts, product_name(brief)
+    where = f"{facts.place}的" if facts.place and facts.place not in name else ""
+    kind = facts.variety if facts.variety and facts.variety not in name else ""
+    shipping = facts.shipping.replace("、", "")
+    selling = [w for w in dict.fromkeys(words(brief.spoken_text)) if w in selling_words() and w not in shipping]
+    parts = [f"{where}{kind}{name}" if named else "", *selling[:3], facts.weight, facts.harvest, shipping]
+    return "，".join(p for p in parts if p)
 
 
 def product_name(brief: Brief) -> str:

@@ -8,12 +8,14 @@ from assistant.contracts import Brief, Copy
 from assistant.copywriting.platforms import Finished, Platform, register_platform
 from assistant.copywriting.platforms.common import (
     clean_model_text,
+    facts_line,
+    is_keyword_string,
     opening,
     price_missing,
     product_name,
-    seller_clauses,
+    spoken_clauses,
 )
-from assistant.language.text import fit_post, visible_length
+from assistant.language.text import ECHO_SHARE, echo_share, fit_post, visible_length
 
 MAX_CHARS = 150
 
@@ -24,8 +26,12 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     lines = (" ".join(line.split()) for line in clean_model_text(raw, brief, PLATFORM.id, changes).splitlines())
     text = "\n".join(line for line in lines if line)
     source = "model" if not changes else "model (repaired)"
+    notes: list[str] = []
     if visible_length(text) < PLATFORM.min_chars:
         text, source = fallback(brief), "fallback"
+    elif echo_share(text, brief.spoken_text) >= ECHO_SHARE:
+        text, source = fallback(brief), "fallback"  # her words back, verbatim: a post laid out for her
+        notes.append("moments: 模型只是照抄了原话，换成了整理过的版本")
     price = brief.effective_price
     if price_missing(text, price):
         # The price is the one fact a buyer needs; never let the post lose it.
@@ -33,19 +39,26 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     if brief.contact and brief.contact not in text:
         tail = f"联系：{brief.contact}。"
         text = fit_post(text, MAX_CHARS - len(tail)) + tail
-    return Finished(fit_post(text, MAX_CHARS), source, changes)
+    return Finished(fit_post(text, MAX_CHARS), source, changes, notes)
 
 
 def fallback(brief: Brief) -> str:
-    """A post made only of the seller's own words, price and contact."""
+    """A post laid out from the seller's own words: a greeting, what she said about it (a
+    keyword string becomes the facts it holds), then the price and how to reach her, each on
+    its own line, where a reader who reads slowly finds them."""
     product = product_name(brief)
     own = re.compile(rf"^(?:我家|我们家|自家|家里)?(?:的|种的|养的|做的)?{re.escape(product)}")
-    clauses = [own.sub("", c).strip() or c for c in seller_clauses(brief)]
-    body = "，".join(clauses) if clauses else product
-    price = f"，{brief.effective_price}" if brief.effective_price else ""
-    contact = f"，联系我：{brief.contact}" if brief.contact else ""
+    clauses = [own.sub("", c).strip(" ，,") or c for c in spoken_clauses(brief)]
+    if any(is_keyword_string(c) for c in re.split(r"[，,。！!？?；;\s]+", brief.spoken_text)):
+        clauses.insert(0, facts_line(brief))
+    body = "，".join(c for c in clauses if c) or product
     greeting = opening(brief) if brief.is_homestay else f"我家的{product}上新啦！"
-    return fit_post(f"{greeting}{body}{price}{contact}。", MAX_CHARS)
+    lines = [greeting, f"{body}。"]
+    if brief.effective_price:
+        lines.append(f"💰 {brief.effective_price}")
+    if brief.contact:
+        lines.append(f"想要的联系我：{brief.contact}")
+    return fit_post("\n".join(lines), MAX_CHARS)
 
 
 PLATFORM = register_platform(Platform("moments", "朋友圈", finish, max_tokens=240, min_chars=10, max_chars=MAX_CHARS))

@@ -10,12 +10,16 @@ from assistant.copywriting.platforms.common import (
     CALLS_TO_ACTION,
     call_to_action,
     clean_model_text,
+    facts_line,
+    is_keyword_string,
     opening,
     price_missing,
-    seller_clauses,
+    product_name,
+    spoken_clauses,
 )
 from assistant.language.facts import numbers_in
-from assistant.language.text import sentences, visible_length
+from assistant.language.text import ECHO_SHARE, echo_share, sentences, visible_length
+from assistant.language.words import is_food
 
 SPEECH_CHARS_PER_SECOND = 4.5  # a seller reading her script aloud, measured Mandarin pace
 HOOK_MAX_CHARS = 20
@@ -40,6 +44,10 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     notes: list[str] = []
     if len(lines) < 2:
         lines, source = fallback_lines(brief), "fallback"
+    elif echo_share("".join(lines), brief.spoken_text) >= ECHO_SHARE:
+        # Her words read back with a greeting glued on: a script for the ear instead.
+        lines, source = fallback_lines(brief), "fallback"
+        notes.append("video: 模型只是照抄了原话，换成了按口播写的版本")
     if len(lines[0]) > HOOK_MAX_CHARS:
         lines.insert(0, opening(brief))
         notes.append("video: 开头加了一句短的")
@@ -56,14 +64,35 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     # Too short to fill 15 s: add the seller's own words, which are true by definition,
     # then sentences that state nothing about the product.
     neutral = NEUTRAL_LINES_HOMESTAY if brief.is_homestay else NEUTRAL_LINES
-    extra = [c + "。" for c in seller_clauses(brief) if c not in "".join(lines)] + list(neutral)
+    extra = [c + "。" for c in spoken_clauses(brief) if c not in "".join(lines)] + list(neutral)
     while visible_length("".join(lines)) < PLATFORM.min_chars and extra:
         lines.insert(len(lines) - 1, extra.pop(0))
     return Finished("\n".join(lines), source, changes, notes)
 
 
+def hook(brief: Brief) -> str:
+    """A first line that makes a scroller stop: a question about her product where the facts
+    give one, never a claim she did not make."""
+    if brief.is_homestay:
+        return opening(brief)
+    facts, name = brief.facts, product_name(brief)
+    tried = "吃过" if is_food(name) else "见过"
+    if facts.place and facts.place not in name:
+        return f"{facts.place}的{name}，你{tried}吗？"
+    if facts.variety and facts.variety not in name:
+        return f"{facts.variety}{name}，你{tried}吗？"
+    if re.search(r"上市|熟了|下来了|挖出来|摘|新茶|出锅|上新", brief.spoken_text):
+        return f"今年的{name}来啦！"
+    return f"想买{name}的朋友，看过来！"
+
+
 def fallback_lines(brief: Brief) -> list[str]:
-    lines = [opening(brief)] + [c + "。" for c in seller_clauses(brief)[:4]]
+    """A script for the ear: the hook, her own short sentences (a keyword string becomes the
+    facts it holds), the price said on its own, and the ask."""
+    said = spoken_clauses(brief)[:4]
+    if any(is_keyword_string(c) for c in re.split(r"[，,。！!？?；;\s]+", brief.spoken_text)):
+        said.insert(0, f"我家的{product_name(brief)}，{facts_line(brief, named=False)}".rstrip("，"))
+    lines = [hook(brief)] + [c + "。" for c in said if c]
     if brief.effective_price:
         lines.append(f"现在{brief.effective_price}。")
     return lines + [call_to_action(brief)]
