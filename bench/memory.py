@@ -39,6 +39,14 @@ from assistant.ui import handlers
 
 REPO = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
+TRIM = False  # --trim: hand freed memory back to the system after each step (glibc malloc_trim)
+
+
+def release_freed() -> int:
+    import ctypes
+
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return tree_rss(psutil.Process())
 
 
 def tree_rss(process: psutil.Process) -> int:
@@ -66,10 +74,13 @@ class Peak:
         self.high = before
         started = time.perf_counter()
         outcome = run()
+        seconds = time.perf_counter() - started
         time.sleep(0.2)
+        after = tree_rss(self.me)
+        trimmed = f", {release_freed() / MB:5.0f} trimmed" if TRIM else ""
         print(
             f"{name:34s} peak {self.high / MB:6.0f} MB  (+{(self.high - before) / MB:5.0f} MB over "
-            f"{before / MB:5.0f})  {time.perf_counter() - started:5.1f} s  {outcome or ''}",
+            f"{before / MB:5.0f}; after {after / MB:5.0f}{trimmed})  {seconds:5.1f} s  {outcome or ''}",
             flush=True,
         )
 
@@ -168,7 +179,10 @@ def seller_run(folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-app", action="store_true", help="only the in-process seller run")
+    parser.add_argument("--trim", action="store_true", help="malloc_trim after each step, and print the RSS then")
     args = parser.parse_args()
+    global TRIM
+    TRIM = args.trim
     print(f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}\n")
     with tempfile.TemporaryDirectory() as folder:
         if not args.skip_app:
