@@ -185,7 +185,8 @@ def main() -> None:
             s["echo"].append(platform != "poster" and echo_share(finals[0], brief.transcript) >= ECHO_SHARE)
             line.append(f"{platform} {copy.seconds[platform]:4.1f}s{'' if source != 'fallback' else ' FB'}")
         if args.again:
-            again = writer.write(brief, CopyOptions(platforms=tuple(wanted)).regenerated(1))
+            # As the page's 换一个 asks: sampled, and told the texts it replaces.
+            again = writer.write(brief, CopyOptions.for_page(brief, tuple(wanted), attempt=1, previous=copy))
             for platform in again.sources:
                 first, second = (
                     poster_texts(c) if platform == "poster" else [c.posts[platform]] for c in (copy, again)

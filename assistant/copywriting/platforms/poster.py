@@ -16,6 +16,7 @@ from assistant.language.text import fit_length
 
 LIMITS = {"title": 12, "slogan": 20, "selling_point": 10, "hashtag": 10}
 N_SELLING_POINTS = 3
+GENERIC_POINTS = ("欢迎咨询", "农户自家", "诚信经营")  # padding, never beside a real point
 MAX_HASHTAGS = 5
 
 
@@ -34,16 +35,15 @@ def poster_draft(brief: Brief) -> dict:
     clauses = [own.sub("", c).strip() or c for c in seller_clauses(brief)]
     slogan = fit_length(clauses[0] if clauses else f"自家的{product}，实在", LIMITS["slogan"])
     points = [c for c in clauses[1:] if 2 <= len(c) <= LIMITS["selling_point"]][:N_SELLING_POINTS]
-    # Short of three, her facts fill in (顺丰包邮, 5斤装, 现摘), and stock phrases (诚信经营)
-    # only when she gave none: they say nothing a buyer can hold her to, nor anything at all.
+    # Short of three, her facts fill in (顺丰包邮, 5斤装, 现摘); stock phrases (欢迎咨询) only
+    # when there is nothing else: they say nothing a buyer can hold her to, nor anything at all.
     facts = brief.facts
     for fact in (facts.shipping.replace("、", ""), facts.weight, facts.harvest, facts.variety, facts.place):
         fact = fit_length(fact, LIMITS["selling_point"])
         if len(points) < N_SELLING_POINTS and len(fact) >= 2 and not _repeats_a_point(fact, points):
             points.append(fact)
-    for generic in ("欢迎咨询", "农户自家", "诚信经营"):
-        if len(points) < N_SELLING_POINTS and generic not in points:
-            points.append(generic)
+    if not points:  # a poster needs something in its points; these say nothing she could be held to
+        points = list(GENERIC_POINTS[:2])
     return {
         "title": fit_length(f"{product}上新啦" if len(product) <= 8 else product, LIMITS["title"]),
         "slogan": slogan,
@@ -116,6 +116,8 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
     for extra in draft["selling_points"]:
         if len(points) >= N_SELLING_POINTS:
             break
+        if points and extra in GENERIC_POINTS:
+            break  # two points of hers beat three with 欢迎咨询 in them
         if not _repeats_a_point(extra, points):
             points.append(extra)
             notes.append("selling_points: 卖点不够三个，用原话补上")

@@ -7,7 +7,7 @@ import re
 from assistant.contracts import Brief, Copy
 from assistant.copywriting.platforms import Finished, Platform, register_platform
 from assistant.copywriting.platforms.common import clean_model_text, product_name, seller_clauses
-from assistant.language.facts import find_price, numbers_in
+from assistant.language.facts import find_contact, find_price, numbers_in
 from assistant.language.words import cut_between_words, word_starts
 
 _SHOP_TITLE_CHARS = "装新鲜现摘挖货农家手工特产当季整箱盒礼斤公克个只袋"  # what titles may add: 5斤装, 新鲜, 礼盒
@@ -25,7 +25,7 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
         for w in words
         if len(w) >= 2
         and not _CONTACT_WORD.search(w)
-        and not (brief.contact and brief.contact in w)
+        and not any(contact and contact in w for contact in (brief.contact, find_contact(brief.source)))
         and not find_price(w)
     ]
     # A shop title is the seller's own keywords. A word with characters she never said

@@ -64,7 +64,8 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     # Too short to fill 15 s: add the seller's own words, which are true by definition,
     # then sentences that state nothing about the product.
     neutral = NEUTRAL_LINES_HOMESTAY if brief.is_homestay else NEUTRAL_LINES
-    extra = [c + "。" for c in spoken_clauses(brief) if c not in "".join(lines)] + list(neutral)
+    said_already = re.sub(r"\W", "", "".join(lines))  # 秋风起，蟹脚痒！ has said 秋风起蟹脚痒
+    extra = [c + "。" for c in spoken_clauses(brief) if re.sub(r"\W", "", c) not in said_already] + list(neutral)
     while visible_length("".join(lines)) < PLATFORM.min_chars and extra:
         lines.insert(len(lines) - 1, extra.pop(0))
     return Finished("\n".join(lines), source, changes, notes)
