@@ -21,6 +21,7 @@ from pathlib import Path
 from assistant.contracts import Change
 from assistant.language.facts import invented_places, numbers_in
 from assistant.language.text import sentences
+from assistant.language.words import words
 
 _TERMS_FILE = Path(__file__).with_name("data") / "ad_terms.tsv"
 _CLAIMS_FILE = Path(__file__).with_name("data") / "claims.tsv"
@@ -129,7 +130,32 @@ def said_herself(term: str, source: str) -> bool:
     group = next((g for t, _, g in _claims() if t == term), term)
     source = fold_width(source)
     plain = _DEGREE.sub("", source)  # "核很小" says 核小, "皮特别薄" says 皮薄
-    return any(word in source or word in plain for word in _groups().get(group, (term,)))
+    words_of_group = _groups().get(group, (term,))
+    if group in _senses():
+        words_of_group += (group,)  # she said 糯: 软糯 and 糯叽叽 are hers too
+    return any(word in source or word in plain for word in words_of_group)
+
+
+@functools.lru_cache(maxsize=1)
+def _senses() -> frozenset[str]:
+    return frozenset(term for term, kind, _ in _claims() if kind == "口感")
+
+
+# A word made only of taste characters, perhaps with a doubled ending: 香甜, 甜甜, 香喷喷.
+_SENSE_WORD = re.compile(r"^(?P<senses>[^\W\d_]+?)(?:(?P<tail>[\u4e00-\u9fff])(?P=tail))?$")
+
+
+def invented_sense(text: str, source: str) -> str | None:
+    """The first taste character (香 in 大甜又香) that ``text`` states as a word and the
+    seller never said; None when every one is hers. 香菇 and 甜瓜 are names, not claims."""
+    senses, source = _senses(), fold_width(source)
+    for word in words(text):
+        m = _SENSE_WORD.match(word)
+        if m and set(m["senses"]) <= senses:
+            for ch in m["senses"]:
+                if ch not in source:
+                    return ch
+    return None
 
 
 _DEGREE = re.compile(r"(?<=[\u4e00-\u9fff])(?:特别|非常|十分|超级|很|超|贼|挺|真|也|都)(?=[\u4e00-\u9fff])")
@@ -143,10 +169,15 @@ def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None
     invented = numbers_in(text) - allowed
     if invented:
         return "事实", sorted(invented)[0]
-    folded = fold_width(text)
+    folded = masked = fold_width(text)
     for term, kind, _ in _claims():
-        if term in folded and (kind == "功效" or not said_herself(term, source)):
-            return kind, term
+        if kind != "口感" and term in folded:
+            if kind == "功效" or not said_herself(term, source):
+                return kind, term
+            masked = masked.replace(term, "，")  # 软糯 for her 粉糯 is hers, whole
+    sense = invented_sense(masked, source)
+    if sense:
+        return "品质", sense
     places = invented_places(text, source)
     if places:
         return "地名", sorted(places)[0]

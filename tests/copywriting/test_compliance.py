@@ -33,6 +33,13 @@ def test_full_width_digits_are_numbers():
         ("我家的苹果没打农药，十块钱一斤", "没打农药，吃得放心。"),
         ("菜都是自己种的，不用化肥", "我家的菜没用化肥，吃着放心。"),
         ("杏子又大又甜，核很小", "杏子个头大，核小肉多。"),
+        # Taste words she said, and names that only hold a taste character.
+        ("杏子又大又甜，一斤十五块", "杏子甜甜的，一斤十五元。"),
+        ("香菇是山里采的，晒干的", "香菇炖鸡，味道好。"),
+        ("自家种的甜瓜", "甜瓜刚摘下来。"),
+        ("红薯又香又糯", "红薯香喷喷，糯叽叽。"),
+        ("我们的民宿在山脚下，推开窗就是茶园", "山里的民宿，开窗见茶园。"),
+        ("老母鸡养了两年，山上散养的", "跑山的老母鸡，放养两年。"),
     ],
 )
 def test_a_claim_she_made_in_other_words_is_hers(said, written):
@@ -48,6 +55,13 @@ def test_a_claim_she_made_in_other_words_is_hers(said, written):
         ("山东大葱新鲜5斤包邮", "大葱酸甜可口，家家爱吃。", "酸甜"),
         ("羊肚菌，山里采的", "羊肚菌营养价值高，炖汤好喝。", "营养价值高"),
         ("苹果很甜", "苹果不打农药，放心吃。", "不打农药"),
+        # One character she never said is a quality too (session 5's 5 briefs: 大甜又香, 便宜又健康).
+        ("杏子又大又甜，一斤十五块", "杏子大甜又香。", "香"),
+        ("大闸蟹，八十八一斤", "大闸蟹便宜又健康。", "便宜"),
+        ("大闸蟹，八十八一斤", "大闸蟹肉很嫩。", "嫩"),
+        # The poster example's eggs, copied onto hers (session 6).
+        ("我家的鸡不喂饲料，吃虫子和玉米，鸡蛋两块钱一个", "山里散养鸡鸡蛋。", "山里"),
+        ("土鸡蛋，吃玉米长大，一块五一个", "散养土鸡蛋。", "散养"),
     ],
 )
 def test_a_quality_or_claim_she_never_made_is_dropped_and_explained(said, written, word):
