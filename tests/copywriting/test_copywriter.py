@@ -305,6 +305,38 @@ def test_an_unstated_clause_leaves_a_short_field_but_the_rest_stays():
     assert any("保证" in c.explain() for c in poster.finished.changes)
 
 
+def test_her_first_clause_survives_when_the_model_rewrote_it_into_a_claim():
+    """Session 6, on the model: slogan 一斤十五块, and the point 大甜又香 (香 she never said) was
+    dropped, which left a poster with 包邮 alone and her 又大又甜 nowhere."""
+    from assistant.copywriting.platforms.poster import finish_poster
+
+    poster = finish_poster(
+        {"title": "自家杏子", "slogan": "一斤十五块", "selling_points": ["大甜又香", "包邮"], "hashtags": ["杏子"]},
+        False,
+        APRICOT,
+    )
+    assert "大甜又香" not in poster.selling_points
+    assert poster.selling_points[:2] == ["包邮", "又大又甜"], poster.selling_points
+    assert any(c.detail == "香" for c in poster.finished.changes)
+
+
+def test_a_point_said_again_with_a_word_more_is_not_a_second_point():
+    from assistant.copywriting.platforms.poster import finish_poster
+
+    brief = Brief("我家的鸡不喂饲料，吃虫子和玉米，鸡蛋两块钱一个", product="鸡蛋", price="2元/个")
+    poster = finish_poster(
+        {
+            "title": "鸡蛋",
+            "slogan": "不喂饲料",
+            "selling_points": ["不喂饲料", "吃虫子玉米", "吃虫子和玉米"],
+            "hashtags": ["鸡蛋"],
+        },
+        False,
+        brief,
+    )
+    assert poster.selling_points == ["不喂饲料", "吃虫子玉米"], poster.selling_points
+
+
 def test_script_lines_without_end_marks_stay_separate_sentences():
     from assistant.copywriting.platforms.video import finish as finish_video
 

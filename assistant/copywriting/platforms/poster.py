@@ -1,5 +1,6 @@
-"""The poster text: a title of at most 12 characters, a slogan of at most 20, three selling
-points of at most 10 each, and a few hashtags. The model writes them as one JSON object."""
+"""The poster text: a title of at most 12 characters, a slogan of at most 20, up to three
+selling points of at most 10 each (never padded with stock phrases beside hers), and a few
+hashtags. The model writes them as one JSON object."""
 
 from __future__ import annotations
 
@@ -31,8 +32,7 @@ def _as_list(value) -> list[str]:
 def poster_draft(brief: Brief) -> dict:
     """Poster text made only from the seller's own words and fields."""
     product = product_name(brief)
-    own = re.compile(rf"^(?:我家|我们家|自家|家里)?(?:的|种的|养的|做的)?{re.escape(product)}")
-    clauses = [own.sub("", c).strip() or c for c in seller_clauses(brief)]
+    clauses = _her_clauses(brief)
     slogan = fit_length(clauses[0] if clauses else f"自家的{product}，实在", LIMITS["slogan"])
     points = [c for c in clauses[1:] if 2 <= len(c) <= LIMITS["selling_point"]][:N_SELLING_POINTS]
     # Short of three, her facts fill in (顺丰包邮, 5斤装, 现摘); stock phrases (欢迎咨询) only
@@ -52,6 +52,13 @@ def poster_draft(brief: Brief) -> dict:
     }
 
 
+def _her_clauses(brief: Brief) -> list[str]:
+    """Her printable clauses with the product's name taken off their start (杏子又大又甜 → 又大又甜)."""
+    product = product_name(brief)
+    own = re.compile(rf"^(?:我家|我们家|自家|家里)?(?:的|种的|养的|做的)?{re.escape(product)}")
+    return [own.sub("", c).strip() or c for c in seller_clauses(brief)]
+
+
 @dataclass
 class PosterText:
     title: str
@@ -62,9 +69,18 @@ class PosterText:
 
 
 def _repeats_a_point(text: str, points: list[str]) -> bool:
-    """ "汁多" next to "汁多味美", or "有六个房间" next to "六个房间": one says the other."""
+    """ "汁多" next to "汁多味美", "有六个房间" next to "六个房间", or "吃虫子玉米" next to
+    "吃虫子和玉米": one says the other (its characters, in order, are in the other)."""
     core = text.lstrip("有是很都还也")
-    return any(core in p or p.lstrip("有是很都还也") in text for p in points)
+    return any(_within(core, p.lstrip("有是很都还也")) or _within(p.lstrip("有是很都还也"), core) for p in points)
+
+
+def _within(short: str, long: str) -> bool:
+    """Whether ``short`` is in ``long``, whole or with at most a third of its characters left out."""
+    if not short or short in long:
+        return bool(short)
+    rest = iter(long)
+    return all(ch in rest for ch in short) and len(short) * 3 >= len(long) * 2
 
 
 def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterText:
@@ -113,7 +129,11 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
             points.append(text)
     if points:
         used_model += 1
-    for extra in draft["selling_points"]:
+    # Her first clause (又大又甜) is the draft's slogan; when the model's slogan is another,
+    # it is still her best point, and must not be lost with the model point it was rewritten into.
+    lead = [c for c in _her_clauses(brief)[:1] if 2 <= len(c) <= LIMITS["selling_point"]]
+    shown = f"{title} {slogan}"
+    for extra in [c for c in lead if c not in shown] + draft["selling_points"]:
         if len(points) >= N_SELLING_POINTS:
             break
         if points and extra in GENERIC_POINTS:
@@ -156,11 +176,11 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
 
 
 def follows_rules(copy: Copy) -> bool:
-    """Every field within its limit, three points and a few hashtags (what bench/copy_eval.py reports)."""
+    """Every field within its limit, one to three points and a few hashtags (what bench/copy_eval.py reports)."""
     return (
         0 < len(copy.title) <= LIMITS["title"]
         and 0 < len(copy.slogan) <= LIMITS["slogan"]
-        and len(copy.selling_points) == N_SELLING_POINTS
+        and 1 <= len(copy.selling_points) <= N_SELLING_POINTS  # fewer than three beats padding
         and all(0 < len(p) <= LIMITS["selling_point"] for p in copy.selling_points)
         and 1 <= len(copy.hashtags) <= MAX_HASHTAGS
     )
