@@ -306,18 +306,33 @@ def test_an_unstated_clause_leaves_a_short_field_but_the_rest_stays():
 
 
 def test_her_first_clause_survives_when_the_model_rewrote_it_into_a_claim():
-    """Session 6, on the model: slogan 一斤十五块, and the point 大甜又香 (香 she never said) was
+    """Session 6, on the model: the point 大甜又香 (香 she never said) was
     dropped, which left a poster with 包邮 alone and her 又大又甜 nowhere."""
     from assistant.copywriting.platforms.poster import finish_poster
 
     poster = finish_poster(
-        {"title": "自家杏子", "slogan": "一斤十五块", "selling_points": ["大甜又香", "包邮"], "hashtags": ["杏子"]},
+        {"title": "自家杏子", "slogan": "杏子熟了", "selling_points": ["大甜又香", "包邮"], "hashtags": ["杏子"]},
         False,
         APRICOT,
     )
     assert "大甜又香" not in poster.selling_points
     assert poster.selling_points[:2] == ["包邮", "又大又甜"], poster.selling_points
     assert any(c.detail == "香" for c in poster.finished.changes)
+
+
+def test_a_slogan_that_only_repeats_the_price_badge_becomes_her_words():
+    from assistant.copywriting.platforms.poster import finish_poster
+
+    poster = finish_poster(
+        {"title": "自家杏子", "slogan": "一斤十五块", "selling_points": ["包邮"], "hashtags": ["杏子"]}, False, APRICOT
+    )
+    assert poster.slogan == "又大又甜" and poster.selling_points == ["包邮"], (poster.slogan, poster.selling_points)
+    kept = finish_poster(
+        {"title": "自家杏子", "slogan": "一斤十五块，包邮到家", "selling_points": ["又大又甜"], "hashtags": ["杏子"]},
+        False,
+        APRICOT,
+    )
+    assert kept.slogan == "一斤十五块，包邮到家"
 
 
 def test_a_point_said_again_with_a_word_more_is_not_a_second_point():
