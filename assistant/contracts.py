@@ -207,8 +207,10 @@ class Brief:
 
     @property
     def source(self) -> str:
-        """Everything the seller said or typed: the copy may state nothing else."""
-        return " ".join([self.said, self.product, self.price, self.contact, self.shop])
+        """Everything the seller said or typed: the copy may state nothing else. Her words
+        count as heard and as fixed (包油 is her 包邮), so a mishearing never makes her fact invented."""
+        said = self.said if self.spoken_text == self.said else f"{self.said} {self.spoken_text}"
+        return " ".join([said, self.product, self.price, self.contact, self.shop])
 
     @property
     def spoken_text(self) -> str:
@@ -305,6 +307,8 @@ class Change:
             return f"「{self.before}」说了「{self.detail}」，你没说过，不能乱写，已删去这句"
         if self.reason == "品质":
             return f"「{self.before}」说了「{self.detail}」，你没这样说过，不能替你保证，已删去这句"
+        if self.reason == "承诺":
+            return f"「{self.before}」答应了「{self.detail}」，你没说过，不能替你答应，已删去这句"
         if self.reason == "功效":
             return f"「{self.before}」写了「{self.detail}」这类功效，广告法不允许，已删去这句"
         if self.reason == "事实":

@@ -40,6 +40,8 @@ def test_full_width_digits_are_numbers():
         ("红薯又香又糯", "红薯香喷喷，糯叽叽。"),
         ("我们的民宿在山脚下，推开窗就是茶园", "山里的民宿，开窗见茶园。"),
         ("老母鸡养了两年，山上散养的", "跑山的老母鸡，放养两年。"),
+        ("猕猴桃一箱十二个，三十五块，包油", "一箱12个35元，包邮到家。"),  # her 包邮, misheard
+        ("荔枝今天早上摘的，当天发货", "早上摘的，当天发货。"),
     ],
 )
 def test_a_claim_she_made_in_other_words_is_hers(said, written):
@@ -62,6 +64,10 @@ def test_a_claim_she_made_in_other_words_is_hers(said, written):
         # The poster example's eggs, copied onto hers (session 6).
         ("我家的鸡不喂饲料，吃虫子和玉米，鸡蛋两块钱一个", "山里散养鸡鸡蛋。", "山里"),
         ("土鸡蛋，吃玉米长大，一块五一个", "散养土鸡蛋。", "散养"),
+        # Promises for her: the Moments example's 包邮到家 on briefs without it (session 6).
+        ("黑木耳秋天采的，泡发率高，五十五一斤", "55元/斤，包邮到家。", "包邮"),
+        ("杨梅刚下树，三十八一斤，只发同城", "全国冷链发货。", "冷链"),
+        ("我家的杏子又大又甜，一斤十五块", "坏果包赔。", "包赔"),
     ],
 )
 def test_a_quality_or_claim_she_never_made_is_dropped_and_explained(said, written, word):
