@@ -408,6 +408,19 @@ def test_write_again_never_hands_back_the_same_shop_title():
     assert any("换一个写出了一样的" in note for note in again.notes)
 
 
+@pytest.mark.parametrize(
+    "said, product, model_title, gone",
+    [
+        ("芒果树上熟的，不是催熟的，五斤装六十九。", "芒果", "芒果树上熟的 五斤装 5斤 不是催熟的", "5斤"),
+        ("新疆的红枣，我们自己晒的，二十八一斤。", "红枣", "新疆红枣 新疆的 自己晒的", "新疆的"),
+    ],
+)
+def test_a_shop_title_says_each_keyword_once(said, product, model_title, gone):
+    """Seen in copy_eval (session 6): 五斤装 beside 5斤, 新疆的 beside 新疆红枣."""
+    done = PLATFORMS["shop_title"].finish(model_title, Brief(said, product=product), Copy.empty())
+    assert gone not in done.text.split() and len(done.text.split()) >= 2, done.text
+
+
 KEYWORDS = Brief("山东大葱新鲜5斤时令蔬菜东北香葱包邮蘸酱", product="大葱", price="25元/5斤")
 
 

@@ -38,16 +38,32 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
         words, source = fallback_words(brief), "fallback"
     if not any(product in w for w in words):
         words.insert(0, product)
+    words = _distinct(words)
     if len("".join(words)) < 12:  # too thin to be found in a search: add the facts
         for extra in fallback_words(brief):
             # Skip what a word already says: "水蜜桃今年熟了" after "水蜜桃", "5斤一箱" after "5斤装".
             if not any(extra in w or w in extra or numbers_in(extra) & numbers_in(w) for w in words):
                 words.append(extra)
-    words = list(dict.fromkeys(words))
+    words = _distinct(words)
     while len(" ".join(words)) > PLATFORM.max_chars and len(words) > 1:
         words.pop()
     # One run of keywords longer than the limit is cut after a whole word, never inside one.
     return Finished(cut_between_words(" ".join(words), PLATFORM.max_chars), source, changes)
+
+
+def _distinct(words: list[str]) -> list[str]:
+    """Each keyword once: a later one that says an earlier one again goes ("5斤" after
+    "五斤装", "新疆的" after "新疆红枣"), since a title's 30 characters are for search words."""
+    kept: list[str] = []
+    for word in words:
+        numbers, bare = numbers_in(word), word.rstrip("的")
+        again = any(
+            word == other or (numbers and numbers <= numbers_in(other)) or (len(bare) >= 2 and bare in other)
+            for other in kept
+        )
+        if not again:
+            kept.append(word)
+    return kept
 
 
 def vary(title: str, brief: Brief, attempt: int) -> str:
