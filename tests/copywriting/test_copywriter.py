@@ -421,6 +421,18 @@ def test_a_shop_title_says_each_keyword_once(said, product, model_title, gone):
     assert gone not in done.text.split() and len(done.text.split()) >= 2, done.text
 
 
+def test_write_again_never_hands_back_the_same_script():
+    """copy_eval (session 6): 换一个 gave the very same 口播 script in 3 of 59 briefs. The
+    same facts come back with another hook and another ask, within the script's length."""
+    writer = Copywriter(None)
+    for brief in (APRICOT, Brief("我们的民宿在山脚下，推开窗就是茶园，一晚两百八，含早餐。", product="山居民宿")):
+        first = writer.write(brief, CopyOptions(platforms=("poster", "video")))
+        again = writer.write(brief, CopyOptions.for_page(brief, ("video",), attempt=1, previous=first))
+        before, after = first.posts["video"].splitlines(), again.posts["video"].splitlines()
+        assert after[0] != before[0] and after[-1] != before[-1], (before, after)
+        assert after[1:-1] == before[1:-1] and follows_rules("video", again.posts["video"]), after
+
+
 KEYWORDS = Brief("山东大葱新鲜5斤时令蔬菜东北香葱包邮蘸酱", product="大葱", price="25元/5斤")
 
 

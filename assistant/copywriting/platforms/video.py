@@ -99,6 +99,39 @@ def fallback_lines(brief: Brief) -> list[str]:
     return lines + [call_to_action(brief)]
 
 
+# Other asks for 换一个: a script that ends the same way each time sounds canned.
+ASKS = ("想要的朋友评论区留言，或者私信我！", "喜欢的话点个关注，评论区告诉我！", "想要的私信我，我给你留着！")
+ASKS_HOMESTAY = (
+    "想来住的朋友评论区留言，或者私信我！",
+    "喜欢的话点个关注，评论区告诉我！",
+    "想订房的私信我，我给你留着！",
+)
+
+
+def vary(script: str, brief: Brief, attempt: int) -> str:
+    """The same script with another hook and another ask, for when 换一个 samples the
+    script she already has: her facts stay, the first and last lines she hears change."""
+    lines = [line for line in script.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return script
+    name = product_name(brief)
+    hooks = [hook(brief), opening(brief)]
+    if brief.is_homestay:
+        hooks += [f"周末不知道去哪儿？来{name}看看！"]
+    else:
+        hooks += [f"想买{name}的朋友，看过来！", f"今天给大家说说我家的{name}！"]
+    hooks = [h for h in dict.fromkeys(hooks) if h != lines[0]]
+    asks = [a for a in (ASKS_HOMESTAY if brief.is_homestay else ASKS) if a != lines[-1]]
+    # The first line goes only when it is a hook (a short question or call, no facts in it).
+    is_hook = len(lines[0]) <= HOOK_MAX_CHARS and lines[0][-1] in "？！?!" and not numbers_in(lines[0])
+    head = lines[1:] if is_hook else lines
+    body = head[:-1] if CALLS_TO_ACTION.search(head[-1]) else head
+    varied = [hooks[attempt % len(hooks)], *body, asks[attempt % len(asks)]]
+    while visible_length("".join(varied)) > PLATFORM.max_chars and len(varied) > 3:
+        varied.pop(-2)
+    return "\n".join(varied)
+
+
 PLATFORM = register_platform(
     Platform(
         "video",
@@ -107,5 +140,6 @@ PLATFORM = register_platform(
         max_tokens=240,
         min_chars=round(15 * SPEECH_CHARS_PER_SECOND),
         max_chars=round(30 * SPEECH_CHARS_PER_SECOND),
+        vary=vary,
     )
 )
