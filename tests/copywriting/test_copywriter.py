@@ -433,6 +433,19 @@ def test_write_again_never_hands_back_the_same_script():
         assert after[1:-1] == before[1:-1] and follows_rules("video", again.posts["video"]), after
 
 
+@pytest.mark.parametrize(
+    "said, product, model_title, gone",
+    [
+        ("柿子是火晶柿子，软了再吃，一箱二十个五十块。", "柿子", "火晶柿子 软吃一箱 一箱20个", "软吃一箱"),
+        ("黑木耳秋天采的，泡发率高，五十五一斤。", "黑木耳", "黑木耳 秋采泡发率高 秋天采的", "秋采泡发率高"),
+    ],
+)
+def test_a_shop_title_keeps_only_keywords_in_her_order(said, product, model_title, gone):
+    """Seen in copy_eval (session 6): the model rebuilt her characters into words she never said."""
+    done = PLATFORMS["shop_title"].finish(model_title, Brief(said, product=product), Copy.empty())
+    assert gone not in done.text and done.text.split()[0] == model_title.split()[0], done.text
+
+
 KEYWORDS = Brief("山东大葱新鲜5斤时令蔬菜东北香葱包邮蘸酱", product="大葱", price="25元/5斤")
 
 

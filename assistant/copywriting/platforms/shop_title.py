@@ -7,11 +7,13 @@ import re
 from assistant.contracts import Brief, Copy
 from assistant.copywriting.platforms import Finished, Platform, register_platform
 from assistant.copywriting.platforms.common import clean_model_text, product_name, seller_clauses
-from assistant.language.facts import find_contact, find_price, numbers_in
+from assistant.language.facts import cn_numerals_to_digits, find_contact, find_price, numbers_in
 from assistant.language.words import cut_between_words, word_starts
+from assistant.language.words import words as cut_words  # `words` is finish's list of keywords
 
 _SHOP_TITLE_CHARS = "装新鲜现摘挖货农家手工特产当季整箱盒礼斤公克个只袋"  # what titles may add: 5斤装, 新鲜, 礼盒
 _CONTACT_WORD = re.compile(r"微信|电话|联系|加我|私信|手机|\d{7,}")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _FLUFF = re.compile(r"[啦呀哦吧呢哈嘛哟]|正品|爆款|网红|必买|秒杀|热卖")
 
 
@@ -32,6 +34,9 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     # is the model garbling hers (汁多 → 汇汁多, 包邮 → 面包邮), not a better keyword.
     said = set(brief.source) | set(_SHOP_TITLE_CHARS)
     words = [w for w in words if all(ch in said for ch in w if "\u4e00" <= ch <= "\u9fff")]
+    # Her characters in an order she never said them are not her keyword either (软了再吃 →
+    # 软吃一箱, 秋天采的 → 秋采泡发率高): single characters must stand as she put them.
+    words = [w for w in words if _in_her_order(w, brief.source)]
     source = "model" if not changes else "model (repaired)"
     product = product_name(brief)
     if not words:
@@ -49,6 +54,18 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
         words.pop()
     # One run of keywords longer than the limit is cut after a whole word, never inside one.
     return Finished(cut_between_words(" ".join(words), PLATFORM.max_chars), source, changes)
+
+
+def _in_her_order(keyword: str, source: str) -> bool:
+    """Whether each pair of neighbouring words in ``keyword`` is two whole words (沙地 山药)
+    or stands together in her words (手工 炒 in 手工炒的)."""
+    heard = cn_numerals_to_digits(source) + " " + source
+    parts = cut_words(keyword)
+    for a, b in zip(parts, parts[1:]):
+        both_han = _HAN.fullmatch(a) and _HAN.fullmatch(b)
+        if both_han and (len(a) < 2 or len(b) < 2) and a + b not in heard:
+            return False
+    return True
 
 
 def _distinct(words: list[str]) -> list[str]:
