@@ -128,7 +128,8 @@ def vary(script: str, brief: Brief, attempt: int) -> str:
     body = head[:-1] if CALLS_TO_ACTION.search(head[-1]) else head
     varied = [hooks[attempt % len(hooks)], *body, asks[attempt % len(asks)]]
     while visible_length("".join(varied)) > PLATFORM.max_chars and len(varied) > 3:
-        varied.pop(-2)
+        plain = [i for i in range(1, len(varied) - 1) if not numbers_in(varied[i])]  # keep the price line
+        varied.pop(plain[-1] if plain else len(varied) - 2)
     return "\n".join(varied)
 
 
