@@ -128,7 +128,8 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
     parsed["title"] = re.sub(r"\s*[，,、]\s*", " ", parsed["title"]) if isinstance(parsed.get("title"), str) else None
     title = single("title", LIMITS["title"])
     slogan = single("slogan", LIMITS["slogan"])
-    if _only_a_price(slogan) and brief.effective_price and _her_clauses(brief):
+    hers = _her_clauses(brief)  # the guard runs on each clause: once here, not per use
+    if _only_a_price(slogan) and brief.effective_price and hers:
         slogan = draft["slogan"]  # the badge already says ¥15/斤; the slogan says what she said of it
         notes.append("slogan: 口号只是价格，价格已经在价签上，换成了你的原话")
     price_numbers = numbers_in(brief.effective_price)
@@ -143,7 +144,7 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
         used_model += 1
     # Her first clause (又大又甜) is the draft's slogan; when the model's slogan is another,
     # it is still her best point, and must not be lost with the model point it was rewritten into.
-    lead = [c for c in _her_clauses(brief)[:1] if 2 <= len(c) <= LIMITS["selling_point"]]
+    lead = [c for c in hers[:1] if 2 <= len(c) <= LIMITS["selling_point"]]
     shown = f"{title} {slogan}"
     for extra in [c for c in lead if c not in shown] + draft["selling_points"]:
         if len(points) >= N_SELLING_POINTS:
