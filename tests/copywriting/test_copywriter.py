@@ -342,7 +342,7 @@ def test_a_point_said_again_with_a_word_more_is_not_a_second_point():
     poster = finish_poster(
         {
             "title": "鸡蛋",
-            "slogan": "不喂饲料",
+            "slogan": "自家鸡下的蛋",
             "selling_points": ["不喂饲料", "吃虫子玉米", "吃虫子和玉米"],
             "hashtags": ["鸡蛋"],
         },
@@ -350,6 +350,29 @@ def test_a_point_said_again_with_a_word_more_is_not_a_second_point():
         brief,
     )
     assert poster.selling_points == ["不喂饲料", "吃虫子玉米"], poster.selling_points
+
+
+@pytest.mark.parametrize(
+    "title, slogan, points, kept",
+    [
+        # Session 6's run: the point said the title again, with 我们 and 的 taken out.
+        ("我们山里的土蜂蜜", "一口甜到心里", ["山里土蜂蜜", "不加糖"], ["不加糖"]),
+        ("山里土蜂蜜", "一口甜到心里", ["我们山里的土蜂蜜", "不加糖"], ["不加糖"]),
+        ("土蜂蜜上新", "不加糖，纯天然", ["不加糖", "山里土蜂蜜"], ["山里土蜂蜜"]),
+        # A point that says more than the title is a point: 土蜂蜜不加糖 under 土蜂蜜.
+        ("土蜂蜜", "一口甜到心里", ["土蜂蜜不加糖"], ["土蜂蜜不加糖"]),
+    ],
+)
+def test_a_point_that_only_says_the_title_or_slogan_again_goes(title, slogan, points, kept):
+    from assistant.copywriting.platforms.poster import finish_poster
+
+    brief = Brief("我们山里的土蜂蜜，不加糖，一斤八十", product="土蜂蜜", price="80元/斤")
+    poster = finish_poster(
+        {"title": title, "slogan": slogan, "selling_points": points, "hashtags": ["蜂蜜"]}, False, brief
+    )
+    assert poster.selling_points[: len(kept)] == kept, poster.selling_points
+    for point in poster.selling_points:
+        assert point not in (title, slogan) and point.replace("我们", "").replace("的", "") != title
 
 
 def test_script_lines_without_end_marks_stay_separate_sentences():

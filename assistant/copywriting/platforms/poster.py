@@ -77,11 +77,25 @@ class PosterText:
     finished: Finished
 
 
+_WHOSE = re.compile(r"我们家|我们|我家|咱家|俺家|自家|的")
+
+
+def _core(text: str) -> str:
+    """What a phrase says, without whose it is: 我们山里的土蜂蜜 and 山里土蜂蜜 say the same."""
+    return _WHOSE.sub("", text).lstrip("有是很都还也") or text
+
+
 def _repeats_a_point(text: str, points: list[str]) -> bool:
     """ "汁多" next to "汁多味美", "有六个房间" next to "六个房间", or "吃虫子玉米" next to
     "吃虫子和玉米": one says the other (its characters, in order, are in the other)."""
-    core = text.lstrip("有是很都还也")
-    return any(_within(core, p.lstrip("有是很都还也")) or _within(p.lstrip("有是很都还也"), core) for p in points)
+    core = _core(text)
+    return any(_within(core, _core(p)) or _within(_core(p), core) for p in points)
+
+
+def _says_only(text: str, shown: list[str]) -> bool:
+    """Whether a point says nothing the title or slogan above it does not (山里土蜂蜜 under the
+    title 我们山里的土蜂蜜). One way only: 杏子又大又甜 under the title 自家杏子 says more."""
+    return any(_within(_core(text), _core(s)) for s in shown if s)
 
 
 def _within(short: str, long: str) -> bool:
@@ -135,25 +149,35 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
     price_numbers = numbers_in(brief.effective_price)
 
     points: list[str] = []
+    shown = [title, slogan]
+    said_above: list[str] = []  # points that only repeat the title or slogan: the last resort
     for item in _as_list(parsed.get("selling_points")):
         text = fit_length(acceptable(item, "selling_points"), LIMITS["selling_point"])
         repeats_price = price_numbers and numbers_in(text) & price_numbers  # the price has its own badge
-        if text and not _repeats_a_point(text, points) and not repeats_price:
-            points.append(text)
+        if not text or repeats_price or _repeats_a_point(text, points):
+            continue
+        if _says_only(text, shown):
+            said_above.append(text)
+            notes.append("selling_points: 卖点和标题或口号说的一样，去掉了")
+            continue
+        points.append(text)
     if points:
         used_model += 1
     # Her first clause (又大又甜) is the draft's slogan; when the model's slogan is another,
     # it is still her best point, and must not be lost with the model point it was rewritten into.
     lead = [c for c in hers[:1] if 2 <= len(c) <= LIMITS["selling_point"]]
-    shown = f"{title} {slogan}"
-    for extra in [c for c in lead if c not in shown] + draft["selling_points"]:
+    for extra in lead + draft["selling_points"]:
         if len(points) >= N_SELLING_POINTS:
             break
         if points and extra in GENERIC_POINTS:
             break  # two points of hers beat three with 欢迎咨询 in them
-        if not _repeats_a_point(extra, points):
+        if _says_only(extra, shown):
+            said_above.append(extra)
+        elif not _repeats_a_point(extra, points):
             points.append(extra)
             notes.append("selling_points: 卖点不够三个，用原话补上")
+    if not points:  # a poster shows at least one point: her words said twice beat a stock phrase
+        points = said_above[:1] or list(GENERIC_POINTS[:1])
 
     hashtags: list[str] = []
     for item in _as_list(parsed.get("hashtags")):
