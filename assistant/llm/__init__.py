@@ -75,13 +75,19 @@ class TextGenerator(Protocol):
 
 
 class Turns:
-    """One request at a time for a model that can serve only one: urgent requests first, the
-    rest in the order they came. Several sellers then take turns text by text, so each gets
-    her poster text early instead of waiting for whole copies ahead of her."""
+    """At most ``capacity`` requests at a time on a model: urgent requests first, the rest in
+    the order they came. Several sellers then take turns text by text, so each gets her
+    poster text early instead of waiting for whole copies ahead of her.
 
-    def __init__(self):
+    In process the capacity is one (one llama context). In front of a model server it is
+    the server's slots: a request that would only queue inside the server waits here instead,
+    where the poster texts can go first and where waiting does not count against the
+    client's time-out."""
+
+    def __init__(self, capacity: int = 1):
+        self.capacity = max(1, capacity)
         self._changed = threading.Condition()
-        self._busy = False
+        self._serving = 0
         self._waiting: list[tuple[int, int]] = []
         self._tickets = itertools.count()
 
@@ -90,15 +96,16 @@ class Turns:
         ticket = (0 if urgent else 1, next(self._tickets))
         with self._changed:
             heapq.heappush(self._waiting, ticket)
-            while self._busy or self._waiting[0] != ticket:
+            while self._serving >= self.capacity or self._waiting[0] != ticket:
                 self._changed.wait()
             heapq.heappop(self._waiting)
-            self._busy = True
+            self._serving += 1
+            self._changed.notify_all()  # the next in line may fit too
         try:
             yield
         finally:
             with self._changed:
-                self._busy = False
+                self._serving -= 1
                 self._changed.notify_all()
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 from assistant.errors import ServerUnavailableError
-from assistant.llm import Backend, GenerationOptions, Message, cut_at_stop, register_backend
+from assistant.llm import Backend, GenerationOptions, Message, Turns, cut_at_stop, register_backend
 from assistant.models import ResolvedModel
 
 CONNECT_TIMEOUT_S = 5.0  # on a classroom LAN a server answers within milliseconds or not at all
@@ -32,6 +32,9 @@ class OpenAIHTTPGenerator:
 
         self.base_url = base_url.rstrip("/")
         self.parallel = max(1, parallel)  # requests one caller sends at once; the server batches them
+        # No more requests in flight than that: beyond it they would queue inside the server,
+        # poster texts behind everyone's others, and time out there (bench/serve.py, 20 sellers).
+        self._turns = Turns(self.parallel)
         self._model = model
         self._lock = threading.Lock()
         self.client = openai.OpenAI(
@@ -82,6 +85,10 @@ class OpenAIHTTPGenerator:
         return "".join(self.stream(messages, options))
 
     def stream(self, messages: list[Message], options: GenerationOptions = GenerationOptions()) -> Iterator[str]:
+        with self._turns.turn(options.urgent):
+            yield from self._stream(messages, options)
+
+    def _stream(self, messages: list[Message], options: GenerationOptions) -> Iterator[str]:
         request = self._request(messages, options, stream=True)
         chunks = self._call(lambda: self.client.chat.completions.create(**request))
         text, emitted, finished = "", 0, False

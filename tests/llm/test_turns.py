@@ -49,3 +49,37 @@ def test_a_turn_is_given_back_when_its_reader_stops_early():
     done = threading.Event()
     threading.Thread(target=lambda: (turns.turn().__enter__(), done.set())).start()
     assert done.wait(2), "the next request got its turn"
+
+
+def test_a_server_with_slots_takes_that_many_at_once_and_poster_texts_first():
+    """In front of a model server with two slots: two requests run together, never three, and
+    a poster text that comes while both are taken is the next to go in."""
+    turns, lock = Turns(capacity=2), threading.Lock()
+    running, most, served = [0], [0], []
+    release = threading.Event()
+
+    def request(name: str, urgent: bool):
+        with turns.turn(urgent):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+                served.append(name)
+            release.wait(5)
+            with lock:
+                running[0] -= 1
+
+    threads = []
+    for name, urgent in [("moments-a", False), ("video-a", False), ("shop-a", False), ("poster-b", True)]:
+        thread = threading.Thread(target=request, args=(name, urgent))
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.05)
+    assert served == ["moments-a", "video-a"], "two slots, two requests in"
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert (
+        most[0] == 2
+        and served[2] == "poster-b"
+        and sorted(served) == sorted(["moments-a", "video-a", "shop-a", "poster-b"])
+    )
