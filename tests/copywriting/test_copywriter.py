@@ -460,6 +460,15 @@ def test_a_shop_title_keeps_each_of_her_keywords_once_and_in_her_order(said, pro
     assert len(done.text.split()) >= 2 and done.text.split()[0] == model_title.split()[0], done.text
 
 
+@pytest.mark.parametrize("model_title", ["明前的高山 手工炒的 二两装", "绿茶 明前的高山 手工炒的"])
+def test_a_shop_keyword_cut_from_its_noun_gets_it_back(model_title):
+    """copy_eval (session 6): 明前的高山, from her 明前的高山绿茶, the tea itself cut off."""
+    brief = Brief("明前的高山绿茶，手工炒的，二两装一百二十块。", product="绿茶")
+    title = PLATFORMS["shop_title"].finish(model_title, brief, Copy.empty()).text
+    assert "明前的高山绿茶" in title.split() and title.count("绿茶") == 1, title
+    assert "手工炒的" in title.split(), title
+
+
 KEYWORDS = Brief("山东大葱新鲜5斤时令蔬菜东北香葱包邮蘸酱", product="大葱", price="25元/5斤")
 
 

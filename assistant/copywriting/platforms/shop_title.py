@@ -39,6 +39,7 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     words = [w for w in words if _in_her_order(w, brief.source)]
     source = "model" if not changes else "model (repaired)"
     product = product_name(brief)
+    words = _with_its_noun(words, product, brief.source)
     if not words:
         words, source = fallback_words(brief), "fallback"
     if not any(product in w for w in words):
@@ -66,6 +67,17 @@ def _in_her_order(keyword: str, source: str) -> bool:
         if both_han and (len(a) < 2 or len(b) < 2) and a + b not in heard:
             return False
     return True
+
+
+def _with_its_noun(words: list[str], product: str, source: str) -> list[str]:
+    """A keyword she said just before the product's name is a description cut from its noun
+    (明前的高山 from her 明前的高山绿茶): it gets the noun back, and then the name alone goes."""
+    completed = [
+        w + product if product not in w and not w.endswith("的") and w + product in source else w for w in words
+    ]  # "新疆的" before 红枣 is only a place, which _distinct weighs against 新疆红枣
+    if completed == words:
+        return words
+    return [w for w in completed if w != product]
 
 
 def _distinct(words: list[str]) -> list[str]:
