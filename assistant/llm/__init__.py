@@ -15,7 +15,8 @@ built-in ones exactly like any other; a new engine is one more such module.
   when ``MULAN_LLM_URL`` / ``--llm-url`` is set.
 
 ``auto`` takes the first registered back-end that is installed and loads the model's
-format: llama.cpp for GGUF, transformers for a Hugging Face folder.
+format: llama.cpp for GGUF, transformers for a Hugging Face folder; a back-end that says it
+is faster on this machine goes first (llama-server, on a CPU with AVX-512: docs/server.md).
 """
 
 from __future__ import annotations
@@ -82,30 +83,39 @@ class Turns:
     In process the capacity is one (one llama context). In front of a model server it is
     the server's slots: a request that would only queue inside the server waits here instead,
     where the poster texts can go first and where waiting does not count against the
-    client's time-out."""
+    client's time-out. While a poster text is being written, no other text joins it: texts
+    decoded together each go slower (2 cores: about 5.5 tok/s each in four slots against 15
+    alone), and her posters wait for that one."""
 
     def __init__(self, capacity: int = 1):
         self.capacity = max(1, capacity)
         self._changed = threading.Condition()
         self._serving = 0
+        self._urgent_serving = 0
         self._waiting: list[tuple[int, int]] = []
         self._tickets = itertools.count()
+
+    def _may_start(self, ticket: tuple[int, int]) -> bool:
+        urgent = ticket[0] == 0
+        return self._waiting[0] == ticket and self._serving < self.capacity and (urgent or self._urgent_serving == 0)
 
     @contextlib.contextmanager
     def turn(self, urgent: bool = False):
         ticket = (0 if urgent else 1, next(self._tickets))
         with self._changed:
             heapq.heappush(self._waiting, ticket)
-            while self._serving >= self.capacity or self._waiting[0] != ticket:
+            while not self._may_start(ticket):
                 self._changed.wait()
             heapq.heappop(self._waiting)
             self._serving += 1
+            self._urgent_serving += urgent
             self._changed.notify_all()  # the next in line may fit too
         try:
             yield
         finally:
             with self._changed:
                 self._serving -= 1
+                self._urgent_serving -= urgent
                 self._changed.notify_all()
 
 
@@ -129,6 +139,8 @@ class Backend:
         formats: the model formats it loads (``"gguf"``, ``"hf"``).
         available: whether its library is installed (checked without importing it).
         missing: what to tell the user when it is chosen but not installed, (zh, en).
+        faster_here: whether it measured faster on a machine like this one than the back-ends
+            registered before it; ``auto`` then takes it first.
     """
 
     name: str
@@ -136,6 +148,7 @@ class Backend:
     formats: tuple[str, ...]
     available: Callable[[], bool] = lambda: True
     missing: tuple[str, str] = ("", "")
+    faster_here: Callable[[], bool] = lambda: False
 
 
 _BACKENDS: dict[str, Backend] = {}
@@ -154,9 +167,9 @@ def backend_names() -> list[str]:
 
 def choose_backend(model: "ResolvedModel", requested: str) -> Backend:
     if requested == AUTO:
-        for backend in _BACKENDS.values():
-            if model.format in backend.formats and backend.available():
-                return backend
+        usable = [b for b in _BACKENDS.values() if model.format in b.formats and b.available()]
+        for backend in sorted(usable, key=lambda b: not b.faster_here()):  # stable: else in order
+            return backend
         raise UserError(
             "没有能加载这个模型的文案引擎。请运行 ./mulan.sh install。",
             f"No installed back-end loads {model.format} models; run ./mulan.sh install.",
@@ -183,8 +196,7 @@ def load_generator(model: "ResolvedModel", settings: "Settings") -> TextGenerato
 
 
 # The built-in back-ends register themselves like any other, in the order ``auto`` tries
-# them: for a GGUF file, llama.cpp in this process. On 2 cores it serves a class as fast as
-# its own llama-server does, in less memory (bench/serve.py, docs/benchmarks.md);
-# ``llama-server`` is there for bigger machines.
+# them: for a GGUF file, llama.cpp in this process, unless llama-server says it is faster
+# here (bench/serve.py, docs/benchmarks.md: on AVX-512 CPUs, not on AVX2 ones).
 for _module in ("openai_http", "llama_cpp", "server", "transformers"):
     importlib.import_module(f"assistant.llm.{_module}")

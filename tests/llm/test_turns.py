@@ -83,3 +83,27 @@ def test_a_server_with_slots_takes_that_many_at_once_and_poster_texts_first():
         and served[2] == "poster-b"
         and sorted(served) == sorted(["moments-a", "video-a", "shop-a", "poster-b"])
     )
+
+
+def test_no_other_text_joins_a_poster_text_being_written():
+    """Texts decoded together each go slower, and her posters wait for the poster text: while
+    one is being written, the others wait even with slots free; posters may share them."""
+    turns, served = Turns(capacity=4), []
+    release = threading.Event()
+
+    def request(name: str, urgent: bool):
+        with turns.turn(urgent):
+            served.append(name)
+            release.wait(5)
+
+    threads = []
+    for name, urgent in [("poster-a", True), ("moments-b", False), ("poster-c", True)]:
+        thread = threading.Thread(target=request, args=(name, urgent))
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.05)
+    assert served == ["poster-a", "poster-c"], served
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert served == ["poster-a", "poster-c", "moments-b"]
