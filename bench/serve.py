@@ -11,6 +11,8 @@ the brief needs). All sellers of a round start together.
   page's single model queue served them before.
 - ``inproc-turns``: the same model, the sellers taking turns text by text (the back-end's
   own queue, poster texts first), as the page serves them now.
+- ``inproc-turns-fa``: the same with llama.cpp's flash attention, which llama-server turns
+  on by default on a CPU and llama-cpp-python leaves off.
 - ``serverN``: llama.cpp's own llama-server started here with ``--parallel N``; every seller
   sends at once and each asks for up to N of her texts together (``llm_parallel``).
 
@@ -47,8 +49,9 @@ from assistant.config import Settings
 from assistant.contracts import Brief, Copy
 from assistant.copywriting import CopyOptions, Copywriter
 from assistant.llm import load_generator
+from assistant.llm.llama_cpp import LlamaCppGenerator
 from assistant.llm.openai_http import OpenAIHTTPGenerator
-from assistant.llm.server import find_llama_server, start_llama_server
+from assistant.llm.server import SPARE_SLOTS, find_llama_server, start_llama_server
 from assistant.models import resolve_copy_model
 
 
@@ -142,12 +145,18 @@ def measure(setup: str, settings: Settings, seller_counts: list[int], pool: list
     model = resolve_copy_model(settings)
     server = None
     with MemoryPeak() as memory:
-        if setup.startswith("inproc"):
+        if setup.endswith("-fa"):  # in process with llama.cpp's flash attention (llama-server's default)
+            generator = LlamaCppGenerator(model, settings.threads, flash_attn=True)
+        elif setup.startswith("inproc"):
             generator = load_generator(model, settings)
         else:
             slots = int(setup.removeprefix("server"))
-            server = start_llama_server(
-                model.path, port=port, parallel=slots, threads=settings.threads, binary=find_llama_server()
+            server = start_llama_server(  # as the app starts its own: with a spare slot
+                model.path,
+                port=port,
+                parallel=slots + SPARE_SLOTS,
+                threads=settings.threads,
+                binary=find_llama_server(),
             )
             generator = OpenAIHTTPGenerator(server.url, parallel=slots)
         try:

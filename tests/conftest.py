@@ -14,6 +14,12 @@ from pathlib import Path
 import pytest
 
 import assistant  # noqa: F401  (offline switches)
+
+# The suite is planned around llama.cpp in this process (one context: greedy output is the
+# same call after call). ``auto`` would take the app's own llama-server on an AVX-512 CPU;
+# the server path has its own tests (served_generator, tests/llm/test_server.py), and the
+# choice its own (tests/llm/test_choice.py). Set here so the CLI and app subprocesses agree.
+os.environ.setdefault("MULAN_LLM_BACKEND", "llama.cpp")
 from assistant.config import Settings
 from assistant.metrics import cer  # noqa: F401  (re-exported for the tests)
 from assistant.pipeline import Pipeline

@@ -23,7 +23,7 @@ class LlamaCppGenerator:
 
     _PREFIX_CACHE_SIZE = 8  # one per platform prompt (6), with room for a user's own
 
-    def __init__(self, model: ResolvedModel, threads: int, n_ctx: int = 4096):
+    def __init__(self, model: ResolvedModel, threads: int, n_ctx: int = 4096, flash_attn: bool = False):
         from llama_cpp import Llama
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
@@ -35,6 +35,7 @@ class LlamaCppGenerator:
             n_threads_batch=threads,
             n_batch=512,
             seed=0,
+            flash_attn=flash_attn,
             verbose=False,
         )
         self.load_s = time.perf_counter() - started

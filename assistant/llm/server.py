@@ -37,6 +37,11 @@ CONTEXT_PER_SLOT = 4096  # the longest prompt (~1,200 tokens) and answer, with r
 # shared prefix stays warm whichever slot takes the request. About 15 MB per prompt with the
 # 1.5B model; its default (8 GB) would let a busy day grow the server far past a laptop's RAM.
 PROMPT_CACHE_MB = 512
+# A slot more than Mulan sends requests to at once. A request that arrives while its slot is
+# still being given back is deferred, and a deferred request takes whatever slot frees first
+# without looking for its prompt: ~520 tokens evaluated again, 21 s with four slots busy
+# (seen in bench/serve.py's server log). With a spare slot it always finds one idle.
+SPARE_SLOTS = 1
 
 
 def find_llama_server(configured: str | None = None) -> Path:
@@ -143,7 +148,7 @@ class OwnServerGenerator(OpenAIHTTPGenerator):
         _stop_leftovers(logs)
         log = logs / "llama-server.log"
         self.server = start_llama_server(
-            model.path, port=free_loopback_port(), parallel=slots, threads=settings.threads, log=log
+            model.path, port=free_loopback_port(), parallel=slots + SPARE_SLOTS, threads=settings.threads, log=log
         )
         (logs / f"llama-server-{os.getpid()}.pid").write_text(str(self.server.process.pid))
         atexit.register(self.server.stop)
@@ -184,12 +189,51 @@ def _own_server_available() -> bool:
     return True
 
 
+# What ./mulan.sh compiles llama.cpp's AVX-512 kernels for. On three 2-core VMs (bench/serve.py,
+# docs/benchmarks.md) llama-server was faster than llama.cpp in process on the two with these
+# (1.2-1.8x for one seller's copy, 2.2x model texts a minute for a class) and no faster on the
+# one without (AVX2 only: 28% slower with four slots).
+SERVER_CPU_FLAGS = frozenset({"avx512f", "avx512bw", "avx512vl"})
+# Its slots and prompt cache cost up to 1 GB more than in process (3.8 GB at the peak, 8 slots).
+SERVER_MIN_RAM_BYTES = 7 * 2**30  # an "8 GB" laptop reports a little under 8 GiB
+
+
+def cpu_flags(cpuinfo: str | None = None) -> frozenset[str]:
+    """The CPU's feature flags, from /proc/cpuinfo (empty where there is none)."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(errors="replace")
+        except OSError:
+            return frozenset()
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            return frozenset(line.partition(":")[2].split())
+    return frozenset()
+
+
+def ram_bytes() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return 0
+
+
+def server_is_faster(flags: frozenset[str], ram: int) -> bool:
+    """Whether this app's own llama-server beats llama.cpp in process on such a machine."""
+    return flags.issuperset(SERVER_CPU_FLAGS) and ram >= SERVER_MIN_RAM_BYTES
+
+
+def _faster_here() -> bool:
+    return server_is_faster(cpu_flags(), ram_bytes()) and _own_server_available()
+
+
 register_backend(
     Backend(
         name="llama-server",
         load=OwnServerGenerator,
         formats=("gguf",),
         available=_own_server_available,
+        faster_here=_faster_here,
         missing=(
             "没有找到 llama-server。请运行 ./mulan.sh install（会顺便编译它），或改用 --llm-backend llama.cpp。",
             "llama-server was not found; run ./mulan.sh install or use --llm-backend llama.cpp.",

@@ -53,7 +53,7 @@ def serve(args: argparse.Namespace) -> None:
     pipeline = Pipeline(settings)
     if not args.no_preload:
         # Load the models in the background; the page says when they are ready.
-        threading.Thread(target=pipeline.warm_up, daemon=True, name="warm-up").start()
+        threading.Thread(target=warm_up, args=(pipeline,), daemon=True, name="warm-up").start()
     store = Store(settings.data_dir)
     # A classroom's phones must not see each other's history (names, phone numbers).
     demo = build_ui(pipeline, store, private_history=private_history(args.host, args.history))
@@ -98,6 +98,12 @@ def serve(args: argparse.Namespace) -> None:
         **tls,
         **door,
     )
+
+
+def warm_up(pipeline: Pipeline) -> None:
+    pipeline.warm_up()
+    # Which engine writes: the trainer sees whether this machine took llama-server (auto).
+    print(f"文案模型已就绪 / copy model ready: {pipeline.generator().name}", flush=True)
 
 
 def class_code(data_dir: Path, asked: str | None) -> str | None:

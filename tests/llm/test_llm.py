@@ -16,7 +16,7 @@ MESSAGES = [{"role": "user", "content": "用一句话介绍杏子，不超过二
 SHORT = GenerationOptions(max_tokens=32)
 
 
-def test_auto_picks_llama_cpp_for_gguf(generator):
+def test_the_tests_write_with_llama_cpp_in_this_process(generator):
     assert generator.name.startswith("llama.cpp:qwen2.5-coder-1.5b")
 
 
