@@ -61,9 +61,10 @@ class Settings:
             ``"default"`` (1.5B) or ``"small"`` (0.5B) (``MULAN_COPY_MODEL_SIZE``).
         llm_backend: ``"auto"``, ``"llama-server"``, ``"llama.cpp"``, ``"transformers"`` or
             ``"openai"`` (``MULAN_LLM_BACKEND``). ``auto`` picks the server at ``llm_url`` when
-            it is set, else llama.cpp in this process for a GGUF file. ``llama-server`` starts
-            llama.cpp's server on the GGUF (``llm_parallel`` slots, on 127.0.0.1) for the app's
-            lifetime: the faster choice on a machine with more cores.
+            it is set, else for a GGUF file whichever measured faster on such a machine:
+            ``llama-server`` on a CPU with AVX-512 and 8 GB, llama.cpp in this process
+            elsewhere. ``llama-server`` starts llama.cpp's server on the GGUF (``llm_parallel``
+            slots and a spare, on 127.0.0.1) for the app's lifetime.
         llm_url: an OpenAI-compatible server's base URL, e.g. ``http://192.168.1.10:8080/v1``
             (``MULAN_LLM_URL``): llama.cpp's llama-server, vLLM, Ollama, LM Studio. Set, the
             copy is written there and no local copy model is loaded.

@@ -13,8 +13,9 @@ the brief needs). All sellers of a round start together.
   own queue, poster texts first), as the page serves them now.
 - ``inproc-turns-fa``: the same with llama.cpp's flash attention, which llama-server turns
   on by default on a CPU and llama-cpp-python leaves off.
-- ``serverN``: llama.cpp's own llama-server started here with ``--parallel N``; every seller
-  sends at once and each asks for up to N of her texts together (``llm_parallel``).
+- ``serverN``: llama.cpp's own llama-server started here as the app starts its own: N slots
+  for Mulan's requests and a spare (``--parallel N+1``); every seller sends at once, each asks
+  for up to N of her texts together (``llm_parallel``), and no more than N are in flight.
 
 The ``model`` column is the share of texts where the model's own text was used (the rest
 fell back to the rule-based text), to show that a faster setup did not write worse copy.
