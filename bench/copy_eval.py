@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/copy_eval.py [--backend llama.cpp|transformers] [--small] [--limit N]
                                         [--platforms poster,moments,...] [--examples 3] [--json out.json]
-                                        [--set copy|understanding] [--again]
+                                        [--set copy|understanding] [--again] [--needed]
 
 For every brief in bench/data/copy_dev_set.jsonl (33 briefs: fruit, vegetables, eggs,
 honey, tea, grain, crafts, homestays, farm stays; with and without a price, with spoken
@@ -117,6 +117,7 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=3, help="full examples to print, chosen at random")
     parser.add_argument("--seed", type=int, default=int(time.time()), help="seed for choosing the examples")
     parser.add_argument("--json", help="write every result to this file")
+    parser.add_argument("--needed", action="store_true", help="with --platforms: only those the brief needs")
     parser.add_argument("--again", action="store_true", help="also write each brief again, as 换一个 does")
     parser.add_argument("--set", default="copy", choices=sorted(SETS), help="which dev set (default: copy)")
     args = parser.parse_args()
@@ -160,6 +161,8 @@ def main() -> None:
     results = []
     for name, brief in briefs:
         wanted = chosen or default_platforms(brief)
+        if args.needed:  # of those, only what this seller would post (民宿 text for homestays)
+            wanted = [p for p in wanted if p in default_platforms(brief)]
         copy = writer.write(brief, CopyOptions(platforms=tuple(wanted)))  # the poster always comes first
         results.append((name, brief, copy))
         line = [f"{name:22s}"]

@@ -165,15 +165,20 @@ def backend_names() -> list[str]:
     return [AUTO, *_BACKENDS]
 
 
-def choose_backend(model: "ResolvedModel", requested: str) -> Backend:
-    if requested == AUTO:
-        usable = [b for b in _BACKENDS.values() if model.format in b.formats and b.available()]
-        for backend in sorted(usable, key=lambda b: not b.faster_here()):  # stable: else in order
-            return backend
+def _auto_order(model: "ResolvedModel") -> list[Backend]:
+    """The installed back-ends that load this model, the one faster on this machine first."""
+    usable = [b for b in _BACKENDS.values() if model.format in b.formats and b.available()]
+    if not usable:
         raise UserError(
             "没有能加载这个模型的文案引擎。请运行 ./mulan.sh install。",
             f"No installed back-end loads {model.format} models; run ./mulan.sh install.",
         )
+    return sorted(usable, key=lambda b: not b.faster_here())  # stable: else in registration order
+
+
+def choose_backend(model: "ResolvedModel", requested: str) -> Backend:
+    if requested == AUTO:
+        return _auto_order(model)[0]
     backend = _BACKENDS.get(requested)
     if backend is None:
         raise UserError(
@@ -192,7 +197,15 @@ def choose_backend(model: "ResolvedModel", requested: str) -> Backend:
 
 
 def load_generator(model: "ResolvedModel", settings: "Settings") -> TextGenerator:
-    return choose_backend(model, settings.llm_backend).load(model, settings)
+    if settings.llm_backend != AUTO:
+        return choose_backend(model, settings.llm_backend).load(model, settings)
+    *faster, last = _auto_order(model)
+    for backend in faster:
+        try:
+            return backend.load(model, settings)
+        except UserError:
+            continue  # the faster one would not start on this machine: the next one writes
+    return last.load(model, settings)
 
 
 # The built-in back-ends register themselves like any other, in the order ``auto`` tries

@@ -57,3 +57,21 @@ def test_without_a_built_server_auto_stays_in_process(monkeypatch):
 
     monkeypatch.setattr(server, "find_llama_server", not_built)
     assert choose_backend(GGUF, "auto").name == "llama.cpp"
+
+
+@pytest.mark.models
+def test_when_the_faster_server_will_not_start_auto_writes_in_process(monkeypatch, settings, tmp_path):
+    """A server binary that dies at once (here /usr/bin/false) must not leave her without copy."""
+    from dataclasses import replace
+
+    from assistant.llm import load_generator
+    from assistant.models import resolve_copy_model
+
+    monkeypatch.setattr(server, "cpu_flags", lambda: frozenset(AVX512.split()))
+    monkeypatch.setattr(server, "ram_bytes", lambda: 16 * GIB)
+    monkeypatch.setattr(server, "find_llama_server", lambda configured=None: Path("/usr/bin/false"))
+    own = replace(settings, llm_backend="auto", data_dir=tmp_path, copy_model_size="small")
+    model = resolve_copy_model(own)
+    assert choose_backend(model, "auto").name == "llama-server"
+    generator = load_generator(model, own)
+    assert generator.name.startswith("llama.cpp:"), generator.name
