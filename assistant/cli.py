@@ -52,7 +52,9 @@ def settings_from(args) -> Settings:
     return Settings.from_env(
         speech_model=args.speech_model,
         copy_model=args.copy_model,
-        llm_backend=args.llm_backend,
+        # --llm-url on the command line is where to write: it beats a local engine named in
+        # MULAN_LLM_BACKEND, as every flag beats its variable.
+        llm_backend=args.llm_backend or ("auto" if args.llm_url else None),
         copy_model_size="small" if args.small else None,
         llm_url=args.llm_url,
         llm_model=args.llm_model,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import threading
 from pathlib import Path
 
@@ -48,7 +49,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _stop(signum, frame):
+    # `kill`, systemd and a terminal closing send SIGTERM, which by default ends Python without
+    # its exit handlers, and would leave the app's own llama-server running. As Ctrl-C, it runs them.
+    raise KeyboardInterrupt
+
+
 def serve(args: argparse.Namespace) -> None:
+    signal.signal(signal.SIGTERM, _stop)
     settings = settings_from(args)
     pipeline = Pipeline(settings)
     if not args.no_preload:

@@ -57,7 +57,8 @@ def app_url(tmp_path_factory):
         proc = subprocess.Popen(
             [sys.executable, "app.py", "--port", str(port), "--history", "private"],
             cwd=REPO,
-            env={**os.environ, "MULAN_DATA_DIR": str(data)},
+            # auto, as a seller starts it: on an AVX-512 CPU the app's own llama-server writes.
+            env={**os.environ, "MULAN_DATA_DIR": str(data), "MULAN_LLM_BACKEND": "auto"},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -392,7 +393,8 @@ def app_with_an_entry(tmp_path_factory):
         proc = subprocess.Popen(
             [sys.executable, "app.py", "--port", str(port), "--history", "shared", "--no-preload"],
             cwd=REPO,
-            env={**os.environ, "MULAN_DATA_DIR": str(data)},
+            # auto, as a seller starts it: on an AVX-512 CPU the app's own llama-server writes.
+            env={**os.environ, "MULAN_DATA_DIR": str(data), "MULAN_LLM_BACKEND": "auto"},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
