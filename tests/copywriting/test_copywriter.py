@@ -12,6 +12,7 @@ from assistant.copywriting import CopyOptions, Copywriter, compliance, rule_base
 from assistant.copywriting.lenient_json import parse_json_object
 from assistant.copywriting.platforms import PLATFORMS, TEXT_PLATFORMS, follows_rules, moments
 from assistant.copywriting.platforms.poster import LIMITS
+from assistant.copywriting.platforms.poster import follows_rules as poster_rules
 from assistant.copywriting.prompts import brief_prompt
 from assistant.errors import UserError
 from assistant.language.facts import cn_numerals_to_digits, find_price, invented_places, numbers_in
@@ -36,7 +37,7 @@ def assert_true_and_legal(text: str, brief: Brief) -> None:
 def assert_platform_rules(copy: Copy, brief: Brief) -> None:
     assert 0 < len(copy.title) <= LIMITS["title"]
     assert 0 < len(copy.slogan) <= LIMITS["slogan"]
-    assert 1 <= len(copy.selling_points) <= 3
+    assert len(copy.selling_points) <= 3 and (copy.selling_points or copy.slogan)
     # Stock phrases (欢迎咨询) only ever stand alone: never padding beside a point of hers.
     from assistant.copywriting.platforms.poster import GENERIC_POINTS
 
@@ -373,6 +374,22 @@ def test_a_point_that_only_says_the_title_or_slogan_again_goes(title, slogan, po
     assert poster.selling_points[: len(kept)] == kept, poster.selling_points
     for point in poster.selling_points:
         assert point not in (title, slogan) and point.replace("我们", "").replace("的", "") != title
+
+
+def test_a_poster_whose_slogan_says_her_only_point_shows_it_once():
+    """The browser test's walnuts (session 7): slogan 皮薄肉香，一斤二十五块 over a lone point
+    皮薄肉香. With nothing else of hers to say, the poster has no point rather than that one."""
+    from assistant.copywriting.platforms.poster import finish_poster
+
+    brief = Brief("自家的核桃，皮薄肉香，一斤二十五块。", product="核桃", price="25元/斤")
+    poster = finish_poster(
+        {"title": "自家核桃", "slogan": "皮薄肉香，一斤二十五块", "selling_points": ["皮薄肉香"], "hashtags": ["核桃"]},
+        False,
+        brief,
+    )
+    assert poster.slogan == "皮薄肉香，一斤二十五块" and poster.selling_points == [], poster.selling_points
+    shown = Copy(poster.title, poster.slogan, poster.selling_points, {}, poster.hashtags)
+    assert poster_rules(shown), "no point is within the poster's rules"
 
 
 def test_script_lines_without_end_marks_stay_separate_sentences():

@@ -1,6 +1,7 @@
 """The poster text: a title of at most 12 characters, a slogan of at most 20, up to three
-selling points of at most 10 each (never padded with stock phrases beside hers), and a few
-hashtags. The model writes them as one JSON object."""
+selling points of at most 10 each (never padded with stock phrases beside hers, nor with
+what the title or slogan already says), and a few hashtags. The model writes them as one
+JSON object."""
 
 from __future__ import annotations
 
@@ -176,8 +177,10 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
         elif not _repeats_a_point(extra, points):
             points.append(extra)
             notes.append("selling_points: 卖点不够三个，用原话补上")
-    if not points:  # a poster shows at least one point: her words said twice beat a stock phrase
-        points = said_above[:1] or list(GENERIC_POINTS[:1])
+    if not points and not said_above:  # nothing of hers anywhere: a point that says nothing
+        points = list(GENERIC_POINTS[:1])
+    # Else, with none left, the poster has no points: its slogan already says them (皮薄肉香，
+    # 一斤二十五块 over a lone 皮薄肉香 read twice), and the layout leaves the space to the photo.
 
     hashtags: list[str] = []
     for item in _as_list(parsed.get("hashtags")):
@@ -213,11 +216,12 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
 
 
 def follows_rules(copy: Copy) -> bool:
-    """Every field within its limit, one to three points and a few hashtags (what bench/copy_eval.py reports)."""
+    """Every field within its limit, at most three points and a few hashtags (what bench/copy_eval.py reports)."""
     return (
         0 < len(copy.title) <= LIMITS["title"]
         and 0 < len(copy.slogan) <= LIMITS["slogan"]
-        and 1 <= len(copy.selling_points) <= N_SELLING_POINTS  # fewer than three beats padding
+        and len(copy.selling_points) <= N_SELLING_POINTS  # fewer than three beats padding; none
+        # beats a point the slogan already says
         and all(0 < len(p) <= LIMITS["selling_point"] for p in copy.selling_points)
         and 1 <= len(copy.hashtags) <= MAX_HASHTAGS
     )
