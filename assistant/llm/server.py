@@ -191,7 +191,7 @@ def _own_server_available() -> bool:
 
 # What ./mulan.sh compiles llama.cpp's AVX-512 kernels for. On three 2-core VMs (bench/serve.py,
 # docs/benchmarks.md) llama-server was faster than llama.cpp in process on the two with these
-# (1.2-1.8x for one seller's copy, 2.2x model texts a minute for a class) and no faster on the
+# (1.2-1.8x for one seller's copy, 1.6-2.2x model texts a minute for a class) and no faster on the
 # one without (AVX2 only: 28% slower with four slots).
 SERVER_CPU_FLAGS = frozenset({"avx512f", "avx512bw", "avx512vl"})
 # Its slots and prompt cache cost up to 1 GB more than in process (3.8 GB at the peak, 8 slots).
