@@ -516,3 +516,27 @@ def test_a_script_opens_with_a_question_about_her_own_facts():
 
     assert hook(Brief("我们村在陕西万荣县，苹果是红富士品种，五斤装一箱六十块")) == "陕西万荣县的苹果，你吃过吗？"
     assert hook(Brief("我绣的鞋垫，一双二十块", product="鞋垫")).endswith("看过来！")  # not 吃过
+
+
+@pytest.mark.parametrize(
+    "said, price, written, mended",
+    [
+        # copy_eval (session 7): a 小红书 note wrote her 三百八一条 as 三百八条, 380 scarves.
+        (
+            "我绣的苗绣围巾，一条要绣半个月，三百八一条",
+            "380元/条",
+            "三百八条，想要的私信我。",
+            "三百八一条，想要的私信我。",
+        ),
+        ("我绣的苗绣围巾，三百八一条", "380元/条", "380条，想要的私信我。", "380元/条，想要的私信我。"),
+        ("我家的杏子又大又甜，一斤十五块", "15元/斤", "十五斤，想要的私信我。", "十五块一斤，想要的私信我。"),
+        # Left alone: her price as a price, a pack size, and a count she said herself.
+        ("我家的杏子又大又甜，一斤十五块", "15元/斤", "一斤十五块，想要的私信我。", "一斤十五块，想要的私信我。"),
+        ("五斤装，一斤十五块", "15元/斤", "五斤装，一斤十五块。", "五斤装，一斤十五块。"),
+        ("十五斤一箱，一斤十五块", "15元/斤", "十五斤一箱。", "十五斤一箱。"),
+    ],
+)
+def test_a_price_read_as_a_count_gets_its_one_back(said, price, written, mended):
+    from assistant.copywriting.platforms.common import clean_model_text
+
+    assert clean_model_text(written, Brief(said, product="货", price=price), "xiaohongshu", []) == mended

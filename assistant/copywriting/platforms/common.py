@@ -7,7 +7,7 @@ import re
 
 from assistant.contracts import Brief
 from assistant.copywriting import compliance
-from assistant.language.facts import find_price, numbers_in
+from assistant.language.facts import cn_numerals_to_digits, find_price, numbers_in
 from assistant.language.text import collapse_loops, drop_repeated_sentences, remove_fillers
 from assistant.language.words import selling_words, words
 
@@ -39,7 +39,36 @@ def clean_model_text(text: str, brief: Brief, platform: str, changes: list) -> s
     changes.extend(fact_changes)
     text, ad_changes = compliance.clean_ad_terms(text, platform)
     changes.extend(ad_changes)
-    return text.strip()
+    return price_as_she_said(text, brief).strip()
+
+
+_NUMBER_RUN = re.compile(r"[0-9.零一二两三四五六七八九十百千万点]+")
+_PER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)元/([\u4e00-\u9fff])$")
+
+
+def price_as_she_said(text: str, brief: Brief) -> str:
+    """Her 三百八一条 (380 yuan a scarf) written as 三百八条 (380 scarves): the "一" of "a"
+    dropped turns her price into a count. The guard cannot see it, since 380 is her number;
+    here it gets its 一 back, unless she said that count herself."""
+    per_unit = _PER_UNIT.match(brief.effective_price or "")
+    if not per_unit:
+        return text
+    amount, unit = per_unit.groups()
+    heard = cn_numerals_to_digits(brief.source)
+    if re.search(rf"(?<![\d.]){re.escape(amount)}{unit}", heard):
+        return text  # "十五斤": she said that amount of it herself
+
+    def mend(m: re.Match) -> str:
+        run = m.group(1)
+        if cn_numerals_to_digits(run + unit) != amount + unit:
+            return m.group(0)
+        if run[-1].isdigit():
+            return f"{run}元/{unit}"
+        return f"{run}一{unit}" if f"{run}一{unit}" in brief.source else f"{run}块一{unit}"
+
+    # Not before 装 (15斤装 is a pack size, a different fault) nor inside a longer number.
+    before = r"(?<![0-9.零一二两三四五六七八九十百千万点元块])"
+    return re.sub(rf"{before}({_NUMBER_RUN.pattern}){unit}(?!装)", mend, text)
 
 
 def price_missing(text: str, price: str) -> bool:
