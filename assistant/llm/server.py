@@ -224,7 +224,8 @@ def server_is_faster(flags: frozenset[str], ram: int) -> bool:
 
 
 def _faster_here() -> bool:
-    return server_is_faster(cpu_flags(), ram_bytes()) and _own_server_available()
+    # Only asked of an available back-end (llm._auto_order), so the binary is not looked for again.
+    return server_is_faster(cpu_flags(), ram_bytes())
 
 
 register_backend(

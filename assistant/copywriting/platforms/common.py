@@ -42,7 +42,7 @@ def clean_model_text(text: str, brief: Brief, platform: str, changes: list) -> s
     return price_as_she_said(text, brief).strip()
 
 
-_NUMBER_RUN = re.compile(r"[0-9.零一二两三四五六七八九十百千万点]+")
+_NUMERALS = "0-9.零一二两三四五六七八九十百千万点"  # what a written or spoken number is made of
 _PER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)元/([\u4e00-\u9fff])$")
 
 
@@ -67,8 +67,7 @@ def price_as_she_said(text: str, brief: Brief) -> str:
         return f"{run}一{unit}" if f"{run}一{unit}" in brief.source else f"{run}块一{unit}"
 
     # Not before 装 (15斤装 is a pack size, a different fault) nor inside a longer number.
-    before = r"(?<![0-9.零一二两三四五六七八九十百千万点元块])"
-    return re.sub(rf"{before}({_NUMBER_RUN.pattern}){unit}(?!装)", mend, text)
+    return re.sub(rf"(?<![{_NUMERALS}元块])([{_NUMERALS}]+){unit}(?!装)", mend, text)
 
 
 def price_missing(text: str, price: str) -> bool:
