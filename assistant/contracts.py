@@ -309,6 +309,8 @@ class Change:
             return f"「{self.before}」说了「{self.detail}」，你没这样说过，不能替你保证，已删去这句"
         if self.reason == "承诺":
             return f"「{self.before}」答应了「{self.detail}」，你没说过，不能替你答应，已删去这句"
+        if self.reason == "设施":
+            return f"「{self.before}」说有「{self.detail}」，你没说过，客人来了会找，已删去这句"
         if self.reason == "功效":
             return f"「{self.before}」写了「{self.detail}」这类功效，广告法不允许，已删去这句"
         if self.reason == "事实":

@@ -38,8 +38,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="print every miss")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument(
+        "--added",
+        help="only the briefs added on this date (YYYY-MM-DD): a batch labelled before the rules saw it",
+    )
     args = parser.parse_args()
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.added:
+        rows = [row for row in rows if row.get("added") == args.added]
 
     right = dict.fromkeys(FIELDS, 0)
     stated = dict.fromkeys(FIELDS, 0)

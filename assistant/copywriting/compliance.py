@@ -133,7 +133,18 @@ def said_herself(term: str, source: str) -> bool:
     words_of_group = _groups().get(group, (term,))
     if group in _senses():
         words_of_group += (group,)  # she said 糯: 软糯 and 糯叽叽 are hers too
-    return any(word in source or word in plain for word in words_of_group)
+    return any(_asserted(word, source) or _asserted(word, plain) for word in words_of_group)
+
+
+# "不包邮" and "没有温泉" say the opposite of 包邮 and 温泉: such a mention is not her claim.
+_NEGATION = re.compile(r"(?:不是|不|没有|没|无|非|不能|不会|不带)$")
+
+
+def _asserted(word: str, source: str) -> bool:
+    """True when ``source`` says ``word`` at least once without a negation just before it.
+    A word that is itself a negation (没打农药) is never negated this way."""
+    before = (source[max(0, m.start() - 2) : m.start()] for m in re.finditer(re.escape(word), source))
+    return any(not _NEGATION.search(text) for text in before)
 
 
 @functools.lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Words where a numeral character is not a quantity ("一定", "一起" …): leave them alone.
 # And "一" between a number and a unit is "per", not a digit: "八十八一斤" is 88 a jin, not 881 jin.
 _NOT_QUANTITY = re.compile(
-    r"一(?=[定起样直般些下点共切边天到])|(?<=[统唯万])一|十分|万一|千万(?=[别要不])"
+    r"一(?=[定起样直般些下点共切边天到])|(?<=[统唯万])一|十分(?!钟)|万一|千万(?=[别要不])"
     r"|(?<=[两二三四五六七八九])一(?=[斤箱盒个只瓶罐袋份晚间件条串人位])"
 )
 # "一块五" is 1.5 yuan, "两块五毛" 2.5: the 毛 digit after 块 is the decimal.
@@ -29,6 +29,12 @@ _YUAN_JIAO = re.compile(
     r"(\d+|[零〇一二两三四五六七八九十百千]+)块([一二三四五六七八九])(?:毛钱?|角|(?![斤箱盒个只瓶罐袋份晚间件条串人位]))"
     r"(?![零〇二两三四五六七八九十百千万\d])(?!一(?![斤箱盒个只瓶罐袋份晚间件条串人位]))"
 )
+
+
+# 两 after a number is the weight (tea is sold by the 两, 50 g): "二两装" is 2两, not 22, and
+# "一两八十" is 80 yuan a 两. "一两百" (one or two hundred) and "一两个" are left as they are.
+_LIANG_UNIT = re.compile(r"(?<=[一二三四五六七八九十半每])两(?=装|[零〇一二三四五六七八九十\d]|[，,。\s]|$)")
+_LIANG_MARK = "\x02"  # stands in for the unit while the numerals around it are converted
 
 
 def _yuan_jiao(m: re.Match) -> str:
@@ -70,6 +76,7 @@ def cn_numerals_to_digits(text: str) -> str:
         return f"\x00{len(protected) - 1}\x00"
 
     text = _YUAN_JIAO.sub(_yuan_jiao, text)
+    text = _LIANG_UNIT.sub(_LIANG_MARK, text)
     text = _NOT_QUANTITY.sub(protect, text)
 
     def convert(m: re.Match) -> str:
@@ -84,7 +91,8 @@ def cn_numerals_to_digits(text: str) -> str:
         return str(value)
 
     text = _CN_NUMBER.sub(convert, text)
-    return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], text)
+    text = re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], text)
+    return text.replace(_LIANG_MARK, "两")
 
 
 def numbers_in(text: str) -> set[str]:
@@ -105,7 +113,7 @@ def _canonical(raw: str) -> str:
     return raw.lstrip("0") or "0"
 
 
-_PRICE_UNITS = "斤|公斤|千克|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条|串|人|位"
+_PRICE_UNITS = "斤|公斤|千克|两|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条|串|人|位"
 _PRICE = re.compile(
     r"(?:[¥￥]\s*\d+(?:\.\d+)?(?:\s*元)?|\d+(?:\.\d+)?\s*(?:元|块钱|块|蚊))"
     rf"(?:\s*(?:/|一|每|1)\s*(?:{_PRICE_UNITS}|斤装))?"
@@ -116,7 +124,7 @@ _PRICE = re.compile(
 )
 
 
-_COUNTED = "斤|公斤|千克|克|个|只|枚|瓶|罐|袋|盒|箱|条|串"
+_COUNTED = "斤|公斤|千克|克|两|个|只|枚|瓶|罐|袋|盒|箱|条|串"
 # "五斤装六十九" (a pack, then its price) and "十块钱两个" (a price for more than one).
 _PACK_PRICE = re.compile(
     rf"(\d+)\s*({_COUNTED})装的?\s*[，,]?\s*(?:只要|要|卖)?\s*(\d+(?:\.\d+)?)(?:\s*(?:元|块钱|块))?"
@@ -139,11 +147,23 @@ def _per(amount: str, count: str, unit: str) -> str:
     return f"{amount}元/{unit}" if count == "1" else f"{amount}元/{count}{unit}"
 
 
+# "两个人三百八": what that many people pay together (one person: "一个人六十").
+_PEOPLE_PRICE = re.compile(
+    r"(?<![\d.])(\d+)\s*个?(人|位)\s*[，,]?\s*(?:只要|要)?\s*(\d+(?:\.\d+)?)(?:\s*(?:元|块钱|块))?(?![\d.])"
+)
+
+
 def find_price(text: str) -> str | None:
     """The first price in ``text``, normalised: "一斤十五块" → "15元/斤", "十块钱两个" →
     "10元/2个", "五斤装六十九" → "69元/5斤", "一个人六十" → "60元/人"."""
-    digits = re.sub(r"(?<=[一1每])\s*个(?=[人位])", "", cn_numerals_to_digits(text))
     found = []  # (where it starts, longest first, the price)
+    digits = re.sub(r"(?<=[一1每])\s*个(?=[人位])", "", cn_numerals_to_digits(text))
+    # How homestays say it: "一个大人一天一百二" is 120 a person, "一晚上两百" 200 a night.
+    digits = re.sub(r"(?<=[一1每])\s*个?(?:大人|成人)", "人", digits)
+    digits = re.sub(r"(?<=[一1每][人位])\s*(?:[一1每])?天", "", digits)
+    digits = re.sub(r"(?<=[一1每]晚)上", "", digits)
+    for m in _PEOPLE_PRICE.finditer(digits):
+        found.append((m.start(), -len(m.group(0)), _per(m.group(3), m.group(1), m.group(2))))
     for m in _PACK_PRICE.finditer(digits):
         found.append((m.start(), -len(m.group(0)), _per(m.group(3), m.group(1), m.group(2))))
     for m in _PRICE_FOR_SOME.finditer(digits):
@@ -289,6 +309,9 @@ def places_in(text: str) -> set[str]:
     found = {name for name in _known_places() if name in text}
     for m in _PLACE_SUFFIXED.finditer(text):
         name = _NOT_NAME.sub("", m.group(0))
+        known_tail = next((tail for tail in _tails(name)[1:] if tail in found), None)
+        if known_tail:
+            continue  # "冬天来雪乡" ends in the known 雪乡: that is the place, not the phrase before it
         if _NOT_IN_NAMES.search(name):
             continue  # "吃过村里的": speech, not a name
         if len(name) >= 2 and not any(tail in _NOT_PLACE for tail in _tails(name)):
@@ -391,7 +414,8 @@ def extract_facts(transcript: str, product: str = "", price: str = "", contact: 
     weight = _WEIGHT.search(text)
     variety = _VARIETY.search(transcript)
     harvest = _HARVEST.search(transcript)
-    places = sorted(places_in(transcript), key=transcript.find)
+    # 龙井 is a village and a tea: when it is what she sells, it is not where it is from.
+    places = sorted((p for p in places_in(transcript) if p != product), key=transcript.find)
     return Facts(
         product=product,
         price=price or find_price(transcript) or "",

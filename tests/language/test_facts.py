@@ -19,12 +19,20 @@ from assistant.language.facts import cn_numerals_to_digits, find_contact, find_p
         ("葡萄熟了，一斤十五，包邮", "葡萄", "15元/斤"),
         ("阳光玫瑰葡萄今年熟了，二十块一斤", "阳光玫瑰葡萄", "20元/斤"),
         ("土鸡蛋一块五一个，三十个起发", "土鸡蛋", "1.5元/个"),
-        ("两块五毛一斤的小白菜，自家种的", "白菜", "2.5元/斤"),
+        ("两块五毛一斤的小白菜，自家种的", "小白菜", "2.5元/斤"),
         ("我们的民宿在山脚下，一晚两百八，含早餐", "民宿", "280元/晚"),
         ("新鲜南姜蓝姜潮汕姜野生山姜包邮 5斤25元", "南姜", "25元/5斤"),
         ("羊肚菌，山里采的，三百六一斤", "羊肚菌", "360元/斤"),
         ("我家的腊肉是柴火熏的", "腊肉", ""),
         ("山东大葱新鲜5斤时令蔬菜东北香葱包邮蘸酱", "大葱", ""),
+        # Session 8's held-out briefs: homestays, tea by the 两, Cantonese greens.
+        ("农家院，一个大人一天一百二，管三顿饭", "农家院", "120元/人"),
+        ("冬天来雪乡住我家的民宿，一晚上两百，包早饭", "民宿", "200元/晚"),
+        ("我们渔家乐在海边，住一晚加两顿海鲜饭，两个人三百八", "渔家乐", "380元/2人"),
+        ("窑洞民宿，冬暖夏凉，一晚一百六十八", "窑洞民宿", "168元/晚"),
+        ("今年的明前龙井，手工炒的，一两八十，半斤起卖", "龙井", "80元/两"),
+        ("明前的高山绿茶，二两装一百二十块", "绿茶", "120元/2两"),
+        ("呢啲系我自己种嘅菜心，好嫩㗎，五蚊一斤", "菜心", "5元/斤"),
     ],
 )
 def test_product_and_price_are_taken_from_her_words(said, product, price):
@@ -83,3 +91,15 @@ def test_the_cli_prints_every_field_as_one_json_object():
     assert set(fields) >= {"product", "price", "weight", "place", "contact", "shipping", "harvest"}
     assert (fields["product"], fields["price"], fields["contact"]) == ("大闸蟹", "88元/斤", "xie_88")
     assert fields["place"] == "" and "包邮" in fields["shipping"]
+
+
+def test_a_place_is_its_name_not_the_words_before_it_nor_what_she_sells():
+    assert understand("冬天来雪乡住我家的民宿，一晚上两百").place == "雪乡"
+    assert understand("今年的明前龙井，手工炒的，一两八十").place == ""
+    assert understand("我家民宿就在洱海边上，走两步就到湖边").place == "洱海"
+
+
+def test_ten_minutes_is_a_number_and_a_tea_weight_is_not_twenty_two():
+    assert numbers_in("离古城十分钟") == {"10"}
+    assert numbers_in("十分好吃") == set()
+    assert numbers_in("二两装一百二十块") == {"2", "120"}
