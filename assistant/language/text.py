@@ -127,17 +127,35 @@ def fix_mishearings(text: str) -> str:
     return text
 
 
-def echo_share(text: str, source: str) -> float:
+def echo_share(text: str, source: str, set_aside_stock: bool = False) -> float:
     """How much of ``text`` is ``source`` copied in order, in runs of four characters or more
-    (Chinese only): 1.0 is her words verbatim, a real rewrite is well under half."""
-    han = re.compile(r"[\u4e00-\u9fff]")
-    said, written = "".join(han.findall(source)), "".join(han.findall(text))
-    if not written:
-        return 0.0
+    (Chinese only): 1.0 is her words verbatim, a real rewrite is well under half.
+
+    With ``set_aside_stock``, stock clauses (想要的给我留言, 上新啦: data/stock_lines.txt) she
+    did not say herself are left out first: the stricter view, in which her words with a stock
+    line glued on are still her words back."""
     from difflib import SequenceMatcher
 
+    said = "".join(_HAN.findall(source))
+    kept = _CLAUSE_BREAK.split(text)
+    if set_aside_stock:
+        stock = [p for p in stock_phrases() if p not in source]
+        kept = [c for c in kept if not any(p in c for p in stock)]
+    written = "".join(_HAN.findall("".join(kept)))
+    if not written:
+        return 0.0
     blocks = SequenceMatcher(None, said, written, autojunk=False).get_matching_blocks()
     return sum(b.size for b in blocks if b.size >= 4) / len(written)
 
 
-ECHO_SHARE = 0.75  # above this, a post "only repeats her words" (bench/copy_eval.py's echo column)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CLAUSE_BREAK = re.compile(r"[，,。！!？?；;\n～~]+")
+
+
+@functools.lru_cache(maxsize=1)
+def stock_phrases() -> tuple[str, ...]:
+    rows = (Path(__file__).with_name("data") / "stock_lines.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(r.strip() for r in rows if r.strip() and not r.startswith("#"))
+
+
+ECHO_SHARE = 0.75  # at or above this, a post "only repeats her words" (bench/copy_eval.py's echo column)

@@ -540,3 +540,23 @@ def test_a_price_read_as_a_count_gets_its_one_back(said, price, written, mended)
     from assistant.copywriting.platforms.common import clean_model_text
 
     assert clean_model_text(written, Brief(said, product="货", price=price), "xiaohongshu", []) == mended
+
+
+def test_a_missing_price_goes_before_her_closing_ask_not_after_it():
+    """copy_eval (session 8): 「…咬一口。想要的给我留言，我给你留着😊，3元/斤。」"""
+    brief = Brief("就是那个梨啊，我们这边的酥梨，脆得很，三块钱一斤", product="酥梨", price="3元/斤")
+    done = PLATFORMS["moments"].finish(
+        "我家的酥梨啊，脆得让人忍不住咬一口。想要的给我留言，我给你留着😊", brief, Copy.empty()
+    )
+    assert done.text.splitlines() == ["我家的酥梨啊，脆得让人忍不住咬一口，3元/斤。", "想要的给我留言，我给你留着😊"]
+
+
+def test_her_words_with_a_stock_line_glued_on_are_an_echo_in_the_strict_view():
+    from assistant.language.text import ECHO_SHARE, echo_share
+
+    said = "杨梅刚下树，三十八一斤，只发同城。"
+    glued = said + "想要的给我留言，我给你留着😊"
+    assert echo_share(glued, said) < ECHO_SHARE <= echo_share(glued, said, set_aside_stock=True)
+    rewritten = "杨梅季到啦！今天刚下树的杨梅，38元一斤，只发同城。想要的给我留言，我给你留着😊"
+    assert echo_share(rewritten, said, set_aside_stock=True) < ECHO_SHARE
+    assert echo_share("想要的给我留言", said, set_aside_stock=True) == 0.0

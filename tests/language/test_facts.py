@@ -103,3 +103,4 @@ def test_ten_minutes_is_a_number_and_a_tea_weight_is_not_twenty_two():
     assert numbers_in("离古城十分钟") == {"10"}
     assert numbers_in("十分好吃") == set()
     assert numbers_in("二两装一百二十块") == {"2", "120"}
+    assert numbers_in("120元/2两") == {"120", "2"} and numbers_in("80元/两") == {"80"}

@@ -15,7 +15,7 @@ from assistant.copywriting.platforms.common import (
     product_name,
     spoken_clauses,
 )
-from assistant.language.text import ECHO_SHARE, echo_share, fit_post, visible_length
+from assistant.language.text import ECHO_SHARE, echo_share, fit_post, sentences, stock_phrases, visible_length
 
 MAX_CHARS = 150
 
@@ -35,11 +35,26 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     price = brief.effective_price
     if price_missing(text, price):
         # The price is the one fact a buyer needs; never let the post lose it.
-        text = fit_post(text, MAX_CHARS - len(price) - 4).rstrip("。！!") + f"，{price}。"
+        text = _with_price(fit_post(text, MAX_CHARS - len(price) - 4), price)
     if brief.contact and brief.contact not in text:
         tail = f"联系：{brief.contact}。"
         text = fit_post(text, MAX_CHARS - len(tail)) + tail
     return Finished(fit_post(text, MAX_CHARS), source, changes, notes)
+
+
+def _with_price(text: str, price: str) -> str:
+    """``text`` with her price said before its closing ask (想要的给我留言…), or at its end."""
+    parts = sentences(text)
+    stock = stock_phrases()
+    closing = len(parts)
+    while closing > 0 and any(p in parts[closing - 1] for p in stock):
+        closing -= 1
+    head = "".join(parts[:closing]).rstrip()
+    tail = "".join(parts[closing:]).strip()
+    if not head:
+        return f"{price}。{tail}"
+    head = head.rstrip("。！!，,") + f"，{price}。"
+    return f"{head}\n{tail}" if tail else head
 
 
 def fallback(brief: Brief) -> str:
