@@ -40,7 +40,8 @@ def main() -> None:
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument(
         "--added",
-        help="only the briefs added on this date (YYYY-MM-DD): a batch labelled before the rules saw it",
+        help="only one batch, labelled before the rules saw it: the date it was added (YYYY-MM-DD, "
+        "a letter after it for a second batch that day)",
     )
     args = parser.parse_args()
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]

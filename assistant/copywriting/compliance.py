@@ -177,7 +177,7 @@ def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None
 
     ``source`` is everything the seller said or typed; ``allowed`` the numbers in it.
     """
-    invented = numbers_in(text) - allowed
+    invented = numbers_in(text, per_one=False) - allowed
     if invented:
         return "事实", sorted(invented)[0]
     folded = masked = fold_width(text)
@@ -192,6 +192,45 @@ def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None
     places = invented_places(text, source)
     if places:
         return "地名", sorted(places)[0]
+    fed = invented_feed(folded, source)
+    if fed:
+        return "品质", fed
+    variety = invented_variety(folded, source)
+    if variety:
+        return "品质", variety
+    return None
+
+
+_FED_ON = re.compile(r"吃([\u4e00-\u9fff]{1,8}?)长大")
+
+
+def invented_feed(text: str, source: str) -> str | None:
+    """What the goods are said to be raised on (吃鱼虾长大) when she never named it."""
+    for m in _FED_ON.finditer(text):
+        if any(food not in source for food in re.split(r"[和与跟、及]|还有", m.group(1)) if food):
+            return m.group(0)
+    return None
+
+
+def invented_variety(text: str, source: str) -> str | None:
+    """Another kind of what she sells (百花蜜 for her 枣花蜜), named in ``text`` and never by her."""
+    from assistant.language.facts import find_product
+    from assistant.language.words import known_products
+
+    hers = find_product(source)
+    if len(hers) < 2:
+        return None
+    for name in known_products():
+        if (
+            len(name) >= 3
+            and name[-1] == hers[-1]
+            and name in text
+            and name not in source
+            and name[:-1] not in source  # 明前茶 for her 明前的高山绿茶: she said 明前
+            and hers not in name
+            and name not in hers
+        ):
+            return name
     return None
 
 

@@ -18,18 +18,22 @@ _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+(?:点[零〇一二三四五六七八九]+)?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
+# What one of a price is for, as a character after 一 ("八十八一斤", "一百二一双").
+_PER = "斤箱盒个只瓶罐袋份晚间件条串人位双对副套张盆棵株捆桶壶"
+
 # Words where a numeral character is not a quantity ("一定", "一起" …): leave them alone.
-# And "一" between a number and a unit is "per", not a digit: "八十八一斤" is 88 a jin, not 881 jin.
+# And "一" between a number and a unit is "per", not a digit: "八十八一斤" is 88 a jin, not 881
+# jin; and so after 十 or 百, as sellers say prices: "土鸡八十一只" is 80 a chicken, "干巴菌八百一斤"
+# 800 a jin (31 jin is said 三十一斤 too, but a seller naming a unit after a number is pricing it).
 _NOT_QUANTITY = re.compile(
     r"一(?=[定起样直般些下点共切边天到])|(?<=[统唯万])一|十分(?!钟)|万一|千万(?=[别要不])"
-    r"|(?<=[两二三四五六七八九])一(?=[斤箱盒个只瓶罐袋份晚间件条串人位])"
+    rf"|(?<=[两二三四五六七八九十百])一(?=[{_PER}])"
 )
 # "一块五" is 1.5 yuan, "两块五毛" 2.5: the 毛 digit after 块 is the decimal.
 _YUAN_JIAO = re.compile(
-    r"(\d+|[零〇一二两三四五六七八九十百千]+)块([一二三四五六七八九])(?:毛钱?|角|(?![斤箱盒个只瓶罐袋份晚间件条串人位]))"
-    r"(?![零〇二两三四五六七八九十百千万\d])(?!一(?![斤箱盒个只瓶罐袋份晚间件条串人位]))"
+    rf"(\d+|[零〇一二两三四五六七八九十百千]+)块([一二三四五六七八九])(?:毛钱?|角|(?![{_PER}]))"
+    rf"(?![零〇二两三四五六七八九十百千万\d])(?!一(?![{_PER}]))"
 )
-
 
 # 两 after a number is the weight (tea is sold by the 两, 50 g): "二两装" is 2两, not 22, and
 # "一两八十" is 80 yuan a 两. "一两百" (one or two hundred) and "一两个" are left as they are.
@@ -95,14 +99,19 @@ def cn_numerals_to_digits(text: str) -> str:
     return text.replace(_LIANG_MARK, "两")
 
 
-def numbers_in(text: str) -> set[str]:
-    """Every number in ``text``, spoken or written, as a canonical digit string."""
+def numbers_in(text: str, per_one: bool = True) -> set[str]:
+    """Every number in ``text``, spoken or written, as a canonical digit string; without
+    ``per_one``, not the 1 of "一只" (a, per), which states nothing she could have left out."""
     found = set()
     text = unicodedata.normalize("NFKC", text)  # "１５元" is 15 yuan
     # A thousands comma goes ("1,200元"); a comma between two numbers stays ("xie_88，88元":
     # NFKC makes the Chinese comma a plain one, and 88 and 88 are not 8888).
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
-    for raw in _NUMBER.findall(cn_numerals_to_digits(text)):
+    text = cn_numerals_to_digits(text)
+    if not per_one:
+        # The 一 of 一斤 or 一只 says "a" or "per", not a fact: "80元一只" is her "八十一只".
+        text = re.sub(rf"(?<![\d.])1(?=[{_PER}])", "", text)
+    for raw in _NUMBER.findall(text):
         found.add(_canonical(raw))
     return found
 
@@ -113,7 +122,7 @@ def _canonical(raw: str) -> str:
     return raw.lstrip("0") or "0"
 
 
-_PRICE_UNITS = "斤|公斤|千克|两|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条|串|人|位"
+_PRICE_UNITS = "斤|公斤|千克|两|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条|串|人|位|双|对|副|套|张|盆|棵|株|捆|桶|壶"
 _PRICE = re.compile(
     r"(?:[¥￥]\s*\d+(?:\.\d+)?(?:\s*元)?|\d+(?:\.\d+)?\s*(?:元|块钱|块|蚊))"
     rf"(?:\s*(?:/|一|每|1)\s*(?:{_PRICE_UNITS}|斤装))?"
@@ -374,6 +383,10 @@ _MY_PRODUCT = re.compile(
 _FEED_CLAUSE = re.compile(r"(?:^|[，,。！!？?；;\s])(?:吃|喂|用)[^，,。！!？?；;\s]*$")
 
 
+# Names of a kind rather than of a thing: she often says one first and then what it is.
+_GENERIC_PRODUCTS = frozenset({"野生菌", "野菜", "干货", "杂粮", "特产", "土特产", "房间", "客房"})
+
+
 def find_product(text: str) -> str:
     """What she sells: the first product of ``data/products.txt`` she names (with a variety
     named just before it: 阳光玫瑰葡萄), else the X of "我家的X又…", else ""."""
@@ -386,6 +399,11 @@ def find_product(text: str) -> str:
                 found.append((m.start(), -len(name), name))
     if found:
         at, _, name = min(found)
+        if name in _GENERIC_PRODUCTS or len(name) == 1:
+            # "我们水库的鱼，花鲢", "那个梨啊，我们这边的酥梨": the kind first, then what it is.
+            named = [f for f in sorted(found) if f[0] > at and f[2] not in _GENERIC_PRODUCTS and len(f[2]) > 1]
+            if named:
+                at, _, name = named[0]
         end = at + len(name)
         # A variety before its fruit is one name (阳光玫瑰 + 葡萄); two of a kind are two (南姜, 蓝姜),
         # and a variety after the fruit is not part of its name (荔枝 妃子笑).

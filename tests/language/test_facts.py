@@ -77,7 +77,11 @@ def test_per_and_jiao_are_read_as_she_means_them():
     assert cn_numerals_to_digits("八十八一斤") == "88一斤"  # 88 a jin, not 881 jin
     assert numbers_in("一块五一个") == {"1.5", "1"}
     assert find_price("一斤15个") is None  # a count, not a price
-    assert numbers_in("十一月上市，三十一斤") == {"11", "31"}
+    # 十一月 is November; 三十一斤 and 八十一只 are prices as sellers say them (session 8's held-out briefs).
+    assert numbers_in("十一月上市，三十一斤") == {"11", "30"}
+    assert find_price("土鸡八十一只，鸭子六十一只") == "80元/只"
+    assert find_price("干巴菌，八百一斤") == "800元/斤"
+    assert find_price("千层底布鞋，一双一百二") == "120元/双"
 
 
 def test_the_cli_prints_every_field_as_one_json_object():
