@@ -16,7 +16,14 @@ from pathlib import Path
 
 from assistant.errors import UserError
 from assistant.language.facts import Facts, contact_kind, extract_facts, find_price, find_product, numbers_in
-from assistant.language.text import fix_mishearings, has_words, remove_fillers, without_instructions
+from assistant.language.text import (
+    fix_mishearings,
+    has_words,
+    mend_restarts,
+    remove_fillers,
+    without_instructions,
+    written_chinese,
+)
 
 MAX_TRANSCRIPT_CHARS = 1500
 MAX_FIELD_CHARS = 100
@@ -214,8 +221,9 @@ class Brief:
 
     @property
     def spoken_text(self) -> str:
-        """The transcript as copy may reuse it: filler (嗯，那个) out, misheard selling words (包油) fixed."""
-        return fix_mishearings(remove_fillers(self.said))
+        """The transcript as copy may reuse it: filler (嗯，那个) and restarts (一斤，一斤八块钱) out,
+        misheard selling words (包油) fixed, Cantonese (嘅, 㗎) in standard written Chinese."""
+        return fix_mishearings(mend_restarts(remove_fillers(written_chinese(self.said))))
 
     def allowed_numbers(self) -> set[str]:
         return numbers_in(self.source)

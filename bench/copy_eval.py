@@ -68,9 +68,9 @@ SETS = {
 }
 
 
-def load_briefs(limit: int | None, name: str = "copy") -> list[tuple[str, Brief]]:
+def load_briefs(limit: int | None, name: str = "copy", added: str = "") -> list[tuple[str, Brief]]:
     rows = [json.loads(line) for line in SETS[name].read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = [r for r in rows if r.get("kind") != "nothing"]
+    rows = [r for r in rows if r.get("kind") != "nothing" and (not added or r.get("added", "").startswith(added))]
     briefs = [
         (
             r["id"],
@@ -121,6 +121,7 @@ def main() -> None:
     parser.add_argument("--needed", action="store_true", help="with --platforms: only those the brief needs")
     parser.add_argument("--again", action="store_true", help="also write each brief again, as 换一个 does")
     parser.add_argument("--set", default="copy", choices=sorted(SETS), help="which dev set (default: copy)")
+    parser.add_argument("--added", default="", help="only briefs added on this date (a held-out batch)")
     args = parser.parse_args()
 
     settings = Settings.from_env(llm_backend=args.backend, copy_model_size="small" if args.small else None)
@@ -131,7 +132,7 @@ def main() -> None:
     started = time.perf_counter()
     writer.prime()
     prime_s = time.perf_counter() - started
-    briefs = load_briefs(args.limit, args.set)
+    briefs = load_briefs(args.limit, args.set, args.added)
     chosen = tuple(p for p in args.platforms.split(",") if p) or None
     print(
         f"machine: {machine.machine()}, {os.cpu_count()} cores; date: {time.strftime('%Y-%m-%d')}; "

@@ -183,6 +183,8 @@ def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None
     folded = masked = fold_width(text)
     for term, kind, _ in _claims():
         if kind != "口感" and term in folded:
+            if kind != "功效" and not _asserted(term, folded):
+                continue  # the copy says 不包邮 as she did: no promise, whoever says it
             if kind == "功效" or not said_herself(term, source):
                 return kind, term
             masked = masked.replace(term, "，")  # 软糯 for her 粉糯 is hers, whole

@@ -352,7 +352,8 @@ _VARIETY = re.compile(
 _HARVEST = re.compile(
     r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份|初|中|底|中旬|下旬|上旬)?(?:开始)?(?:上市|成熟|采摘|摘|收|熟)?|刚摘的?|现摘|现挖|现采|今年新[\u4e00-\u9fff]{0,2}|新鲜采摘|当天(?:摘|采|挖|发货)"
 )
-_SHIPPING = re.compile(r"包邮|顺丰|快递|送货上门|同城配送|自提|上门自取|冷链|次日达|当天发货")
+# Not after a negation: her 不包邮 is no shipping offer (it put 包邮 in a kiwi's shop title, session 8).
+_SHIPPING = re.compile(r"(?<![不没])(?:包邮|顺丰|快递|送货上门|同城配送|自提|上门自取|冷链|次日达|当天发货)")
 
 
 @dataclass

@@ -120,6 +120,53 @@ def _mishearings() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
+_CANTONESE_ONLY = re.compile(r"[嘅㗎啲哋佢喺唔冇嘢啱咗嚟睇]")
+
+
+@functools.lru_cache(maxsize=1)
+def _cantonese() -> tuple[tuple[str, str], ...]:
+    rows = (Path(__file__).with_name("data") / "cantonese.tsv").read_text(encoding="utf-8").splitlines()
+    pairs = [
+        tuple((r.split("\t") + [""])[:2])
+        for r in rows
+        if r.strip() and not r.startswith("#") and not r.startswith("cantonese\t")
+    ]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def written_chinese(text: str) -> str:
+    """Her Cantonese as standard written Chinese (呢啲系我自己种嘅菜心 → 这些是我自己种的菜心), so a
+    poster read in any province says it plainly; other text is returned as it is."""
+    if not _CANTONESE_ONLY.search(text):
+        return text
+    for said, written in _cantonese():
+        text = text.replace(said, written)
+    return text
+
+
+# A clause she starts again: "一斤，一斤八块钱", "那个花生，花生". The first try goes.
+def mend_restarts(text: str) -> str:
+    """Drop a short clause that the next one says again from its start, and a word said twice."""
+    parts = re.split(r"([，,、\s]+)", text)
+    clauses, marks = parts[0::2], parts[1::2] + [""]
+    # "那个花生" is 花生 with a pause before it ("这个月底" is this month: it stays); "自己家的那个"
+    # is 自己家的, trailing off.
+    clauses = [_TRAILING_OFF.sub("的", _PAUSE_BEFORE.sub("", c)) for c in clauses]
+    kept: list[tuple[str, str]] = []
+    for i, clause in enumerate(clauses):
+        following = clauses[i + 1] if i + 1 < len(clauses) else ""
+        if clause and following and len(clause) <= 4 and following.startswith(clause):
+            continue  # 一斤，一斤八块钱
+        if kept and len(clause) >= 2 and kept[-1][0].endswith(clause):
+            continue  # 花生，花生
+        kept.append((clause, marks[i]))
+    return "".join(c + m for c, m in kept).strip("，, ")
+
+
+_PAUSE_BEFORE = re.compile(r"^那个(?=[\u4e00-\u9fff]{2,4}$)")
+_TRAILING_OFF = re.compile(r"的(?:那个|这个)$")
+
+
 def fix_mishearings(text: str) -> str:
     """包油 → 包邮, 九月分 → 九月份: selling words the recogniser often gets wrong."""
     for heard, meant in _mishearings():

@@ -362,6 +362,8 @@ def test_a_point_said_again_with_a_word_more_is_not_a_second_point():
         ("土蜂蜜上新", "不加糖，纯天然", ["不加糖", "山里土蜂蜜"], ["山里土蜂蜜"]),
         # A point that says more than the title is a point: 土蜂蜜不加糖 under 土蜂蜜.
         ("土蜂蜜", "一口甜到心里", ["土蜂蜜不加糖"], ["土蜂蜜不加糖"]),
+        # Session 8's browser check: the title's words in another order (海边渔家乐).
+        ("山里的土蜂蜜", "一口甜到心里", ["我们的土蜂蜜在山里", "不加糖"], ["不加糖"]),
     ],
 )
 def test_a_point_that_only_says_the_title_or_slogan_again_goes(title, slogan, points, kept):
@@ -560,3 +562,11 @@ def test_her_words_with_a_stock_line_glued_on_are_an_echo_in_the_strict_view():
     rewritten = "杨梅季到啦！今天刚下树的杨梅，38元一斤，只发同城。想要的给我留言，我给你留着😊"
     assert echo_share(rewritten, said, set_aside_stock=True) < ECHO_SHARE
     assert echo_share("想要的给我留言", said, set_aside_stock=True) == 0.0
+
+
+def test_her_no_free_shipping_never_becomes_free_shipping_in_a_shop_title():
+    """copy_eval on session 8's held-out briefs: the kiwi's fallback title said 包邮 for her 不包邮."""
+    brief = Brief("我家的猕猴桃，周至的，现在是软的可以吃了，十斤一箱五十五，不包邮，偏远地区不发。")
+    assert brief.facts.shipping == ""
+    title = PLATFORMS["shop_title"].finish("", brief, Copy.empty()).text
+    assert "猕猴桃" in title and "包邮" not in title.replace("不包邮", ""), title

@@ -96,7 +96,17 @@ def _repeats_a_point(text: str, points: list[str]) -> bool:
 def _says_only(text: str, shown: list[str]) -> bool:
     """Whether a point says nothing the title or slogan above it does not (山里土蜂蜜 under the
     title 我们山里的土蜂蜜). One way only: 杏子又大又甜 under the title 自家杏子 says more."""
-    return any(_within(_core(text), _core(s)) for s in shown if s)
+    return any(_within(_core(text), _core(s)) or _reordered(_core(text), s) for s in shown if s)
+
+
+_LINKING = set("在是的了有很都还也和就")
+
+
+def _reordered(short: str, long: str) -> bool:
+    """Whether ``short`` only says ``long``'s words in another order: 渔家乐在海边 under the title
+    海边渔家乐. Linking characters (在, 是, 的) say nothing of their own."""
+    content = [ch for ch in short if "\u4e00" <= ch <= "\u9fff" and ch not in _LINKING]
+    return len(content) >= 2 and set(content) <= set(long)
 
 
 def _within(short: str, long: str) -> bool:
