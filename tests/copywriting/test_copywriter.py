@@ -362,8 +362,9 @@ def test_a_point_said_again_with_a_word_more_is_not_a_second_point():
         ("土蜂蜜上新", "不加糖，纯天然", ["不加糖", "山里土蜂蜜"], ["山里土蜂蜜"]),
         # A point that says more than the title is a point: 土蜂蜜不加糖 under 土蜂蜜.
         ("土蜂蜜", "一口甜到心里", ["土蜂蜜不加糖"], ["土蜂蜜不加糖"]),
-        # Session 8's browser check: the title's words in another order (海边渔家乐).
+        # Session 8's browser check: the title's words in another order (海边渔家乐); padding.
         ("山里的土蜂蜜", "一口甜到心里", ["我们的土蜂蜜在山里", "不加糖"], ["不加糖"]),
+        ("土蜂蜜", "一口甜到心里", ["口感好", "不加糖"], ["不加糖"]),
     ],
 )
 def test_a_point_that_only_says_the_title_or_slogan_again_goes(title, slogan, points, kept):

@@ -19,6 +19,23 @@ from assistant.language.text import fit_length
 LIMITS = {"title": 12, "slogan": 20, "selling_point": 10, "hashtag": 10}
 N_SELLING_POINTS = 3
 GENERIC_POINTS = ("欢迎咨询", "农户自家", "诚信经营")  # padding, never beside a real point
+# What a small model pads a poster's points with (issue 17; 口感好 on session 8's 菜心): words
+# any seller could print, that tell a buyer nothing of hers. A model point that is one goes.
+MODEL_PADDING = frozenset(
+    {
+        "口感好",
+        "口感佳",
+        "品质好",
+        "品质优良",
+        "质量好",
+        "品质保证",
+        "放心购买",
+        "值得信赖",
+        "自家好物",
+        "新鲜美味",
+        "物美价廉",
+    }
+)
 MAX_HASHTAGS = 5
 
 
@@ -165,7 +182,7 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
     for item in _as_list(parsed.get("selling_points")):
         text = fit_length(acceptable(item, "selling_points"), LIMITS["selling_point"])
         repeats_price = price_numbers and numbers_in(text) & price_numbers  # the price has its own badge
-        if not text or repeats_price or _repeats_a_point(text, points):
+        if not text or repeats_price or _repeats_a_point(text, points) or text in MODEL_PADDING:
             continue
         if _says_only(text, shown):
             said_above.append(text)
