@@ -214,12 +214,19 @@ def invented_feed(text: str, source: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _her_product(source: str) -> str:
+    """find_product once per brief: the guard asks for every sentence of every text."""
+    from assistant.language.facts import find_product
+
+    return find_product(source)
+
+
 def invented_variety(text: str, source: str) -> str | None:
     """Another kind of what she sells (百花蜜 for her 枣花蜜), named in ``text`` and never by her."""
-    from assistant.language.facts import find_product
     from assistant.language.words import known_products
 
-    hers = find_product(source)
+    hers = _her_product(source)
     if len(hers) < 2:
         return None
     for name in known_products():
