@@ -11,7 +11,7 @@ from conftest import REPO
 PACKAGE = REPO / "assistant"
 STAGES = ("speech", "copywriting", "poster")
 # What a stage may use besides itself: the shared data and helpers, and (copywriting only) the LLM.
-SHARED = {"contracts", "config", "errors", "files", "language", "imaging", "models", "metrics"}
+SHARED = {"contracts", "config", "datafiles", "errors", "files", "language", "imaging", "models", "metrics"}
 ALLOWED = {
     "speech": SHARED,
     "copywriting": SHARED | {"llm"},

@@ -19,7 +19,8 @@ import unicodedata
 from pathlib import Path
 
 from assistant.contracts import Change
-from assistant.language.facts import invented_places, numbers_in
+from assistant.datafiles import table_rows
+from assistant.language.facts import invented_places, negated_at, numbers_in
 from assistant.language.text import sentences
 from assistant.language.words import words
 
@@ -30,10 +31,7 @@ _CLAIMS_FILE = Path(__file__).with_name("data") / "claims.tsv"
 @functools.lru_cache(maxsize=1)
 def _rules() -> list[tuple[re.Pattern, str, str]]:
     rules = []
-    for line in _TERMS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("term\t"):
-            continue
-        term, _, replacement = line.partition("\t")
+    for term, replacement in table_rows(_TERMS_FILE, 2, header=True):
         if term.startswith("re:"):
             rules.append((re.compile(term[3:]), replacement, term[3:]))
         else:
@@ -109,11 +107,7 @@ def clean_ad_terms(text: str, field: str) -> tuple[str, list[Change]]:
 @functools.lru_cache(maxsize=1)
 def _claims() -> list[tuple[str, str, str]]:
     """(term, kind, group) rows, longest term first; a term without a group is its own."""
-    rows = []
-    for line in _CLAIMS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and not line.startswith("term\t"):
-            term, kind, group = (line.split("\t") + ["", ""])[:3]
-            rows.append((term, kind.strip(), group.strip() or term))
+    rows = [(term, kind, group or term) for term, kind, group in table_rows(_CLAIMS_FILE, 3, header=True)]
     return sorted(rows, key=lambda r: -len(r[0]))
 
 
@@ -136,15 +130,11 @@ def said_herself(term: str, source: str) -> bool:
     return any(_asserted(word, source) or _asserted(word, plain) for word in words_of_group)
 
 
-# "不包邮" and "没有温泉" say the opposite of 包邮 and 温泉: such a mention is not her claim.
-_NEGATION = re.compile(r"(?:不是|不|没有|没|无|非|不能|不会|不带)$")
-
-
 def _asserted(word: str, source: str) -> bool:
-    """True when ``source`` says ``word`` at least once without a negation just before it.
-    A word that is itself a negation (没打农药) is never negated this way."""
-    before = (source[max(0, m.start() - 2) : m.start()] for m in re.finditer(re.escape(word), source))
-    return any(not _NEGATION.search(text) for text in before)
+    """True when ``source`` says ``word`` at least once without a negation just before it
+    ("不包邮" and "没有温泉" are not her claims). A word that is itself a negation (没打农药)
+    is never negated this way."""
+    return any(not negated_at(source, m.start()) for m in re.finditer(re.escape(word), source))
 
 
 @functools.lru_cache(maxsize=1)
@@ -223,7 +213,8 @@ def _her_product(source: str) -> str:
 
 
 def invented_variety(text: str, source: str) -> str | None:
-    """Another kind of what she sells (百花蜜 for her 枣花蜜), named in ``text`` and never by her."""
+    """Another kind of what she sells, named in ``text`` and never by her: 百花蜜 for her
+    枣花蜜, or her 鸭蛋 made 海鸭蛋. Her 鸭蛋，咸的 may be called 咸鸭蛋: she said 咸."""
     from assistant.language.words import known_products
 
     hers = _her_product(source)
@@ -236,8 +227,8 @@ def invented_variety(text: str, source: str) -> str | None:
             and name in text
             and name not in source
             and name[:-1] not in source  # 明前茶 for her 明前的高山绿茶: she said 明前
-            and hers not in name
             and name not in hers
+            and (hers not in name or not set(name.replace(hers, "", 1)) <= set(source))
         ):
             return name
     return None

@@ -17,6 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageFilter, ImageOps
 
 from assistant.contracts import Brief
+from assistant.datafiles import table_rows
 from assistant.errors import UserError
 from assistant.imaging.photo import open_photo
 
@@ -36,13 +37,10 @@ TEXT_ONLY = CodeKind("text", "文字码", "扫码看看")
 
 @functools.cache
 def _kinds() -> list[tuple[re.Pattern, CodeKind]]:
-    rows = []
-    for line in CODES_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, pattern, name, hint = line.split("\t")
-        rows.append((re.compile(pattern, re.I), CodeKind(kind, name, hint)))
-    return rows
+    return [
+        (re.compile(pattern, re.I), CodeKind(kind, name, hint))
+        for kind, pattern, name, hint in table_rows(CODES_FILE, 4)
+    ]
 
 
 def code_kind(payload: str) -> CodeKind:

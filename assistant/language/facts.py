@@ -352,8 +352,18 @@ _VARIETY = re.compile(
 _HARVEST = re.compile(
     r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份|初|中|底|中旬|下旬|上旬)?(?:开始)?(?:上市|成熟|采摘|摘|收|熟)?|刚摘的?|现摘|现挖|现采|今年新[\u4e00-\u9fff]{0,2}|新鲜采摘|当天(?:摘|采|挖|发货)"
 )
-# Not after a negation: her 不包邮 is no shipping offer (it put 包邮 in a kiwi's shop title, session 8).
-_SHIPPING = re.compile(r"(?<![不没])(?:包邮|顺丰|快递|送货上门|同城配送|自提|上门自取|冷链|次日达|当天发货)")
+# Only where no negation comes before (negated_at): her 不包邮 is no shipping offer (it put
+# 包邮 in a kiwi's shop title, session 8).
+_SHIPPING = re.compile(r"包邮|顺丰|快递|送货上门|同城配送|自提|上门自取|冷链|次日达|当天发货")
+
+# What turns the word after it into its opposite: 不包邮, 没有温泉, 不能退. One rule for the
+# facts and the copy's guard, so the two never disagree about what she offered.
+_NEGATION = re.compile(r"(?:不是|不|没有|没|无|非|不能|不会|不带)$")
+
+
+def negated_at(text: str, start: int) -> bool:
+    """True when the word that starts at ``start`` in ``text`` follows a negation (不|包邮)."""
+    return bool(_NEGATION.search(text[max(0, start - 2) : start]))
 
 
 @dataclass
@@ -442,6 +452,8 @@ def extract_facts(transcript: str, product: str = "", price: str = "", contact: 
         place="、".join(places[:2]),
         variety=(variety.group(1) or variety.group(2)) if variety else "",
         harvest=harvest.group(0) if harvest else "",
-        shipping="、".join(dict.fromkeys(_SHIPPING.findall(transcript))),
+        shipping="、".join(
+            dict.fromkeys(m.group(0) for m in _SHIPPING.finditer(transcript) if not negated_at(transcript, m.start()))
+        ),
         contact=contact,
     )

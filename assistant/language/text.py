@@ -10,6 +10,10 @@ import functools
 import re
 from pathlib import Path
 
+from assistant.datafiles import longest_first, table_rows
+
+_DATA = Path(__file__).with_name("data")
+
 TRIM = " \t\n，,、。.；;：:！!？?#\"'“”「」"
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*\n?|\n")
 _LOOP = re.compile(r"([^\d]{1,8}?)\1{3,}")  # digits excluded: 138 8888 8888 is a phone number
@@ -112,26 +116,16 @@ def remove_fillers(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _mishearings() -> tuple[tuple[str, str], ...]:
-    rows = (Path(__file__).with_name("data") / "mishearings.tsv").read_text(encoding="utf-8").splitlines()
-    pairs = [
-        tuple(r.split("\t")[:2]) for r in rows if r.strip() and not r.startswith("#") and not r.startswith("heard\t")
-    ]
-    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+def _mishearings() -> tuple[tuple[str, ...], ...]:
+    return longest_first(table_rows(_DATA / "mishearings.tsv", 2, header=True))
 
 
 _CANTONESE_ONLY = re.compile(r"[嘅㗎啲哋佢喺唔冇嘢啱咗嚟睇]")
 
 
 @functools.lru_cache(maxsize=1)
-def _cantonese() -> tuple[tuple[str, str], ...]:
-    rows = (Path(__file__).with_name("data") / "cantonese.tsv").read_text(encoding="utf-8").splitlines()
-    pairs = [
-        tuple((r.split("\t") + [""])[:2])
-        for r in rows
-        if r.strip() and not r.startswith("#") and not r.startswith("cantonese\t")
-    ]
-    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+def _cantonese() -> tuple[tuple[str, ...], ...]:
+    return longest_first(table_rows(_DATA / "cantonese.tsv", 2, header=True))
 
 
 def written_chinese(text: str) -> str:
@@ -201,7 +195,7 @@ _CLAUSE_BREAK = re.compile(r"[，,。！!？?；;\n～~]+")
 
 @functools.lru_cache(maxsize=1)
 def stock_phrases() -> tuple[str, ...]:
-    rows = (Path(__file__).with_name("data") / "stock_lines.txt").read_text(encoding="utf-8").splitlines()
+    rows = (_DATA / "stock_lines.txt").read_text(encoding="utf-8").splitlines()
     return tuple(r.strip() for r in rows if r.strip() and not r.startswith("#"))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.contracts import Brief, Copy
+from assistant.datafiles import table_rows
 from assistant.language.words import selling_words, words
 
 _UNFIT_FILE = Path(__file__).with_name("data") / "unfit_on_food.tsv"
@@ -35,12 +36,7 @@ class Doubt:
 
 @functools.lru_cache(maxsize=1)
 def _unfit() -> dict[str, tuple[str, ...]]:
-    table = {}
-    for line in _UNFIT_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and not line.startswith("char\t"):
-            char, _, exceptions = line.partition("\t")
-            table[char.strip()] = tuple(exceptions.split())
-    return table
+    return {char: tuple(exceptions.split()) for char, exceptions in table_rows(_UNFIT_FILE, 2, header=True)}
 
 
 def unfit_characters(text: str) -> list[str]:

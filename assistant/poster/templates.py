@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.datafiles import table_rows
 from assistant.errors import TemplateError, UserError
 from assistant.imaging.typesetting import TextStyle
 
@@ -515,12 +516,7 @@ def get_template(template_id: str, folder: Path = TEMPLATES_DIR) -> Template:
 
 @functools.lru_cache(maxsize=1)
 def _category_words() -> tuple[tuple[str, str], ...]:
-    rows = []
-    for line in CATEGORY_WORDS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            word, _, category = line.partition("\t")
-            rows.append((word.strip(), category.strip()))
-    return tuple(rows)
+    return tuple(table_rows(CATEGORY_WORDS, 2))
 
 
 def category_of(*texts: str) -> str:

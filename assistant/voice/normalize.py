@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.datafiles import longest_first, table_rows
 from assistant.language.text import EMOJI
 
 _DATA = Path(__file__).with_name("data")
@@ -87,8 +88,7 @@ def digits_reading(text: str, phone: bool = False) -> str:
 
 @lru_cache(maxsize=1)
 def _letters() -> dict[str, str]:
-    rows = (_DATA / "letters.tsv").read_text(encoding="utf-8").splitlines()
-    return dict(line.split("\t")[:2] for line in rows if line.strip() and not line.startswith("#"))
+    return dict(table_rows(_DATA / "letters.tsv", 2))
 
 
 def spelled(word: str) -> str:
@@ -115,9 +115,7 @@ def spelled(word: str) -> str:
 @lru_cache(maxsize=1)
 def _words() -> tuple[tuple[re.Pattern, str], ...]:
     """Latin words and symbols with a Chinese reading (kg → 公斤, Wi-Fi → 无线网)."""
-    rows = (_DATA / "words.tsv").read_text(encoding="utf-8").splitlines()
-    pairs = [line.split("\t")[:2] for line in rows if line.strip() and not line.startswith("#")]
-    pairs.sort(key=lambda p: -len(p[0]))
+    pairs = longest_first(table_rows(_DATA / "words.tsv", 2))
     return tuple((re.compile(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", re.I), said) for w, said in pairs)
 
 

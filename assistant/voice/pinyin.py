@@ -14,6 +14,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.datafiles import table_rows
+
 _DATA = Path(__file__).with_name("data")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -23,11 +25,7 @@ def _phrases_loaded() -> bool:
     """Teach pypinyin the readings it gets wrong in sellers' copy (once per process)."""
     from pypinyin import load_phrases_dict
 
-    phrases = {}
-    for line in (_DATA / "polyphones.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            word, readings = line.split("\t")[:2]
-            phrases[word] = [[r] for r in readings.split()]
+    phrases = {word: [[r] for r in readings.split()] for word, readings in table_rows(_DATA / "polyphones.tsv", 2)}
     load_phrases_dict(phrases)
     return True
 
