@@ -88,6 +88,9 @@ def test_a_claim_she_made_in_other_words_is_hers(said, written):
         ("我们水库的鱼，花鲢，十块一斤，活的", "花鲢没有刺。", "没有刺"),
         ("我家的蜂蜜是自己养的蜂，没有喂白糖，一斤六十", "蜂蜜不含任何添加剂。", "添加剂"),
         ("呢啲系我自己种嘅菜心，好嫩㗎，五蚊一斤", "菜心含丰富维生素。", "维生素"),
+        # Her own product with a word before it that she never said (session 8: 海鸭蛋 got through).
+        ("鸭蛋，咸的，两块钱一个，二十个起卖", "海鸭蛋，两块钱一个。", "海鸭蛋"),
+        ("我家的鸡蛋，两块钱一个", "土鸡蛋，两块钱一个。", "土鸡蛋"),
     ],
 )
 def test_a_quality_or_claim_she_never_made_is_dropped_and_explained(said, written, word):
@@ -109,3 +112,19 @@ def test_traditional_characters_are_read_as_simplified_by_every_check():
     brief = Brief("我家的蜂蜜，一斤八十")
     kept, changes = compliance.guard_facts("蜂蜜能降血壓。好吃。", brief.source, brief.allowed_numbers(), "moments")
     assert kept == "好吃。" and changes[0].reason == "功效"
+
+
+def test_her_product_with_a_word_she_said_before_it_is_hers():
+    """鸭蛋，咸的: 咸鸭蛋 says what she said; only the word she never said makes another kind."""
+    brief = Brief("鸭蛋，咸的，两块钱一个，二十个起卖")
+    assert compliance.problem("咸鸭蛋两块钱一个。", brief.source, brief.allowed_numbers()) is None
+
+
+@pytest.mark.parametrize("ruled_out", ["不包邮", "不能包邮", "没有包邮", "不是顺丰"])
+def test_shipping_she_ruled_out_is_neither_her_fact_nor_her_claim(ruled_out):
+    """The facts and the guard read a negation with one rule: 不能包邮 once slipped past the
+    shipping fact, which looked only one character back for 不 or 没."""
+    brief = Brief(f"我家的猕猴桃，十斤一箱五十五，{ruled_out}。")
+    assert brief.facts.shipping == ""
+    promise = ruled_out.lstrip("不能没有是")
+    assert compliance.problem(f"{promise}到家。", brief.source, brief.allowed_numbers()) is not None
