@@ -571,3 +571,20 @@ def test_her_no_free_shipping_never_becomes_free_shipping_in_a_shop_title():
     assert brief.facts.shipping == ""
     title = PLATFORMS["shop_title"].finish("", brief, Copy.empty()).text
     assert "猕猴桃" in title and "包邮" not in title.replace("不包邮", ""), title
+
+
+@pytest.mark.parametrize(
+    "said, keyword, cut",
+    [
+        # session 8: 这 was cut from 这些是 a character at a time (her Cantonese 呢啲系 written).
+        ("呢啲系我自己种嘅菜心，好嫩㗎，五蚊一斤", "自己种的", "些是我自己种的"),
+        ("是我们自己家的橘子，很甜，三块一斤", "自己家的", "是我们自己家的"),
+        ("是火晶柿子，软了再吃，一箱五十", "软了再吃", "是火晶"),
+    ],
+)
+def test_shop_keywords_from_her_clauses_start_at_a_whole_word(said, keyword, cut):
+    from assistant.copywriting.platforms.shop_title import fallback_words
+
+    found = fallback_words(Brief(said))
+    assert keyword in found and cut not in found, found
+    assert not any(w.startswith(("些", "是")) for w in found), found

@@ -117,11 +117,22 @@ def fallback_words(brief: Brief) -> list[str]:
     """Keywords from the facts, then the seller's short phrases ("又大又甜", "含早餐")."""
     facts, product = brief.facts, product_name(brief)
     words = [product, facts.variety, facts.place, facts.harvest, facts.weight, facts.shipping.replace("、", " ")]
-    phrases = [re.sub(r"^(?:我们家|我家|咱家|自家|我们|咱们)的?", "", c) for c in seller_clauses(brief)]
-    phrases = [_without(product, p) for p in phrases]  # 杏子又大又甜 → 又大又甜
-    phrases = [re.sub(r"^(?:这个|那个|这|那)", "", p) for p in phrases]
+    phrases = [_keyword_of(_without(product, c)) for c in seller_clauses(brief)]  # 杏子又大又甜 → 又大又甜
     phrases = [p for p in phrases if 2 <= len(p) <= 10 and not re.match(r"^[我你他她咱]", p)]
     return [w for w in " ".join(words).split() if w] + phrases
+
+
+# What opens a clause but is no keyword: 这些是 (her Cantonese 呢啲系), 是, 我们家的. Taken off
+# whole, never a character at a time: "这" cut from 这些是我自己种的 left 些是我自己种的 (session 8).
+_CLAUSE_OPENING = re.compile(
+    r"^(?:(?:这些|那些|这个|那个|这|那)(?:就是|都是|是)?|就是|都是|是)?(?:我们家|我家|咱家|我们|咱们|我|咱)?的?"
+)
+
+
+def _keyword_of(phrase: str) -> str:
+    """``phrase`` without its opening (这些是我自己种的 → 自己种的), where that leaves a whole word."""
+    opening = _CLAUSE_OPENING.match(phrase).end()
+    return phrase[opening:] if opening in word_starts(phrase) else phrase
 
 
 def _without(product: str, phrase: str) -> str:
