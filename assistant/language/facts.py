@@ -122,21 +122,24 @@ def _canonical(raw: str) -> str:
     return raw.lstrip("0") or "0"
 
 
-_PRICE_UNITS = "斤|公斤|千克|两|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条|串|人|位|双|对|副|套|张|盆|棵|株|捆|桶|壶"
+_PRICE_UNITS = (
+    "斤|公斤|千克|两|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条|串|人|位|双|对|副|套|张|盆|棵|株|捆|桶|壶|饼|提|筐|板"
+)
 _PRICE = re.compile(
     r"(?:[¥￥]\s*\d+(?:\.\d+)?(?:\s*元)?|\d+(?:\.\d+)?\s*(?:元|块钱|块|蚊))"
     rf"(?:\s*(?:/|一|每|1)\s*(?:{_PRICE_UNITS}|斤装))?"
     rf"|(?:一|每|1)\s*(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?\s*(?:元|块钱|块)"
     # Spoken without 块: "八十八一斤", "一斤十五，包邮" (a count after the number is not a price: 一斤15个).
     rf"|(?<![\d.])\d+(?:\.\d+)?(?:一|每)(?:{_PRICE_UNITS})(?![\u4e00-\u9fff\d])"
-    rf"|(?:一|每|1)(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?(?![\d.个只枚斤克块元毛人位])"
+    # … nor a year or a date: "357克一饼 2019年压制 … 一饼三百八" (the long texts of 2026-12-04).
+    rf"|(?:一|每|1)(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?(?![\d.个只枚斤克块元毛人位年月日号岁])"
 )
 
 
 _COUNTED = "斤|公斤|千克|克|两|个|只|枚|瓶|罐|袋|盒|箱|条|串"
 # "五斤装六十九" (a pack, then its price) and "十块钱两个" (a price for more than one).
 _PACK_PRICE = re.compile(
-    rf"(\d+)\s*({_COUNTED})装的?\s*[，,]?\s*(?:只要|要|卖)?\s*(\d+(?:\.\d+)?)(?:\s*(?:元|块钱|块))?"
+    rf"(\d+)\s*({_COUNTED})装的?(?:瓶子|罐子|盒子|袋子|瓶|罐|盒|袋)?\s*[，,]?\s*(?:只要|要|卖)?\s*(\d+(?:\.\d+)?)(?:\s*(?:元|块钱|块))?"
     rf"(?![\d.]|\s*(?:{_COUNTED}|{_PRICE_UNITS}))"  # "五斤装一箱六十块": the 一 is a count
 )
 # "5斤25元": a count, then what that many cost (元 said: "一斤15个" is a count of apples).
@@ -437,6 +440,10 @@ def _fix_mishearings(text: str) -> str:
     return fix_mishearings(text)
 
 
+def _names_product(place: str, product: str) -> bool:
+    return place == product or (product.startswith(place) and len(product) == len(place) + 1)
+
+
 def extract_facts(transcript: str, product: str = "", price: str = "", contact: str = "") -> Facts:
     """The facts in a seller's words and fields; typed fields win over the transcript."""
     text = cn_numerals_to_digits(transcript)
@@ -444,7 +451,8 @@ def extract_facts(transcript: str, product: str = "", price: str = "", contact: 
     variety = _VARIETY.search(transcript)
     harvest = _HARVEST.search(transcript)
     # 龙井 is a village and a tea: when it is what she sells, it is not where it is from.
-    places = sorted((p for p in places_in(transcript) if p != product), key=transcript.find)
+    # 普洱 of 普洱茶 too: a place that is her product's name with its kind after it.
+    places = sorted((p for p in places_in(transcript) if not _names_product(p, product)), key=transcript.find)
     return Facts(
         product=product,
         price=price or find_price(transcript) or "",

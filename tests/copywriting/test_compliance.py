@@ -91,6 +91,8 @@ def test_a_claim_she_made_in_other_words_is_hers(said, written):
         # Her own product with a word before it that she never said (session 8: 海鸭蛋 got through).
         ("鸭蛋，咸的，两块钱一个，二十个起卖", "海鸭蛋，两块钱一个。", "海鸭蛋"),
         ("我家的鸡蛋，两块钱一个", "土鸡蛋，两块钱一个。", "土鸡蛋"),
+        # The long texts of 2026-12-04, labelled before this row: an age she never gave.
+        ("云南高山普洱茶 古树春茶 一饼三百八", "百年古树，一饼三百八。", "百年"),
     ],
 )
 def test_a_quality_or_claim_she_never_made_is_dropped_and_explained(said, written, word):
@@ -128,3 +130,18 @@ def test_shipping_she_ruled_out_is_neither_her_fact_nor_her_claim(ruled_out):
     assert brief.facts.shipping == ""
     promise = ruled_out.lstrip("不能没有是")
     assert compliance.problem(f"{promise}到家。", brief.source, brief.allowed_numbers()) is not None
+
+
+@pytest.mark.parametrize(
+    "said, written, word",
+    [
+        # The long texts of 2026-12-04, labelled before these rows: remedies said plainly.
+        ("我家养的土鸡，散养在山上的，炖汤特别好喝", "土鸡汤能补气血。", "补气血"),
+        ("手工布鞋，千层底，穿着不磨脚，透气", "布鞋能治脚气。", "能治"),
+        ("农家自种小米辣 现摘现发 辣度高", "小米辣能开胃健脾。", "健脾"),  # 开胃下饭 is how sauces are sold
+    ],
+)
+def test_a_remedy_is_dropped_whoever_says_it(said, written, word):
+    brief = Brief(said)
+    kept, changes = compliance.guard_facts(written, brief.source, brief.allowed_numbers(), "moments")
+    assert kept == "" and changes[0].detail == word and "广告法" in changes[0].explain(), changes

@@ -66,6 +66,9 @@ def test_a_contact_she_says_is_found(said, contact):
         ("一箱十二个，三十五块", "35元/箱"),
         ("一箱二十个五十块", "50元/箱"),
         ("十斤一箱三十五块", "35元/箱"),
+        # The long texts of 2026-12-04: a pack in a jar, a tea cake after its year.
+        ("一斤装的瓶子八十块，两斤的一百五", "80元/斤"),
+        ("357克一饼 2019年压制 越陈越香 一饼三百八", "380元/饼"),
     ],
 )
 def test_a_price_for_a_pack_a_person_or_several_keeps_what_it_is_for(said, price):
@@ -101,6 +104,8 @@ def test_a_place_is_its_name_not_the_words_before_it_nor_what_she_sells():
     assert understand("冬天来雪乡住我家的民宿，一晚上两百").place == "雪乡"
     assert understand("今年的明前龙井，手工炒的，一两八十").place == ""
     assert understand("我家民宿就在洱海边上，走两步就到湖边").place == "洱海"
+    # 普洱 of 普洱茶 is the tea's name, as 龙井 is; 云南 is where it is from.
+    assert understand("云南高山普洱茶 古树春茶 一饼三百八").place == "云南"
 
 
 def test_ten_minutes_is_a_number_and_a_tea_weight_is_not_twenty_two():
