@@ -19,7 +19,8 @@ needs is written as the app writes it, and then measured:
 - forbidden: texts with 广告法 terms, in the raw model output and in the final copy;
 - echo: posts that only repeat her words (``text.echo_share`` ≥ 0.75: three quarters of the
   post is her transcript copied in order); "echo*" is the stricter view, with stock lines
-  such as 想要的给我留言 set aside first;
+  such as 想要的给我留言 set aside first; "back": her text back (``text.reads_back``: echo, and
+  it carries ≥ 70% of her words), the texts Moments and the script replace with their own;
 - latency per platform (mean, p95) and generation speed in tokens/s.
 
 ``--again`` also writes every brief a second time as 换一个 does (sampled, a new seed) and
@@ -57,7 +58,7 @@ from assistant.copywriting.platforms import PLATFORMS, default_platforms, follow
 from assistant.copywriting.platforms import poster as poster_platform
 from assistant.copywriting.prompts import brief_prompt
 from assistant.language.facts import numbers_in
-from assistant.language.text import ECHO_SHARE, echo_share
+from assistant.language.text import ECHO_SHARE, echo_share, reads_back
 from assistant.llm import load_generator
 
 SETS = {
@@ -155,6 +156,7 @@ def main() -> None:
                 "tokens",
                 "echo",
                 "echo_strict",
+                "reads_back",
                 "same_again",
                 "invented_again",
             )
@@ -192,6 +194,7 @@ def main() -> None:
             s["echo_strict"].append(
                 platform != "poster" and echo_share(finals[0], brief.transcript, set_aside_stock=True) >= ECHO_SHARE
             )
+            s["reads_back"].append(platform != "poster" and reads_back(finals[0], brief.spoken_text))
             line.append(f"{platform} {copy.seconds[platform]:4.1f}s{'' if source != 'fallback' else ' FB'}")
         if args.again:
             # As the page's 换一个 asks: sampled, and told the texts it replaces.
@@ -208,7 +211,8 @@ def main() -> None:
 
     print(
         f"\n{'platform':12s} {'n':>3s} {'model':>6s} {'usable':>7s} {'facts':>6s} {'invented raw→final':>19s} "
-        f"{'forbidden raw→final':>20s} {'echo':>5s} {'echo*':>6s} {'mean s':>7s} {'p95 s':>6s} {'tok/s':>6s}"
+        f"{'forbidden raw→final':>20s} {'echo':>5s} {'echo*':>6s} {'back':>5s} "
+        f"{'mean s':>7s} {'p95 s':>6s} {'tok/s':>6s}"
         + (f" {'same again':>10s} {'invented again':>14s}" if args.again else "")
     )
     for platform, s in stats.items():
@@ -224,6 +228,7 @@ def main() -> None:
             f"{platform:12s} {n:3d} {rate('model'):6.0%} {rate('usable'):7.0%} {rate('facts'):6.0%} "
             f"{rate('invented_raw'):10.0%} → {rate('invented'):4.0%} "
             f"{rate('forbidden_raw'):11.0%} → {rate('forbidden'):4.0%} {rate('echo'):5.0%} {rate('echo_strict'):6.0%} "
+            f"{rate('reads_back'):5.0%} "
             f"{statistics.mean(s['seconds']):7.1f} {percentile(s['seconds'], 0.95):6.1f} {tok_s:6.1f}"
             + (f" {rate('same_again'):10.0%} {rate('invented_again'):14.0%}" if args.again else "")
         )

@@ -111,6 +111,12 @@ def _claims() -> list[tuple[str, str, str]]:
     return sorted(rows, key=lambda r: -len(r[0]))
 
 
+def claims_in(text: str) -> list[str]:
+    """The claims ``text`` makes that a seller may make (no health claim): 不打蜡, 皮薄, 包邮."""
+    folded = fold_width(text)
+    return [term for term, kind, _ in _claims() if kind not in ("功效", "口感") and term in folded]
+
+
 @functools.lru_cache(maxsize=1)
 def _groups() -> dict[str, tuple[str, ...]]:
     groups: dict[str, list[str]] = {}

@@ -158,7 +158,8 @@ class Copywriter:
     def _generate(self, platform: str, brief: Brief, options: CopyOptions) -> Iterator[str]:
         if self.generator is None:
             return
-        yield from self.generator.stream(self.prompts[platform].messages(brief), options.generation(platform))
+        messages = self.prompts[platform].messages(brief, PLATFORMS[platform].quoted_chars)
+        yield from self.generator.stream(messages, options.generation(platform))
 
     @property
     def width(self) -> int:

@@ -7,6 +7,7 @@ material, never as instructions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +17,19 @@ from assistant.language.facts import contact_label
 PROMPTS_DIR = Path(__file__).resolve().parent.parent.parent / "prompts"
 
 
-def brief_prompt(brief: Brief) -> str:
-    """The brief as the prompt shows it: her cleaned words, then the facts, one per line."""
+def brief_prompt(brief: Brief, quoted_chars: int = 0) -> str:
+    """The brief as the prompt shows it: her cleaned words, then the facts, one per line.
+
+    ``quoted_chars``: when her words are longer than this, only her clauses that sell are
+    quoted (the platform's ``quoted_chars``); the facts below still come from all of them."""
     # The seller's words are quoted: material for the copy, never instructions.
     # The cleaned words, or the model copies "嗯，那个" into the copy.
-    transcript = brief.spoken_text.replace("「", "“").replace("」", "”")
+    transcript = brief.spoken_text
+    if quoted_chars and len(re.findall(r"[\u4e00-\u9fff]", transcript)) > quoted_chars:
+        from assistant.copywriting.platforms.common import key_clauses  # platforms import this module
+
+        transcript = "，".join(key_clauses(brief, quoted_chars)) or transcript
+    transcript = transcript.replace("「", "“").replace("」", "”")
     facts = brief.facts
     lines = [f"- 卖家原话：「{transcript}」"]
     for label, value in (
@@ -61,10 +70,10 @@ class Prompt:
                 sections[current] += line + "\n"
         return cls(**{k: v.strip() for k, v in sections.items()})
 
-    def messages(self, brief: Brief) -> list[dict]:
+    def messages(self, brief: Brief, quoted_chars: int = 0) -> list[dict]:
         return [
             {"role": "system", "content": self.system},
             {"role": "user", "content": self.example_user},
             {"role": "assistant", "content": self.example_assistant},
-            {"role": "user", "content": self.user.replace("{brief}", brief_prompt(brief))},
+            {"role": "user", "content": self.user.replace("{brief}", brief_prompt(brief, quoted_chars))},
         ]

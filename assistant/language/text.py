@@ -189,6 +189,26 @@ def echo_share(text: str, source: str, set_aside_stock: bool = False) -> float:
     return sum(b.size for b in blocks if b.size >= 4) / len(written)
 
 
+def echo_recall(text: str, source: str) -> float:
+    """How much of ``source`` ``text`` carries in order, in runs of four characters or more:
+    1.0 is all of her words back; a post that keeps her best three clauses of ten is ~0.3."""
+    from difflib import SequenceMatcher
+
+    said = "".join(_HAN.findall(source))
+    written = "".join(_HAN.findall(text))
+    if not said:
+        return 0.0
+    blocks = SequenceMatcher(None, said, written, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= 4) / len(said)
+
+
+def reads_back(text: str, source: str) -> bool:
+    """``text`` is her words back, not a text written from them: nearly all of it is hers
+    (ECHO_SHARE) and it carries most of what she said (ECHO_RECALL). A post that picks her
+    best clauses out of a long text and lays them out is a post, though every word is hers."""
+    return echo_share(text, source) >= ECHO_SHARE and echo_recall(text, source) >= ECHO_RECALL
+
+
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE_BREAK = re.compile(r"[，,。！!？?；;\n～~]+")
 
@@ -200,3 +220,4 @@ def stock_phrases() -> tuple[str, ...]:
 
 
 ECHO_SHARE = 0.75  # at or above this, a post "only repeats her words" (bench/copy_eval.py's echo column)
+ECHO_RECALL = 0.7  # … and carries at least this much of what she said: her text back (reads_back)

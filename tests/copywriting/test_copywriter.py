@@ -588,3 +588,55 @@ def test_shop_keywords_from_her_clauses_start_at_a_whole_word(said, keyword, cut
     found = fallback_words(Brief(said))
     assert keyword in found and cut not in found, found
     assert not any(w.startswith(("些", "是")) for w in found), found
+
+
+NAVEL_POST = Brief(
+    "【新鲜采摘】自家果园的赣南脐橙开摘啦🍊 不打蜡不染色，树上自然熟，皮薄多汁，剥开满手香。"
+    "10斤装68元，24斤装128元，顺丰包邮，坏果包赔。需要的朋友私信我，微信同号13907971234。"
+)
+CHICKEN_VOICE = Brief(
+    "嗯，那个，我家养的土鸡，就是散养在山上的，吃的是玉米和虫子，一年多才长这么大，肉很香，"
+    "炖汤特别好喝，嗯，一只大概四斤多，一百二十块一只，要的话打我电话，一五九三三四五六七八九。"
+)
+
+
+def test_a_long_text_is_quoted_to_the_model_as_the_clauses_that_sell():
+    """The long texts of 2026-12-04: given her whole post, the model posted it back (Moments
+    echo 40%, scripts 80% replaced); quoted her selling clauses, it writes a post from them."""
+    from assistant.copywriting.platforms.common import key_clauses
+
+    clauses = key_clauses(NAVEL_POST, 36)
+    assert {"不打蜡不染色", "皮薄多汁"} <= set(clauses), clauses
+    assert sum(len(c) for c in clauses) <= 36
+    assert not any(re.search(r"私信|微信|\d{7}|128|【|🍊", c) for c in clauses), clauses
+    quoted = brief_prompt(NAVEL_POST, 36)
+    assert "不打蜡不染色" in quoted and "24斤装128元" not in quoted and "13907971234" not in quoted.split("\n")[0]
+    assert "价格：68元/10斤" in quoted  # the facts still come from all she said
+    assert brief_prompt(APRICOT, 36) == brief_prompt(APRICOT)  # a short text is quoted whole
+    # A story's opening and a price said without 块 are not what sells.
+    chicken = key_clauses(CHICKEN_VOICE, 30)
+    assert "肉很香" in chicken and not any(re.search(r"电话|一五九|四斤多", c) for c in chicken), chicken
+
+
+def test_her_phone_number_as_she_said_it_is_written_in_digits():
+    from assistant.copywriting.platforms.common import clean_model_text
+
+    text = clean_model_text("要的话打我电话，一五九三三四五六七八九。", CHICKEN_VOICE, "xiaohongshu", [])
+    assert text == "要的话打我电话，15933456789。"
+    # Digits that are not her number stay as written.
+    from assistant.copywriting.platforms.common import number_written
+
+    assert number_written("一二三四五六七。", CHICKEN_VOICE) == "一二三四五六七。"
+
+
+def test_a_post_made_of_her_best_clauses_is_not_her_text_back():
+    from assistant.language.text import reads_back
+
+    said = NAVEL_POST.spoken_text
+    assert reads_back("大家好！" + said, said)
+    post = "赣南脐橙开摘啦！\n不打蜡不染色，皮薄多汁。\n10斤装68元～\n想要的给我留言"
+    assert not reads_back(post, said)
+    # A long text's rule-based post is short and laid out, never her whole text in one line.
+    done = PLATFORMS["moments"].finish("大家好！" + said, NAVEL_POST, Copy.empty())
+    assert done.source == "fallback" and not reads_back(done.text, said), done.text
+    assert not re.search(r"【|🍊|24斤装", done.text) and follows_rules("moments", done.text), done.text

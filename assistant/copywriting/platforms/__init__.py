@@ -52,6 +52,9 @@ class Platform:
         only_for_homestays: written only when the brief is about a homestay.
         vary: another version of a text, for when 换一个 samples the same one again (a shop
             title is her keywords, so two samples often come out alike); ``None``: sample again.
+        quoted_chars: how much of her words the prompt quotes. 0: all of them. Otherwise a
+            text longer than this is quoted as its clauses that sell (``common.key_clauses``),
+            so a short text is written from her best points instead of her whole text copied.
     """
 
     id: str
@@ -64,6 +67,7 @@ class Platform:
     is_post: bool = True
     only_for_homestays: bool = False
     vary: Variation | None = None
+    quoted_chars: int = 0
 
     def follows_rules(self, text: str) -> bool:
         """The length rule (what bench/copy_eval.py reports)."""

@@ -7,14 +7,14 @@ import re
 
 from assistant.contracts import Brief
 from assistant.copywriting import compliance
-from assistant.language.facts import cn_numerals_to_digits, find_price, numbers_in
-from assistant.language.text import collapse_loops, drop_repeated_sentences, remove_fillers
+from assistant.language.facts import cn_numerals_to_digits, find_contact, find_price, numbers_in
+from assistant.language.text import EMOJI, collapse_loops, drop_repeated_sentences, remove_fillers
 from assistant.language.words import selling_words, words
 
 _SCAFFOLD = re.compile(r"^\s*(?:卖家资料|-\s*卖家原话|-\s*(?:产品|价格|风格|联系方式)：|```).*$", re.M)
 _LABEL = re.compile(r"^\s*(?:朋友圈|口播稿|口播|脚本|标题|正文|笔记|商品标题|民宿介绍|文案)\s*[:：]\s*", re.M)
 CALLS_TO_ACTION = re.compile(
-    r"评论|留言|关注|私信|下单|点击|点赞|链接|联系|加我|加微信|微信|打电话|电话|预订|来买|快来|赶紧|抢|收藏|小黄车"
+    r"评论|留言|关注|私信|下单|点击|点赞|链接|联系|加我|加微信|微信|打电话|电话|预订|来买|快来|赶紧|抢|点个收藏|收藏一下|小黄车"
 )
 
 
@@ -39,7 +39,23 @@ def clean_model_text(text: str, brief: Brief, platform: str, changes: list) -> s
     changes.extend(fact_changes)
     text, ad_changes = compliance.clean_ad_terms(text, platform)
     changes.extend(ad_changes)
-    return price_as_she_said(text, brief).strip()
+    return number_written(price_as_she_said(text, brief), brief).strip()
+
+
+# A phone number as she said it, digit by digit: 一五九三三四五六七八九, 幺三九….
+_SPOKEN_DIGITS = re.compile(r"[零〇一幺二两三四五六七八九]{7,}")
+_DIGIT_OF = dict(zip("零〇一幺二两三四五六七八九", "001122345678" + "9"))
+
+
+def number_written(text: str, brief: Brief) -> str:
+    """Her phone number as she said it (一五九三三四五六七八九) written in digits, as a
+    buyer dials it: the copy reuses her words, and nobody dials characters."""
+
+    def written(m: re.Match) -> str:
+        digits = "".join(_DIGIT_OF[ch] for ch in m.group(0))
+        return digits if digits in find_contact(brief.source) + " " + brief.contact else m.group(0)
+
+    return _SPOKEN_DIGITS.sub(written, text)
 
 
 _NUMERALS = "0-9.零一二两三四五六七八九十百千万点"  # what a written or spoken number is made of
@@ -100,6 +116,67 @@ def spoken_clauses(brief: Brief) -> list[str]:
     """Her clauses fit to be said or posted as sentences: keyword strings left out (their
     facts come through ``facts_line``), and her product's own name at the start kept."""
     return [c for c in seller_clauses(brief) if not is_keyword_string(c)]
+
+
+# Where a clause of hers splits further: a bracketed tag (【新鲜采摘】), an emoji, or a space
+# between two keywords ("古树春茶 越陈越香"). A number with its unit ("3斤装 29.9元") stays whole.
+_PIECE_BREAK = re.compile(rf"[【】\[\]（）()]+|{EMOJI.pattern}+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_CONTACT_CLAUSE = re.compile(r"微信|电话|手机|加我|私信|联系|订房|预订|\d{7,}")
+# Shipping has its own line in every text (运费 in the prompt, the price line of a post): it
+# is kept in her clauses where there is room, never chosen over what she says of the goods.
+_SHIPPING_WORD = re.compile(r"包邮|顺丰|快递|发货|冷链|到货|运费")
+_TASTES = frozenset("香甜脆嫩糯鲜酥软滑")
+# A price said without 块 at the end of a clause: 小孩的八十, 两斤的一百五.
+_BARE_AMOUNT = re.compile(r"(?<![\d零一二两三四五六七八九十百千])[\d零一二两三四五六七八九十百千.]{2,}$")
+# How a story starts rather than a selling point: 我做的是, 我们是海边渔民, 我在秦岭山里.
+_NARRATIVE = re.compile(r"^(?:我们|我|咱们|咱)(?:家)?(?:做的是|卖的是|是|在|这边是|这边)")
+
+
+def key_clauses(brief: Brief, budget: int) -> list[str]:
+    """Her clauses for a short text, within ``budget`` Chinese characters: all of them when
+    they fit; from a long text, the ones that sell (皮薄多汁, 不打蜡不染色, a claim of hers)
+    before her story (我们是海边渔民), kept in her order. Contacts, prices and bare names are
+    left out: each text gives those a line of its own."""
+    product, allowed = product_name(brief), brief.allowed_numbers()
+    pieces = [p.strip() for c in re.split(r"[，,。！!？?；;、\n]+", brief.spoken_text) for p in _PIECE_BREAK.split(c)]
+    pieces = [
+        compliance.clean_ad_terms(p, "")[0]
+        for p in pieces
+        if _han_count(p) >= 2
+        and p != product
+        and not is_keyword_string(p)  # its facts come through facts_line
+        and not _CONTACT_CLAUSE.search(cn_numerals_to_digits(p))
+        and not find_price(p)
+        and not _BARE_AMOUNT.search(p)
+        and not compliance.problem(p, brief.source, allowed)
+    ]
+    if sum(_han_count(p) for p in pieces) <= budget:
+        return pieces
+    ranked = sorted(range(len(pieces)), key=lambda i: (-_selling_score(pieces[i], brief), i))
+    chosen, used = set(), 0
+    for i in ranked:
+        if used + _han_count(pieces[i]) <= budget:
+            chosen.add(i)
+            used += _han_count(pieces[i])
+    return [pieces[i] for i in sorted(chosen)]
+
+
+def _selling_score(clause: str, brief: Brief) -> int:
+    """How much a clause tells a buyer: her selling words (现摘, 皮薄) and claims (不打蜡, 自然熟)
+    count, a story's opening and a long clause count against it."""
+    said = [w for w in words(clause) if w in selling_words() and not _SHIPPING_WORD.search(w)]
+    claims = [c for c in compliance.claims_in(clause) if not _SHIPPING_WORD.search(c)]
+    tastes = [w for w in words(clause) if w in _TASTES]
+    score = 2 * len(said) + 2 * len(claims) + len(tastes)
+    if _NARRATIVE.match(clause):
+        score -= 2
+    if _han_count(clause) > 14:
+        score -= 1
+    return score
+
+
+def _han_count(text: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fff]", text))
 
 
 def facts_line(brief: Brief, named: bool = True) -> str:

@@ -10,14 +10,17 @@ from assistant.copywriting.platforms.common import (
     clean_model_text,
     facts_line,
     is_keyword_string,
+    key_clauses,
     opening,
     price_missing,
     product_name,
-    spoken_clauses,
 )
-from assistant.language.text import ECHO_SHARE, echo_share, fit_post, sentences, stock_phrases, visible_length
+from assistant.language.text import fit_post, reads_back, sentences, stock_phrases, visible_length
 
 MAX_CHARS = 150
+# Of a long text, the prompt quotes her clauses that sell, this many characters of them: with
+# all of it, the 1.5B model posted her whole text back (the long texts of 2026-12-04).
+QUOTED_CHARS = 36
 
 
 def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
@@ -29,7 +32,7 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     notes: list[str] = []
     if visible_length(text) < PLATFORM.min_chars:
         text, source = fallback(brief), "fallback"
-    elif echo_share(text, brief.spoken_text) >= ECHO_SHARE:
+    elif reads_back(text, brief.spoken_text):
         text, source = fallback(brief), "fallback"  # her words back, verbatim: a post laid out for her
         notes.append("moments: 模型只是照抄了原话，换成了整理过的版本")
     price = brief.effective_price
@@ -53,7 +56,7 @@ def _with_price(text: str, price: str) -> str:
     tail = "".join(parts[closing:]).strip()
     if not head:
         return f"{price}。{tail}"
-    head = head.rstrip("。！!，,") + f"，{price}。"
+    head = head.rstrip("。！!，,～~") + f"，{price}。"
     return f"{head}\n{tail}" if tail else head
 
 
@@ -63,8 +66,8 @@ def fallback(brief: Brief) -> str:
     its own line, where a reader who reads slowly finds them."""
     product = product_name(brief)
     own = re.compile(rf"^(?:我家|我们家|自家|家里)?(?:的|种的|养的|做的)?{re.escape(product)}")
-    clauses = [own.sub("", c).strip(" ，,") or c for c in spoken_clauses(brief)]
-    if any(is_keyword_string(c) for c in re.split(r"[，,。！!？?；;\s]+", brief.spoken_text)):
+    clauses = [own.sub("", c).strip(" ，,") or c for c in key_clauses(brief, QUOTED_CHARS)]
+    if not clauses or any(is_keyword_string(c) for c in re.split(r"[，,。！!？?；;\s]+", brief.spoken_text)):
         clauses.insert(0, facts_line(brief))
     body = "，".join(c for c in clauses if c) or product
     greeting = opening(brief) if brief.is_homestay else f"我家的{product}上新啦！"
@@ -76,4 +79,6 @@ def fallback(brief: Brief) -> str:
     return fit_post("\n".join(lines), MAX_CHARS)
 
 
-PLATFORM = register_platform(Platform("moments", "朋友圈", finish, max_tokens=240, min_chars=10, max_chars=MAX_CHARS))
+PLATFORM = register_platform(
+    Platform("moments", "朋友圈", finish, max_tokens=240, min_chars=10, max_chars=MAX_CHARS, quoted_chars=QUOTED_CHARS)
+)

@@ -12,17 +12,19 @@ from assistant.copywriting.platforms.common import (
     clean_model_text,
     facts_line,
     is_keyword_string,
+    key_clauses,
     opening,
     price_missing,
     product_name,
     spoken_clauses,
 )
 from assistant.language.facts import numbers_in
-from assistant.language.text import ECHO_SHARE, echo_share, sentences, visible_length
+from assistant.language.text import reads_back, sentences, visible_length
 from assistant.language.words import is_food
 
 SPEECH_CHARS_PER_SECOND = 4.5  # a seller reading her script aloud, measured Mandarin pace
 HOOK_MAX_CHARS = 20
+QUOTED_CHARS = 40  # of a long text, her clauses that sell: a 30 s script has room for three or four
 
 # Lines that make a short script long enough to say without claiming anything.
 NEUTRAL_LINES = ("喜欢的朋友可以先买一点尝尝。", "有什么想问的，都可以问我。", "点个关注，下次上新早知道。")
@@ -44,7 +46,7 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     notes: list[str] = []
     if len(lines) < 2:
         lines, source = fallback_lines(brief), "fallback"
-    elif echo_share("".join(lines), brief.spoken_text) >= ECHO_SHARE:
+    elif reads_back("".join(lines), brief.spoken_text):
         # Her words read back with a greeting glued on: a script for the ear instead.
         lines, source = fallback_lines(brief), "fallback"
         notes.append("video: 模型只是照抄了原话，换成了按口播写的版本")
@@ -90,8 +92,8 @@ def hook(brief: Brief) -> str:
 def fallback_lines(brief: Brief) -> list[str]:
     """A script for the ear: the hook, her own short sentences (a keyword string becomes the
     facts it holds), the price said on its own, and the ask."""
-    said = spoken_clauses(brief)[:4]
-    if any(is_keyword_string(c) for c in re.split(r"[，,。！!？?；;\s]+", brief.spoken_text)):
+    said = key_clauses(brief, QUOTED_CHARS)[:4]
+    if not said or any(is_keyword_string(c) for c in re.split(r"[，,。！!？?；;\s]+", brief.spoken_text)):
         said.insert(0, f"我家的{product_name(brief)}，{facts_line(brief, named=False)}".rstrip("，"))
     lines = [hook(brief)] + [c + "。" for c in said if c]
     if brief.effective_price:
@@ -142,5 +144,6 @@ PLATFORM = register_platform(
         min_chars=round(15 * SPEECH_CHARS_PER_SECOND),
         max_chars=round(30 * SPEECH_CHARS_PER_SECOND),
         vary=vary,
+        quoted_chars=QUOTED_CHARS,
     )
 )
