@@ -20,7 +20,7 @@ from pathlib import Path
 
 from assistant.contracts import Change
 from assistant.datafiles import table_rows
-from assistant.language.facts import invented_places, negated_at, numbers_in
+from assistant.language.facts import find_price, invented_places, negated_at, numbers_in
 from assistant.language.text import sentences
 from assistant.language.words import words
 
@@ -176,6 +176,9 @@ def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None
     invented = numbers_in(text, per_one=False) - allowed
     if invented:
         return "事实", sorted(invented)[0]
+    price = wrong_price(text, source)
+    if price:
+        return "事实", price
     folded = masked = fold_width(text)
     for term, kind, _ in _claims():
         if kind != "口感" and term in folded:
@@ -199,6 +202,29 @@ def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None
     return None
 
 
+def wrong_price(text: str, source: str) -> str | None:
+    """A price in ``text`` whose amount she never gave as an amount: her 一块五一斤 written
+    一块一斤 (copy_eval, 2026-12-04). Its 1 is in her words, but only as the 一 of 一斤."""
+    amounts = _her_amounts(source)
+    for clause in re.split(r"[，,。！!？?；;\n]", text):
+        if not re.search(r"[元块¥￥蚊]", clause):
+            continue  # no money said: 一箱20个 is a count
+        price = find_price(clause)
+        amount = re.match(r"\d+(?:\.\d+)?", price or "")
+        if amount and _canonical_amount(amount.group(0)) not in amounts:
+            return price
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _her_amounts(source: str) -> frozenset[str]:
+    return frozenset(numbers_in(source, per_one=False))
+
+
+def _canonical_amount(raw: str) -> str:
+    return (raw.rstrip("0").rstrip(".") if "." in raw else raw).lstrip("0") or "0"
+
+
 _FED_ON = re.compile(r"吃([\u4e00-\u9fff]{1,8}?)长大")
 
 
@@ -220,13 +246,19 @@ def _her_product(source: str) -> str:
 
 def invented_variety(text: str, source: str) -> str | None:
     """Another kind of what she sells, named in ``text`` and never by her: 百花蜜 for her
-    枣花蜜, or her 鸭蛋 made 海鸭蛋. Her 鸭蛋，咸的 may be called 咸鸭蛋: she said 咸."""
+    枣花蜜, her 鸭蛋 made 海鸭蛋, or 鸡苗 for her 土鸡. Her 鸭蛋，咸的 may be called 咸鸭蛋:
+    she said 咸."""
     from assistant.language.words import known_products
 
     hers = _her_product(source)
     if len(hers) < 2:
         return None
     for name in known_products():
+        # Made from hers, not hers: 鸡苗 or 鸡蛋 for her 土鸡 (copy_eval, 2026-12-04). 李子 for her
+        # 青脆李 is the fruit's everyday name.
+        made_from = name[0] == hers[-1] and name[1:] not in ("子", "儿")
+        if len(name) >= 2 and made_from and name in text and name not in source and hers not in name:
+            return name
         if (
             len(name) >= 3
             and name[-1] == hers[-1]

@@ -640,3 +640,27 @@ def test_a_post_made_of_her_best_clauses_is_not_her_text_back():
     done = PLATFORMS["moments"].finish("大家好！" + said, NAVEL_POST, Copy.empty())
     assert done.source == "fallback" and not reads_back(done.text, said), done.text
     assert not re.search(r"【|🍊|24斤装", done.text) and follows_rules("moments", done.text), done.text
+
+
+def test_her_price_keeps_what_it_is_for_and_its_amount():
+    """copy_eval on all briefs (2026-12-04): 「包早餐，180元～」 and 「120元～」 for 180元/晚 and
+    120元/只; 「一块一斤」 for her 一块五一斤, whose 1 is only the 一 of 一斤."""
+    from assistant.copywriting.platforms.common import clean_model_text
+
+    homestay = Brief("民宿在婺源，一晚一百八，包早餐。")
+    assert clean_model_text("包早餐，180元～", homestay, "moments", []) == "包早餐，180元/晚～"
+    assert clean_model_text("肉很香，120元。", CHICKEN_VOICE, "moments", []) == "肉很香，120元/只。"
+    navel = clean_model_text("10斤装68元，顺丰包邮。", NAVEL_POST, "moments", [])
+    assert navel == "10斤装68元，顺丰包邮。"  # the pack before it says what 68 is for
+    potato = Brief("土豆是黄心的，炖着吃很面，一块五一斤，五十斤起。")
+    changes: list = []
+    assert clean_model_text("土豆炖着吃很面，一块一斤。", potato, "moments", changes) == ""
+    assert changes and changes[0].reason == "事实", changes
+    assert clean_model_text("土豆炖着吃很面，一块五一斤。", potato, "moments", []) == "土豆炖着吃很面，一块五一斤。"
+
+
+def test_what_is_made_from_her_product_is_not_hers():
+    """鸡苗到家啦 for her 土鸡 (copy_eval, 2026-12-04); 李子 for her 青脆李 is its everyday name."""
+    assert compliance.problem("鸡苗到家啦！", CHICKEN_VOICE.source, CHICKEN_VOICE.allowed_numbers()) == ("品质", "鸡苗")
+    plum = Brief("青脆李，咬一口嘎嘣脆，八块钱一斤。")
+    assert compliance.problem("李子脆脆的。", plum.source, plum.allowed_numbers()) is None

@@ -39,7 +39,26 @@ def clean_model_text(text: str, brief: Brief, platform: str, changes: list) -> s
     changes.extend(fact_changes)
     text, ad_changes = compliance.clean_ad_terms(text, platform)
     changes.extend(ad_changes)
-    return number_written(price_as_she_said(text, brief), brief).strip()
+    return number_written(price_with_its_unit(price_as_she_said(text, brief), brief), brief).strip()
+
+
+_PRICE_PARTS = re.compile(r"^(\d+(?:\.\d+)?)元/(\d*)([\u4e00-\u9fff]+)$")
+
+
+def price_with_its_unit(text: str, brief: Brief) -> str:
+    """Her price said without what it is for (包早餐，180元～ for 180元/晚; 120元 for a chicken
+    at 120元/只) gets its unit back, unless the words just before say it (10斤装68元)."""
+    parts = _PRICE_PARTS.match(brief.effective_price or "")
+    if not parts:
+        return text
+    amount, count, unit = parts.groups()
+
+    def mend(m: re.Match) -> str:
+        before = text[max(0, m.start() - 6) : m.start()]
+        return m.group(0) if unit[-1] in before else f"{amount}元/{count}{unit}"
+
+    bare = rf"(?<![\d.]){re.escape(amount)}\s*元(?!\s*(?:/|一|每|\d|{re.escape(unit)}))"
+    return re.sub(bare, mend, text, count=1)
 
 
 # A phone number as she said it, digit by digit: 一五九三三四五六七八九, 幺三九….
@@ -137,9 +156,31 @@ def key_clauses(brief: Brief, budget: int) -> list[str]:
     they fit; from a long text, the ones that sell (皮薄多汁, 不打蜡不染色, a claim of hers)
     before her story (我们是海边渔民), kept in her order. Contacts, prices and bare names are
     left out: each text gives those a line of its own."""
+    pieces = _printable_pieces(brief)
+    if sum(_han_count(p) for p in pieces) <= budget:
+        return pieces
+    chosen, used = set(), 0
+    for i in _best_first(pieces, brief):
+        if used + _han_count(pieces[i]) <= budget:
+            chosen.add(i)
+            used += _han_count(pieces[i])
+    return [pieces[i] for i in sorted(chosen)]
+
+
+def best_clauses(brief: Brief) -> list[str]:
+    """The same clauses as :func:`key_clauses`, those that sell first (for a poster's points)."""
+    pieces = _printable_pieces(brief)
+    return [pieces[i] for i in _best_first(pieces, brief)]
+
+
+def _best_first(pieces: list[str], brief: Brief) -> list[int]:
+    return sorted(range(len(pieces)), key=lambda i: (-_selling_score(pieces[i], brief), i))
+
+
+def _printable_pieces(brief: Brief) -> list[str]:
     product, allowed = product_name(brief), brief.allowed_numbers()
     pieces = [p.strip() for c in re.split(r"[，,。！!？?；;、\n]+", brief.spoken_text) for p in _PIECE_BREAK.split(c)]
-    pieces = [
+    return [
         compliance.clean_ad_terms(p, "")[0]
         for p in pieces
         if _han_count(p) >= 2
@@ -150,15 +191,6 @@ def key_clauses(brief: Brief, budget: int) -> list[str]:
         and not _BARE_AMOUNT.search(p)
         and not compliance.problem(p, brief.source, allowed)
     ]
-    if sum(_han_count(p) for p in pieces) <= budget:
-        return pieces
-    ranked = sorted(range(len(pieces)), key=lambda i: (-_selling_score(pieces[i], brief), i))
-    chosen, used = set(), 0
-    for i in ranked:
-        if used + _han_count(pieces[i]) <= budget:
-            chosen.add(i)
-            used += _han_count(pieces[i])
-    return [pieces[i] for i in sorted(chosen)]
 
 
 def _selling_score(clause: str, brief: Brief) -> int:

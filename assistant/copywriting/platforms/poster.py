@@ -12,7 +12,7 @@ from assistant.contracts import Brief, Change, Copy
 from assistant.copywriting import compliance
 from assistant.copywriting.lenient_json import parse_json_object
 from assistant.copywriting.platforms import Finished, Platform, register_platform
-from assistant.copywriting.platforms.common import product_name, seller_clauses
+from assistant.copywriting.platforms.common import best_clauses, product_name, seller_clauses
 from assistant.language.facts import find_price, numbers_in
 from assistant.language.text import fit_length
 
@@ -79,11 +79,18 @@ def _only_a_price(text: str) -> bool:
     return find_price(text) is not None and len(rest) < 2
 
 
+# Beyond this many characters her words are a story, and its first clause (我做的是手工布鞋,
+# 今年的新米下来了) is seldom her best point: the clauses that sell come first instead.
+LONG_TEXT_CHARS = 40
+
+
 def _her_clauses(brief: Brief) -> list[str]:
     """Her printable clauses with the product's name taken off their start (杏子又大又甜 → 又大又甜)."""
     product = product_name(brief)
     own = re.compile(rf"^(?:我家|我们家|自家|家里)?(?:的|种的|养的|做的)?{re.escape(product)}")
-    return [own.sub("", c).strip() or c for c in seller_clauses(brief)]
+    long = len(re.findall(r"[\u4e00-\u9fff]", brief.spoken_text)) > LONG_TEXT_CHARS
+    clauses = best_clauses(brief) if long else seller_clauses(brief)
+    return [own.sub("", c).strip() or c for c in clauses]
 
 
 @dataclass
