@@ -93,6 +93,8 @@ def test_a_claim_she_made_in_other_words_is_hers(said, written):
         ("我家的鸡蛋，两块钱一个", "土鸡蛋，两块钱一个。", "土鸡蛋"),
         # The long texts of 2026-12-04, labelled before this row: an age she never gave.
         ("云南高山普洱茶 古树春茶 一饼三百八", "百年古树，一饼三百八。", "百年"),
+        # Her 没有加糖 is not 无糖: honey is sugar (a poster point, 2026-12-04).
+        ("我在秦岭山里养的中蜂，是百花蜜，没有加糖", "百花蜜，无糖。", "无糖"),
     ],
 )
 def test_a_quality_or_claim_she_never_made_is_dropped_and_explained(said, written, word):
