@@ -175,31 +175,28 @@ def echo_share(text: str, source: str, set_aside_stock: bool = False) -> float:
     With ``set_aside_stock``, stock clauses (想要的给我留言, 上新啦: data/stock_lines.txt) she
     did not say herself are left out first: the stricter view, in which her words with a stock
     line glued on are still her words back."""
-    from difflib import SequenceMatcher
-
-    said = "".join(_HAN.findall(source))
     kept = _CLAUSE_BREAK.split(text)
     if set_aside_stock:
         stock = [p for p in stock_phrases() if p not in source]
         kept = [c for c in kept if not any(p in c for p in stock)]
     written = "".join(_HAN.findall("".join(kept)))
-    if not written:
-        return 0.0
-    blocks = SequenceMatcher(None, said, written, autojunk=False).get_matching_blocks()
-    return sum(b.size for b in blocks if b.size >= 4) / len(written)
+    return _copied(source, written) / len(written) if written else 0.0
 
 
 def echo_recall(text: str, source: str) -> float:
     """How much of ``source`` ``text`` carries in order, in runs of four characters or more:
     1.0 is all of her words back; a post that keeps her best three clauses of ten is ~0.3."""
+    said = "".join(_HAN.findall(source))
+    return _copied(said, "".join(_HAN.findall(text))) / len(said) if said else 0.0
+
+
+def _copied(source: str, written: str) -> int:
+    """How many of ``written``'s Chinese characters stand in ``source``'s order in runs of four or more."""
     from difflib import SequenceMatcher
 
     said = "".join(_HAN.findall(source))
-    written = "".join(_HAN.findall(text))
-    if not said:
-        return 0.0
     blocks = SequenceMatcher(None, said, written, autojunk=False).get_matching_blocks()
-    return sum(b.size for b in blocks if b.size >= 4) / len(said)
+    return sum(b.size for b in blocks if b.size >= 4)
 
 
 def reads_back(text: str, source: str) -> bool:
