@@ -63,7 +63,7 @@ def price_with_its_unit(text: str, brief: Brief) -> str:
 
 # A phone number as she said it, digit by digit: 一五九三三四五六七八九, 幺三九….
 _SPOKEN_DIGITS = re.compile(r"[零〇一幺二两三四五六七八九]{7,}")
-_DIGIT_OF = dict(zip("零〇一幺二两三四五六七八九", "001122345678" + "9"))
+_DIGIT_OF = dict(zip("零〇一幺二两三四五六七八九", "0011223456789"))
 
 
 def number_written(text: str, brief: Brief) -> str:
@@ -160,7 +160,7 @@ def key_clauses(brief: Brief, budget: int) -> list[str]:
     if sum(_han_count(p) for p in pieces) <= budget:
         return pieces
     chosen, used = set(), 0
-    for i in _best_first(pieces, brief):
+    for i in _best_first(pieces):
         if used + _han_count(pieces[i]) <= budget:
             chosen.add(i)
             used += _han_count(pieces[i])
@@ -170,11 +170,11 @@ def key_clauses(brief: Brief, budget: int) -> list[str]:
 def best_clauses(brief: Brief) -> list[str]:
     """The same clauses as :func:`key_clauses`, those that sell first (for a poster's points)."""
     pieces = _printable_pieces(brief)
-    return [pieces[i] for i in _best_first(pieces, brief)]
+    return [pieces[i] for i in _best_first(pieces)]
 
 
-def _best_first(pieces: list[str], brief: Brief) -> list[int]:
-    return sorted(range(len(pieces)), key=lambda i: (-_selling_score(pieces[i], brief), i))
+def _best_first(pieces: list[str]) -> list[int]:
+    return sorted(range(len(pieces)), key=lambda i: (-_selling_score(pieces[i]), i))
 
 
 def _printable_pieces(brief: Brief) -> list[str]:
@@ -193,7 +193,7 @@ def _printable_pieces(brief: Brief) -> list[str]:
     ]
 
 
-def _selling_score(clause: str, brief: Brief) -> int:
+def _selling_score(clause: str) -> int:
     """How much a clause tells a buyer: her selling words (现摘, 皮薄) and claims (不打蜡, 自然熟)
     count, a story's opening and a long clause count against it."""
     said = [w for w in words(clause) if w in selling_words() and not _SHIPPING_WORD.search(w)]
