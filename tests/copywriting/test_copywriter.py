@@ -664,3 +664,18 @@ def test_what_is_made_from_her_product_is_not_hers():
     assert compliance.problem("鸡苗到家啦！", CHICKEN_VOICE.source, CHICKEN_VOICE.allowed_numbers()) == ("品质", "鸡苗")
     plum = Brief("青脆李，咬一口嘎嘣脆，八块钱一斤。")
     assert compliance.problem("李子脆脆的。", plum.source, plum.allowed_numbers()) is None
+
+
+def test_a_shop_title_from_a_long_text_is_search_words_not_her_sentences():
+    """copy_eval (2026-12-04): rule-based titles of long texts held 要的话打我电话, 做的是,
+    小孩的八十 and 民宿在婺源的江岭 春天屋后就是油菜花; and 顺丰包邮 after 顺丰 and 包邮."""
+    shoes = Brief(
+        "我做的是手工布鞋，千层底，一针一线纳出来的，穿着不磨脚，透气。大人的一百五一双，小孩的八十，要的话打我电话。"
+    )
+    for brief in (shoes, CHICKEN_VOICE, Brief("湖里的大闸蟹上市了，八十八一斤，顺丰包邮。")):
+        title = PLATFORMS["shop_title"].finish("", brief, Copy.empty()).text
+        words = title.split()
+        assert not re.search(r"电话|做的是|八十|打我", title), title
+        assert all(len(w) <= 8 for w in words) and len(words) == len(set(words)), title
+        assert "顺丰包邮" not in words or "顺丰" not in words, title
+    assert "千层底" in PLATFORMS["shop_title"].finish("", shoes, Copy.empty()).text

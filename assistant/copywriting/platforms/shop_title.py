@@ -6,11 +6,12 @@ import re
 
 from assistant.contracts import Brief, Copy
 from assistant.copywriting.platforms import Finished, Platform, register_platform
-from assistant.copywriting.platforms.common import clean_model_text, product_name, seller_clauses
+from assistant.copywriting.platforms.common import best_clauses, clean_model_text, product_name
 from assistant.language.facts import cn_numerals_to_digits, find_contact, find_price, numbers_in
 from assistant.language.words import cut_between_words, word_starts
 from assistant.language.words import words as cut_words  # `words` is finish's list of keywords
 
+KEYWORD_MAX_CHARS = 8  # a search word, not a sentence: 推开窗就能看到梯田 is not typed into a search
 _SHOP_TITLE_CHARS = "装新鲜现摘挖货农家手工特产当季整箱盒礼斤公克个只袋"  # what titles may add: 5斤装, 新鲜, 礼盒
 _CONTACT_WORD = re.compile(r"微信|电话|联系|加我|私信|手机|\d{7,}")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -89,10 +90,18 @@ def _distinct(words: list[str]) -> list[str]:
         again = any(
             word == other or (numbers and numbers <= numbers_in(other)) or (len(bare) >= 2 and bare in other)
             for other in kept
-        )
+        ) or _made_of(word, kept)
         if not again:
             kept.append(word)
     return kept
+
+
+def _made_of(word: str, kept: list[str]) -> bool:
+    """Whether ``word`` only joins keywords already there: 顺丰包邮 after 顺丰 and 包邮."""
+    rest = word
+    for other in kept:
+        rest = rest.replace(other, "")
+    return rest != word and len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
 
 
 def vary(title: str, brief: Brief, attempt: int) -> str:
@@ -117,15 +126,18 @@ def fallback_words(brief: Brief) -> list[str]:
     """Keywords from the facts, then the seller's short phrases ("又大又甜", "含早餐")."""
     facts, product = brief.facts, product_name(brief)
     words = [product, facts.variety, facts.place, facts.harvest, facts.weight, facts.shipping.replace("、", " ")]
-    phrases = [_keyword_of(_without(product, c)) for c in seller_clauses(brief)]  # 杏子又大又甜 → 又大又甜
-    phrases = [p for p in phrases if 2 <= len(p) <= 10 and not re.match(r"^[我你他她咱]", p)]
+    # Her clauses that sell first (never a contact, a price or her story's opening), each
+    # without its opening and the product's name: 我家的杏子又大又甜 → 又大又甜.
+    phrases = [_without(product, _keyword_of(c)) for c in best_clauses(brief)]
+    phrases = [p for p in phrases if 2 <= len(p) <= KEYWORD_MAX_CHARS and not re.match(r"^[我你他她咱]", p)]
     return [w for w in " ".join(words).split() if w] + phrases
 
 
-# What opens a clause but is no keyword: 这些是 (her Cantonese 呢啲系), 是, 我们家的. Taken off
+# What opens a clause but is no keyword: 这些是 (her Cantonese 呢啲系), 是, 我们家的, 我做的是. Taken off
 # whole, never a character at a time: "这" cut from 这些是我自己种的 left 些是我自己种的 (session 8).
 _CLAUSE_OPENING = re.compile(
-    r"^(?:(?:这些|那些|这个|那个|这|那)(?:就是|都是|是)?|就是|都是|是)?(?:我们家|我家|咱家|我们|咱们|我|咱)?的?"
+    r"^(?:(?:这些|那些|这个|那个|这|那)(?:就是|都是|是)?|就是|都是|是)?(?:我们家|我家|咱家|我们|咱们|我|咱)?"
+    r"(?:(?:做|卖|种|养)的(?:就)?是)?的?"
 )
 
 
