@@ -113,3 +113,5 @@ def test_ten_minutes_is_a_number_and_a_tea_weight_is_not_twenty_two():
     assert numbers_in("十分好吃") == set()
     assert numbers_in("二两装一百二十块") == {"2", "120"}
     assert numbers_in("120元/2两") == {"120", "2"} and numbers_in("80元/两") == {"80"}
+    # Before any end mark too (copy_eval, 2026-12-04: 「80元/两～」 and 「只要80元/两！」 read as 2).
+    assert numbers_in("80元/两～") == numbers_in("只要80元/两！") == {"80"}
