@@ -37,7 +37,9 @@ _YUAN_JIAO = re.compile(
 
 # 两 after a number is the weight (tea is sold by the 两, 50 g): "二两装" is 2两, not 22, and
 # "一两八十" is 80 yuan a 两. "一两百" (one or two hundred) and "一两个" are left as they are.
-_LIANG_UNIT = re.compile(r"(?<=[一二三四五六七八九十半每\d/])两(?=装|[零〇一二三四五六七八九十\d]|[，,。！!？?；;～~、）)\s]|$)")
+_LIANG_UNIT = re.compile(
+    r"(?<=[一二三四五六七八九十半每\d/])两(?=装|[零〇一二三四五六七八九十\d]|[，,。！!？?；;～~、）)\s]|$)"
+)
 _LIANG_MARK = "\x02"  # stands in for the unit while the numerals around it are converted
 
 

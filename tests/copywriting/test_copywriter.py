@@ -679,3 +679,13 @@ def test_a_shop_title_from_a_long_text_is_search_words_not_her_sentences():
         assert all(len(w) <= 8 for w in words) and len(words) == len(set(words)), title
         assert "顺丰包邮" not in words or "顺丰" not in words, title
     assert "千层底" in PLATFORMS["shop_title"].finish("", shoes, Copy.empty()).text
+
+
+def test_a_post_says_her_price_once():
+    """copy_eval (2026-12-04): 「羊肚菌…三百六一斤。」 and then a line 「360元～」."""
+    brief = Brief("羊肚菌，山里采的，晒干的，三百六一斤。")
+    raw = "羊肚菌，山里采的，晒干的，三百六一斤。\n360元～\n想尝尝的给我留言，我给你留着😊"
+    assert PLATFORMS["moments"].finish(raw, brief, Copy.empty()).text.splitlines() == [
+        "羊肚菌，山里采的，晒干的，三百六一斤。",
+        "想尝尝的给我留言，我给你留着😊",
+    ]

@@ -105,6 +105,15 @@ def price_as_she_said(text: str, brief: Brief) -> str:
     return re.sub(rf"(?<![{_NUMERALS}元块])([{_NUMERALS}]+){unit}(?!装)", mend, text)
 
 
+_PRICE_WORDS = set("零一二三四五六七八九十百千万两块元钱毛角斤两公克个箱盒袋只条瓶罐桶件份每装")
+
+
+def only_a_price(text: str) -> bool:
+    """Whether ``text`` says nothing but a price (一斤十五块, 15元/斤)."""
+    rest = [ch for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in _PRICE_WORDS]
+    return find_price(text) is not None and len(rest) < 2
+
+
 def price_missing(text: str, price: str) -> bool:
     return bool(price) and not numbers_in(price) <= numbers_in(text)
 

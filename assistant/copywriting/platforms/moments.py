@@ -11,10 +11,12 @@ from assistant.copywriting.platforms.common import (
     facts_line,
     is_keyword_string,
     key_clauses,
+    only_a_price,
     opening,
     price_missing,
     product_name,
 )
+from assistant.language.facts import numbers_in
 from assistant.language.text import fit_post, reads_back, sentences, stock_phrases, visible_length
 
 MAX_CHARS = 150
@@ -27,7 +29,7 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
     changes: list = []
     # A Moments post may have line breaks; only spaces inside a line are tidied.
     lines = (" ".join(line.split()) for line in clean_model_text(raw, brief, PLATFORM.id, changes).splitlines())
-    text = "\n".join(line for line in lines if line)
+    text = "\n".join(_price_once([line for line in lines if line]))
     source = "model" if not changes else "model (repaired)"
     notes: list[str] = []
     if visible_length(text) < PLATFORM.min_chars:
@@ -43,6 +45,17 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
         tail = f"联系：{brief.contact}。"
         text = fit_post(text, MAX_CHARS - len(tail)) + tail
     return Finished(fit_post(text, MAX_CHARS), source, changes, notes)
+
+
+def _price_once(lines: list[str]) -> list[str]:
+    """Without a line that only says a price a line above has said (「三百六一斤。」 then
+    「360元～」, copy_eval 2026-12-04): she reads it once, where she said it."""
+    kept: list[str] = []
+    for line in lines:
+        said = numbers_in(line) and numbers_in(line) <= numbers_in("".join(kept))
+        if not (kept and said and only_a_price(line)):
+            kept.append(line)
+    return kept
 
 
 def _with_price(text: str, price: str) -> str:

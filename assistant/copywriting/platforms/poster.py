@@ -12,8 +12,8 @@ from assistant.contracts import Brief, Change, Copy
 from assistant.copywriting import compliance
 from assistant.copywriting.lenient_json import parse_json_object
 from assistant.copywriting.platforms import Finished, Platform, register_platform
-from assistant.copywriting.platforms.common import best_clauses, product_name, seller_clauses
-from assistant.language.facts import find_price, numbers_in
+from assistant.copywriting.platforms.common import best_clauses, only_a_price, product_name, seller_clauses
+from assistant.language.facts import numbers_in
 from assistant.language.text import fit_length
 
 LIMITS = {"title": 12, "slogan": 20, "selling_point": 10, "hashtag": 10}
@@ -68,15 +68,6 @@ def poster_draft(brief: Brief) -> dict:
         "selling_points": [fit_length(p, LIMITS["selling_point"]) for p in points],
         "hashtags": [fit_length(product, LIMITS["hashtag"]), "农家好物", "助农"],
     }
-
-
-_PRICE_WORDS = set("零一二三四五六七八九十百千万两块元钱毛角斤两公克个箱盒袋只条瓶罐桶件份每装")
-
-
-def _only_a_price(text: str) -> bool:
-    """Whether ``text`` says nothing but a price (一斤十五块, 15元/斤), which the badge shows."""
-    rest = [ch for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in _PRICE_WORDS]
-    return find_price(text) is not None and len(rest) < 2
 
 
 # Beyond this many characters her words are a story, and its first clause (我做的是手工布鞋,
@@ -178,7 +169,7 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
     title = single("title", LIMITS["title"])
     slogan = single("slogan", LIMITS["slogan"])
     hers = _her_clauses(brief)  # the guard runs on each clause: once here, not per use
-    if _only_a_price(slogan) and brief.effective_price and hers:
+    if only_a_price(slogan) and brief.effective_price and hers:
         slogan = draft["slogan"]  # the badge already says ¥15/斤; the slogan says what she said of it
         notes.append("slogan: 口号只是价格，价格已经在价签上，换成了你的原话")
     price_numbers = numbers_in(brief.effective_price)
