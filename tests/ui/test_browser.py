@@ -86,7 +86,8 @@ def browser():
 
         def new_page(**options):
             # zh-CN, as on the sellers' phones: Gradio's own words (上传, 录制) follow the browser.
-            page = chromium.new_context(locale="zh-CN", accept_downloads=True, **options).new_page()
+            options = {"locale": "zh-CN", **options}
+            page = chromium.new_context(accept_downloads=True, **options).new_page()
             page.route("**/*", only_loopback)
             return page
 
@@ -522,6 +523,15 @@ def test_her_words_fill_step_two_and_step_four_says_what_is_missing(app_url, bro
     page.get_by_role("button", name="✏️ 回 ② 补上").click()
     page.get_by_label("微信号或电话").wait_for()
     assert page.get_by_label("卖什么").input_value() == "大闸蟹"
+
+    # A phone set to English: Gradio's empty photo and code boxes said "Drop File Here - or -
+    # Click to Upload" on ② (seen in a screenshot, 2026-12-04); the page says it in Chinese.
+    english = browser(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US")
+    _open(english, url)
+    english.get_by_role("tab", name="② 看一看").click()
+    english.get_by_label("卖什么").wait_for()
+    english.wait_for_timeout(500)
+    assert _english_on_screen(english, " ".join(" ".join(row) for row in handlers.EXAMPLES)) == []
 
 
 def test_a_heic_photo_is_taken_and_a_broken_one_is_refused_in_chinese(app_url, browser, tmp_path):

@@ -9,8 +9,9 @@
 // mulanCopy(text): one tap copies a text, also where the Clipboard API is missing (WeChat's
 //   browser over plain http), with a visible 已复制.
 // Gradio's own English status words ("processing | 3.2/12.0s", "queue: 2/3 | 5.1s", the
-//   player's "1x") and toasts (queue full, file too big, connection lost) are said again in
-//   Chinese as they appear: she waits knowing how long, and knows what went wrong.
+//   player's "1x", an empty upload box's "Drop File Here") and toasts (queue full, file too
+//   big, connection lost) are said again in Chinese as they appear: she waits knowing how
+//   long, and knows what went wrong.
   const toast = (message) => {
     let box = document.getElementById("mulan-toast");
     if (!box) {
@@ -92,6 +93,12 @@
     if (/Connection errored out|Lost connection|Connection lost/i.test(text)) {
       return "和木兰的连接断了。请看看 Wi-Fi，再刷新页面，做好的东西在「历史」里。";
     }
+    // An empty upload box: a Chinese phone gets Gradio's own Chinese, an English one did not
+    // (headless Chromium on ② with no photo yet, 2026-12-04).
+    if (/^\s*Drop (?:File|Image|Audio|Video|CSV|Media) Here\s*$/i.test(text)) return "拖到这里";
+    if (/^\s*Click to Upload\s*$/i.test(text)) return "点这里选文件";
+    if (/^\s*-\s*or\s*-\s*$/i.test(text)) return "- 或 -";
+    if (/^\s*Paste from Clipboard\s*$/i.test(text)) return "从剪贴板粘贴";
     if (/^\s*Error\s*$/.test(text)) return "出错了";
     if (/^\s*Warning\s*$/.test(text)) return "提醒";
     if (/^\s*Info\s*$/.test(text)) return "提示";
@@ -103,6 +110,8 @@
     if (said !== null && said !== node.nodeValue) node.nodeValue = said;
   };
   const watch = () => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) translate(walker.currentNode);  // what was drawn before this ran
     new MutationObserver((changes) => {
       for (const change of changes) {
         if (change.type === "characterData") translate(change.target);
