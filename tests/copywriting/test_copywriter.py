@@ -689,3 +689,12 @@ def test_a_post_says_her_price_once():
         "羊肚菌，山里采的，晒干的，三百六一斤。",
         "想尝尝的给我留言，我给你留着😊",
     ]
+
+
+def test_her_contact_gets_a_line_of_its_own_in_a_post():
+    """Seen on the page (2026-12-04): 「想尝尝的给我留言，我给你留着😊联系：13907971234。」"""
+    brief = Brief("赣南脐橙，十斤装六十八。", contact="13907971234")
+    done = PLATFORMS["moments"].finish(
+        "赣南脐橙到家啦！\n10斤装68元～\n想尝尝的给我留言，我给你留着😊", brief, Copy.empty()
+    )
+    assert done.text.splitlines()[-2:] == ["想尝尝的给我留言，我给你留着😊", "联系：13907971234"], done.text

@@ -42,8 +42,8 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
         # The price is the one fact a buyer needs; never let the post lose it.
         text = _with_price(fit_post(text, MAX_CHARS - len(price) - 4), price)
     if brief.contact and brief.contact not in text:
-        tail = f"联系：{brief.contact}。"
-        text = fit_post(text, MAX_CHARS - len(tail)) + tail
+        tail = f"联系：{brief.contact}"  # a line of its own, not glued after 我给你留着😊
+        text = fit_post(text, MAX_CHARS - len(tail) - 1) + "\n" + tail
     return Finished(fit_post(text, MAX_CHARS), source, changes, notes)
 
 
