@@ -211,7 +211,7 @@ def wrong_price(text: str, source: str) -> str | None:
             continue  # no money said: 一箱20个 is a count
         price = find_price(clause)
         amount = re.match(r"\d+(?:\.\d+)?", price or "")
-        if amount and _canonical_amount(amount.group(0)) not in amounts:
+        if amount and not numbers_in(amount.group(0)) <= amounts:
             return price
     return None
 
@@ -219,10 +219,6 @@ def wrong_price(text: str, source: str) -> str | None:
 @functools.lru_cache(maxsize=64)
 def _her_amounts(source: str) -> frozenset[str]:
     return frozenset(numbers_in(source, per_one=False))
-
-
-def _canonical_amount(raw: str) -> str:
-    return (raw.rstrip("0").rstrip(".") if "." in raw else raw).lstrip("0") or "0"
 
 
 _FED_ON = re.compile(r"吃([\u4e00-\u9fff]{1,8}?)长大")

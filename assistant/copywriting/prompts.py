@@ -7,12 +7,12 @@ material, never as instructions.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.contracts import Brief, styles
 from assistant.language.facts import contact_label
+from assistant.language.text import han_count
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent.parent / "prompts"
 
@@ -25,7 +25,7 @@ def brief_prompt(brief: Brief, quoted_chars: int = 0) -> str:
     # The seller's words are quoted: material for the copy, never instructions.
     # The cleaned words, or the model copies "嗯，那个" into the copy.
     transcript = brief.spoken_text
-    if quoted_chars and len(re.findall(r"[\u4e00-\u9fff]", transcript)) > quoted_chars:
+    if quoted_chars and han_count(transcript) > quoted_chars:
         from assistant.copywriting.platforms.common import key_clauses  # platforms import this module
 
         transcript = "，".join(key_clauses(brief, quoted_chars)) or transcript

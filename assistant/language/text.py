@@ -73,6 +73,11 @@ def fit_post(text: str, limit: int) -> str:
     return (head[:cut] if cut > 0 else head[: limit - 1]).rstrip("，,；; ") + "。"
 
 
+def han_count(text: str) -> int:
+    """How many Chinese characters ``text`` has: what says how long her words are."""
+    return len(_HAN.findall(text))
+
+
 def visible_length(text: str) -> int:
     """Characters a reader sees: line breaks and spaces between words do not count."""
     return len(re.sub(r"\s+", "", text))

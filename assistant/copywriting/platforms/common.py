@@ -8,7 +8,7 @@ import re
 from assistant.contracts import Brief
 from assistant.copywriting import compliance
 from assistant.language.facts import cn_numerals_to_digits, find_contact, find_price, numbers_in
-from assistant.language.text import EMOJI, collapse_loops, drop_repeated_sentences, remove_fillers
+from assistant.language.text import EMOJI, collapse_loops, drop_repeated_sentences, han_count, remove_fillers
 from assistant.language.words import selling_words, words
 
 _SCAFFOLD = re.compile(r"^\s*(?:卖家资料|-\s*卖家原话|-\s*(?:产品|价格|风格|联系方式)：|```).*$", re.M)
@@ -137,7 +137,7 @@ _SPOKEN = re.compile(r"[的了是很都也我你他她在有就又吗呢吧啊�
 
 
 def is_keyword_string(clause: str) -> bool:
-    return len(re.findall(r"[\u4e00-\u9fff]", clause)) >= 10 and not _SPOKEN.search(clause)
+    return han_count(clause) >= 10 and not _SPOKEN.search(clause)
 
 
 def spoken_clauses(brief: Brief) -> list[str]:
@@ -166,13 +166,13 @@ def key_clauses(brief: Brief, budget: int) -> list[str]:
     before her story (我们是海边渔民), kept in her order. Contacts, prices and bare names are
     left out: each text gives those a line of its own."""
     pieces = _printable_pieces(brief)
-    if sum(_han_count(p) for p in pieces) <= budget:
+    if sum(han_count(p) for p in pieces) <= budget:
         return pieces
     chosen, used = set(), 0
     for i in _best_first(pieces):
-        if used + _han_count(pieces[i]) <= budget:
+        if used + han_count(pieces[i]) <= budget:
             chosen.add(i)
-            used += _han_count(pieces[i])
+            used += han_count(pieces[i])
     return [pieces[i] for i in sorted(chosen)]
 
 
@@ -192,7 +192,7 @@ def _printable_pieces(brief: Brief) -> list[str]:
     return [
         compliance.clean_ad_terms(p, "")[0]
         for p in pieces
-        if _han_count(p) >= 2
+        if han_count(p) >= 2
         and p != product
         and not is_keyword_string(p)  # its facts come through facts_line
         and not _CONTACT_CLAUSE.search(cn_numerals_to_digits(p))
@@ -211,13 +211,9 @@ def _selling_score(clause: str) -> int:
     score = 2 * len(said) + 2 * len(claims) + len(tastes)
     if _NARRATIVE.match(clause):
         score -= 2
-    if _han_count(clause) > 14:
+    if han_count(clause) > 14:
         score -= 1
     return score
-
-
-def _han_count(text: str) -> int:
-    return len(re.findall(r"[\u4e00-\u9fff]", text))
 
 
 def facts_line(brief: Brief, named: bool = True) -> str:

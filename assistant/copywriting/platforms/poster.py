@@ -14,7 +14,7 @@ from assistant.copywriting.lenient_json import parse_json_object
 from assistant.copywriting.platforms import Finished, Platform, register_platform
 from assistant.copywriting.platforms.common import best_clauses, only_a_price, product_name, seller_clauses
 from assistant.language.facts import numbers_in
-from assistant.language.text import fit_length
+from assistant.language.text import fit_length, han_count
 
 LIMITS = {"title": 12, "slogan": 20, "selling_point": 10, "hashtag": 10}
 N_SELLING_POINTS = 3
@@ -79,7 +79,7 @@ def _her_clauses(brief: Brief) -> list[str]:
     """Her printable clauses with the product's name taken off their start (杏子又大又甜 → 又大又甜)."""
     product = product_name(brief)
     own = re.compile(rf"^(?:我家|我们家|自家|家里)?(?:的|种的|养的|做的)?{re.escape(product)}")
-    long = len(re.findall(r"[\u4e00-\u9fff]", brief.spoken_text)) > LONG_TEXT_CHARS
+    long = han_count(brief.spoken_text) > LONG_TEXT_CHARS
     clauses = best_clauses(brief) if long else seller_clauses(brief)
     return [own.sub("", c).strip() or c for c in clauses]
 

@@ -8,6 +8,7 @@ from assistant.contracts import Brief, Copy
 from assistant.copywriting.platforms import Finished, Platform, register_platform
 from assistant.copywriting.platforms.common import best_clauses, clean_model_text, product_name
 from assistant.language.facts import cn_numerals_to_digits, find_contact, find_price, numbers_in
+from assistant.language.text import han_count
 from assistant.language.words import cut_between_words, word_starts
 from assistant.language.words import words as cut_words  # `words` is finish's list of keywords
 
@@ -101,7 +102,7 @@ def _made_of(word: str, kept: list[str]) -> bool:
     rest = word
     for other in kept:
         rest = rest.replace(other, "")
-    return rest != word and len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
+    return rest != word and han_count(rest) < 2
 
 
 def vary(title: str, brief: Brief, attempt: int) -> str:
