@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from assistant.datafiles import table_rows
 from assistant.errors import UserError
 from assistant.language.facts import Facts, contact_kind, extract_facts, find_price, find_product, numbers_in
+from assistant.language.reading import Reading, read
 from assistant.language.text import (
     fix_mishearings,
     has_words,
@@ -47,12 +49,7 @@ Progress = Callable[[float, str], None]
 
 def styles() -> dict[str, str]:
     """Style name → the description the prompt gets ("热情" → "语气亲切，…")."""
-    rows = {}
-    for line in STYLES_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and not line.startswith("name\t"):
-            name, _, description = line.partition("\t")
-            rows[name.strip()] = description.strip()
-    return rows
+    return dict(table_rows(STYLES_FILE, 2, header=True))
 
 
 # --------------------------------------------------------------------------- speech
@@ -106,6 +103,7 @@ class Brief:
     logo: str | None = None  # path of her logo, from 我的店
     colour: str = ""  # her brand colour (#rrggbb), from 我的店; the template's own when empty
     _facts: Facts | None = field(default=None, repr=False, compare=False)
+    _reading: Reading | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         self.transcript = _typed(self.transcript, one_line=False)
@@ -213,6 +211,13 @@ class Brief:
         return self._facts
 
     @property
+    def reading(self) -> Reading:
+        """Her words read into slots once (``language/reading.py``): every text is written from it."""
+        if self._reading is None:
+            self._reading = read(self.spoken_text, self.product, self.effective_price, self.contact)
+        return self._reading
+
+    @property
     def source(self) -> str:
         """Everything the seller said or typed: the copy may state nothing else. Her words
         count as heard and as fixed (包油 is her 包邮), so a mishearing never makes her fact invented."""
@@ -230,7 +235,7 @@ class Brief:
 
     @property
     def is_homestay(self) -> bool:
-        return bool(re.search(r"民宿|客栈|农家乐|住宿|客房|房间|入住|一晚", self.source))
+        return self.reading.is_homestay
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}

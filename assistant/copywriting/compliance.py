@@ -16,22 +16,18 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from pathlib import Path
 
 from assistant.contracts import Change
-from assistant.datafiles import table_rows
+from assistant.language import lexicon
 from assistant.language.facts import find_price, invented_places, negated_at, numbers_in
 from assistant.language.text import sentences
 from assistant.language.words import words
-
-_TERMS_FILE = Path(__file__).with_name("data") / "ad_terms.tsv"
-_CLAIMS_FILE = Path(__file__).with_name("data") / "claims.tsv"
 
 
 @functools.lru_cache(maxsize=1)
 def _rules() -> list[tuple[re.Pattern, str, str]]:
     rules = []
-    for term, replacement in table_rows(_TERMS_FILE, 2, header=True):
+    for term, replacement in lexicon.ad_terms():
         if term.startswith("re:"):
             rules.append((re.compile(term[3:]), replacement, term[3:]))
         else:
@@ -104,34 +100,27 @@ def clean_ad_terms(text: str, field: str) -> tuple[str, list[Change]]:
     return re.sub(r"[ \t]{2,}", " ", text).strip(), changes
 
 
-@functools.lru_cache(maxsize=1)
-def _claims() -> list[tuple[str, str, str]]:
-    """(term, kind, group) rows, longest term first; a term without a group is its own."""
-    rows = [(term, kind, group or term) for term, kind, group in table_rows(_CLAIMS_FILE, 3, header=True)]
-    return sorted(rows, key=lambda r: -len(r[0]))
-
-
 def claims_in(text: str) -> list[str]:
     """The claims ``text`` makes that a seller may make (no health claim): 不打蜡, 皮薄, 包邮."""
     folded = fold_width(text)
-    return [term for term, kind, _ in _claims() if kind not in ("功效", "口感") and term in folded]
+    return [term for term, kind, _ in lexicon.claims() if kind not in ("功效", "口感") and term in folded]
 
 
 @functools.lru_cache(maxsize=1)
 def _groups() -> dict[str, tuple[str, ...]]:
     groups: dict[str, list[str]] = {}
-    for term, _, group in _claims():
+    for term, _, group in lexicon.claims():
         groups.setdefault(group, []).append(term)
     return {group: tuple(terms) for group, terms in groups.items()}
 
 
 def said_herself(term: str, source: str) -> bool:
     """True when the seller made the claim ``term`` makes, in these or other words of its group."""
-    group = next((g for t, _, g in _claims() if t == term), term)
+    group = next((g for t, _, g in lexicon.claims() if t == term), term)
     source = fold_width(source)
     plain = _DEGREE.sub("", source)  # "核很小" says 核小, "皮特别薄" says 皮薄
     words_of_group = _groups().get(group, (term,))
-    if group in _senses():
+    if group in lexicon.tastes():
         words_of_group += (group,)  # she said 糯: 软糯 and 糯叽叽 are hers too
     return any(_asserted(word, source) or _asserted(word, plain) for word in words_of_group)
 
@@ -143,11 +132,6 @@ def _asserted(word: str, source: str) -> bool:
     return any(not negated_at(source, m.start()) for m in re.finditer(re.escape(word), source))
 
 
-@functools.lru_cache(maxsize=1)
-def _senses() -> frozenset[str]:
-    return frozenset(term for term, kind, _ in _claims() if kind == "口感")
-
-
 # A word made only of taste characters, perhaps with a doubled ending: 香甜, 甜甜, 香喷喷.
 _SENSE_WORD = re.compile(r"^(?P<senses>[^\W\d_]+?)(?:(?P<tail>[\u4e00-\u9fff])(?P=tail))?$")
 
@@ -155,8 +139,8 @@ _SENSE_WORD = re.compile(r"^(?P<senses>[^\W\d_]+?)(?:(?P<tail>[\u4e00-\u9fff])(?
 def invented_sense(text: str, source: str) -> str | None:
     """The first taste character (香 in 大甜又香) that ``text`` states as a word and the
     seller never said; None when every one is hers. 香菇 and 甜瓜 are names, not claims."""
-    senses, source = _senses(), fold_width(source)
-    for word in words(text):
+    senses, source = lexicon.tastes(), fold_width(source)
+    for word in words(_DEGREE.sub("，", text)):  # 很甜 is 甜 said strongly
         m = _SENSE_WORD.match(word)
         if m and set(m["senses"]) <= senses:
             for ch in m["senses"]:
@@ -180,7 +164,7 @@ def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None
     if price:
         return "事实", price
     folded = masked = fold_width(text)
-    for term, kind, _ in _claims():
+    for term, kind, _ in lexicon.claims():
         if kind != "口感" and term in folded:
             if kind != "功效" and not _asserted(term, folded):
                 continue  # the copy says 不包邮 as she did: no promise, whoever says it
@@ -244,12 +228,10 @@ def invented_variety(text: str, source: str) -> str | None:
     """Another kind of what she sells, named in ``text`` and never by her: 百花蜜 for her
     枣花蜜, her 鸭蛋 made 海鸭蛋, or 鸡苗 for her 土鸡. Her 鸭蛋，咸的 may be called 咸鸭蛋:
     she said 咸."""
-    from assistant.language.words import known_products
-
     hers = _her_product(source)
     if len(hers) < 2:
         return None
-    for name in known_products():
+    for name in lexicon.known_products():
         # Made from hers, not hers: 鸡苗 or 鸡蛋 for her 土鸡 (copy_eval, 2026-12-04). 李子 for her
         # 青脆李 is the fruit's everyday name.
         made_from = name[0] == hers[-1] and name[1:] not in ("子", "儿")

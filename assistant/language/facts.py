@@ -7,38 +7,41 @@ here the same way: spoken Chinese numerals become digits ("十五块" → "15块
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+(?:点[零〇一二三四五六七八九]+)?")
+from assistant.language import lexicon
+from assistant.language.lexicon import numeral_chars, unit_chars, unit_pattern
+
+_DIGITS = lexicon.digit_values()
+_UNITS = lexicon.magnitude_values()
+_CN_NUMBER = re.compile(rf"[{numeral_chars('十百千万')}]+(?:点[{numeral_chars(without='两')}]+)?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NONZERO = numeral_chars(without="零〇两")  # 一 … 九, as a character class
 
 # What one of a price is for, as a character after 一 ("八十八一斤", "一百二一双").
-_PER = "斤箱盒个只瓶罐袋份晚间件条串人位双对副套张盆棵株捆桶壶"
+_PER = unit_chars("per")
 
 # Words where a numeral character is not a quantity ("一定", "一起" …): leave them alone.
 # And "一" between a number and a unit is "per", not a digit: "八十八一斤" is 88 a jin, not 881
 # jin; and so after 十 or 百, as sellers say prices: "土鸡八十一只" is 80 a chicken, "干巴菌八百一斤"
 # 800 a jin (31 jin is said 三十一斤 too, but a seller naming a unit after a number is pricing it).
 _NOT_QUANTITY = re.compile(
-    r"一(?=[定起样直般些下点共切边天到])|(?<=[统唯万])一|十分(?!钟)|万一|千万(?=[别要不])"
-    rf"|(?<=[两二三四五六七八九十百])一(?=[{_PER}])"
+    r"一(?=[定起样直般些下点共切边天到])|(?<=[统唯万])一|十分(?!钟)|万一|千万(?=[别要不])|零(?=[食钱花碎售星])"
+    rf"|(?<=[两二三四五六七八九十百\d])一(?=[{_PER}])"
 )
 # "一块五" is 1.5 yuan, "两块五毛" 2.5: the 毛 digit after 块 is the decimal.
 _YUAN_JIAO = re.compile(
-    rf"(\d+|[零〇一二两三四五六七八九十百千]+)块([一二三四五六七八九])(?:毛钱?|角|(?![{_PER}]))"
-    rf"(?![零〇二两三四五六七八九十百千万\d])(?!一(?![{_PER}]))"
+    rf"(\d+|[{numeral_chars('十百千')}]+)块([{_NONZERO}])(?:毛钱?|角|(?![{_PER}]))"
+    rf"(?![{numeral_chars('十百千万', without='一')}\d])(?!一(?![{_PER}]))"
 )
 
 # 两 after a number is the weight (tea is sold by the 两, 50 g): "二两装" is 2两, not 22, and
 # "一两八十" is 80 yuan a 两. "一两百" (one or two hundred) and "一两个" are left as they are.
 _LIANG_UNIT = re.compile(
-    r"(?<=[一二三四五六七八九十半每\d/])两(?=装|[零〇一二三四五六七八九十\d]|[，,。！!？?；;～~、）)\s]|$)"
+    rf"(?<=[{_NONZERO}十半每\d/])两"
+    rf"(?=装|[{numeral_chars('十', without='两')}\d]|[到多左一的重，,。！!？?；;～~、）)\s]|$)"
 )
 _LIANG_MARK = "\x02"  # stands in for the unit while the numerals around it are converted
 
@@ -73,6 +76,29 @@ def _cn_integer(text: str) -> int | None:
     return total + section + number
 
 
+# A phone number said digit by digit, 幺 for 1: 幺三五零八三二六九七四.
+_PHONE_SAID = re.compile(rf"[{numeral_chars(phone=True)}]{{7,}}")
+# "三四斤", "两三个": about three or four, not 34 (a range of two neighbouring digits).
+_RANGE = re.compile(
+    rf"(?<![{numeral_chars('十百千万', phone=True)}\d])([{_NONZERO}两])([{_NONZERO}])"
+    rf"(?![{numeral_chars('十百千万')}\d])"
+)
+# "29块9", "2块5": 29.9 and 2.5 yuan, written the way she says them.
+_DIGIT_JIAO = re.compile(r"(?<![\d.])(\d+)块(\d)(?![\d.])(?!\s*(?:毛|角))")
+
+
+def _phone_digits(m: re.Match) -> str:
+    values = lexicon.digit_values(phone=True)
+    run = m.group(0)
+    if not any(ch in run for ch in "幺") and len(run) < 11:
+        return run  # 七八个 are not a phone number; eleven digits or a 幺 are
+    return "".join(str(values[ch]) for ch in run)
+
+
+def _next(m: re.Match) -> bool:
+    return _DIGITS[m.group(2)] == _DIGITS[m.group(1)] + 1
+
+
 def cn_numerals_to_digits(text: str) -> str:
     """Rewrite spoken numbers as digits: "一斤十五块" → "1斤15块", "三点五斤" → "3.5斤"."""
     protected: list[str] = []
@@ -81,6 +107,9 @@ def cn_numerals_to_digits(text: str) -> str:
         protected.append(m.group(0))
         return f"\x00{len(protected) - 1}\x00"
 
+    text = _PHONE_SAID.sub(_phone_digits, text)
+    text = _RANGE.sub(lambda m: f"{_DIGITS[m.group(1)]}到{_DIGITS[m.group(2)]}" if _next(m) else m.group(0), text)
+    text = _DIGIT_JIAO.sub(r"\1.\2元", text)
     text = _YUAN_JIAO.sub(_yuan_jiao, text)
     text = _LIANG_UNIT.sub(_LIANG_MARK, text)
     text = _NOT_QUANTITY.sub(protect, text)
@@ -101,6 +130,12 @@ def cn_numerals_to_digits(text: str) -> str:
     return text.replace(_LIANG_MARK, "两")
 
 
+# 一 with no numeral beside it: "a" (一口, 一只), not the number one.
+_LONE_ONE = re.compile(
+    rf"(?<![{numeral_chars('十百千万点', phone=True)}\d.])一(?![{numeral_chars('十百千万点', phone=True)}\d块元毛角])"
+)
+
+
 def numbers_in(text: str, per_one: bool = True) -> set[str]:
     """Every number in ``text``, spoken or written, as a canonical digit string; without
     ``per_one``, not the 1 of "一只" (a, per), which states nothing she could have left out."""
@@ -109,9 +144,11 @@ def numbers_in(text: str, per_one: bool = True) -> set[str]:
     # A thousands comma goes ("1,200元"); a comma between two numbers stays ("xie_88，88元":
     # NFKC makes the Chinese comma a plain one, and 88 and 88 are not 8888).
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+    if not per_one:
+        text = _LONE_ONE.sub("", text)
     text = cn_numerals_to_digits(text)
     if not per_one:
-        # The 一 of 一斤 or 一只 says "a" or "per", not a fact: "80元一只" is her "八十一只".
+        # The 1 of 1斤 or 1只 says "a" or "per", not a fact: "80元一只" is her "八十一只".
         text = re.sub(rf"(?<![\d.])1(?=[{_PER}])", "", text)
     for raw in _NUMBER.findall(text):
         found.add(_canonical(raw))
@@ -124,21 +161,21 @@ def _canonical(raw: str) -> str:
     return raw.lstrip("0") or "0"
 
 
-_PRICE_UNITS = (
-    "斤|公斤|千克|两|箱|盒|个|只|瓶|罐|袋|份|晚|间|件|条|串|人|位|双|对|副|套|张|盆|棵|株|捆|桶|壶|饼|提|筐|板"
-)
+_PRICE_UNITS = unit_pattern("price")
+# After 一斤 a number in any unit is a count (一斤15个, 一箱2箱起), and so is 十几 (一条十几斤).
+_ALL_UNIT_CHARS = unit_chars()
 _PRICE = re.compile(
     r"(?:[¥￥]\s*\d+(?:\.\d+)?(?:\s*元)?|\d+(?:\.\d+)?\s*(?:元|块钱|块|蚊))"
     rf"(?:\s*(?:/|一|每|1)\s*(?:{_PRICE_UNITS}|斤装))?"
     rf"|(?:一|每|1)\s*(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?\s*(?:元|块钱|块)"
     # Spoken without 块: "八十八一斤", "一斤十五，包邮" (a count after the number is not a price: 一斤15个).
-    rf"|(?<![\d.])\d+(?:\.\d+)?(?:一|每)(?:{_PRICE_UNITS})(?![\u4e00-\u9fff\d])"
+    rf"|(?<![\d.])\d+(?:\.\d+)?(?:一|每)(?:{_PRICE_UNITS})(?![\d.]|[{_ALL_UNIT_CHARS}])"
     # … nor a year or a date: "357克一饼 2019年压制 … 一饼三百八" (the long texts of 2026-12-04).
-    rf"|(?:一|每|1)(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?(?![\d.个只枚斤克块元毛人位年月日号岁])"
+    rf"|(?:一|每|1)(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?(?![\d.{_ALL_UNIT_CHARS}块元毛年月日号岁起多来几])"
 )
 
 
-_COUNTED = "斤|公斤|千克|克|两|个|只|枚|瓶|罐|袋|盒|箱|条|串"
+_COUNTED = unit_pattern("pack")
 # "五斤装六十九" (a pack, then its price) and "十块钱两个" (a price for more than one).
 _PACK_PRICE = re.compile(
     rf"(\d+)\s*({_COUNTED})装的?(?:瓶子|罐子|盒子|袋子|瓶|罐|盒|袋)?\s*[，,]?\s*(?:只要|要|卖)?\s*(\d+(?:\.\d+)?)(?:\s*(?:元|块钱|块))?"
@@ -249,56 +286,6 @@ _PLACE_SUFFIXED = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:省|市|县|镇|乡|村)"
 _NOT_NAME = re.compile(
     r"^(?:[我你他她咱]们?|大家|自家|家|在|从|到|去|来|自|于|位于|产|出|是|的|就|都|也|和|跟|这|那|本|每|全|各|老|城|乡下)+"
 )
-_NOT_PLACE = {
-    "城市",
-    "都市",
-    "超市",
-    "上市",
-    "门市",
-    "夜市",
-    "集市",
-    "城区",
-    "景区",
-    "山区",
-    "社区",
-    "小区",
-    "园区",
-    "郊区",
-    "市区",
-    "县城",
-    "乡村",
-    "农村",
-    "山村",
-    "乡镇",
-    "城镇",
-    "街区",
-    "地区",
-    "专区",
-    "新村",
-    "本县",
-    "本市",
-    "本镇",
-    "本乡",
-    "本村",
-    "全县",
-    "全市",
-    "全村",
-    "同县",
-    "同城",
-    "外县",
-    "外市",
-    "家乡",
-    "老乡",
-    "下乡",
-    "回乡",
-    "城乡",
-    "故乡",
-    "他乡",
-    "异乡",
-    "下村",
-    "进村",
-    "出村",
-}
 
 
 # Particles, pronouns and everyday verbs: a run holding one is a phrase ("吃过村", "卖的镇"), not
@@ -311,16 +298,9 @@ def _tails(name: str) -> list[str]:
     return [name[i:] for i in range(len(name) - 1)]
 
 
-@functools.lru_cache(maxsize=1)
-def _known_places() -> tuple[str, ...]:
-    text = (Path(__file__).with_name("data") / "places.txt").read_text(encoding="utf-8")
-    names = {w for line in text.splitlines() if not line.startswith("#") for w in line.split()}
-    return tuple(sorted(names, key=len, reverse=True))
-
-
 def places_in(text: str) -> set[str]:
     """Place names in ``text``: known regions and origins, and names ending in 省/市/县/镇/乡/村."""
-    found = {name for name in _known_places() if name in text}
+    found = {name for name in lexicon.places() if name in text}
     for m in _PLACE_SUFFIXED.finditer(text):
         name = _NOT_NAME.sub("", m.group(0))
         known_tail = next((tail for tail in _tails(name)[1:] if tail in found), None)
@@ -328,7 +308,7 @@ def places_in(text: str) -> set[str]:
             continue  # "冬天来雪乡" ends in the known 雪乡: that is the place, not the phrase before it
         if _NOT_IN_NAMES.search(name):
             continue  # "吃过村里的": speech, not a name
-        if len(name) >= 2 and not any(tail in _NOT_PLACE for tail in _tails(name)):
+        if len(name) >= 2 and not any(tail in lexicon.not_places() for tail in _tails(name)):
             found.add(name)
     # "陕西万荣县" holds "陕西": keep the longest name only.
     return {name for name in found if not any(name != other and name in other for other in found)}
@@ -336,7 +316,7 @@ def places_in(text: str) -> set[str]:
 
 def invented_places(text: str, source: str) -> set[str]:
     """Places in ``text`` that ``source`` (the brief) never mentions."""
-    known = set(_known_places())
+    known = set(lexicon.places())
     return {
         p for p in places_in(text) if (p not in source if p in known else not any(tail in source for tail in _tails(p)))
     }
@@ -346,20 +326,23 @@ def invented_places(text: str, source: str) -> set[str]:
 
 
 # A weight is a pack size ("5斤装", "一箱10斤", "净重500克"), not the unit of a price ("一斤15块").
+_WEIGHTS = unit_pattern(kinds=("weight",))
+_PIECES = unit_pattern(kinds=("piece",))
+_CONTAINERS = unit_pattern(kinds=("container",))
 _WEIGHT = re.compile(
-    r"\d+(?:\.\d+)?(?:斤|公斤|千克|克)装|(?:一|每|1)(?:箱|盒|袋|筐|件)\d+(?:\.\d+)?(?:斤|公斤|千克|克|个|只|枚)"
-    r"|\d+(?:\.\d+)?(?:斤|公斤|千克|克|个|只|枚)(?:一|每|1)(?:箱|盒|袋|筐|件)|净重\d+(?:\.\d+)?(?:斤|公斤|千克|克)"
+    rf"\d+(?:\.\d+)?(?:{_WEIGHTS})装|(?:一|每|1)(?:{_CONTAINERS})\d+(?:\.\d+)?(?:{_WEIGHTS}|{_PIECES})"
+    rf"|\d+(?:\.\d+)?(?:{_WEIGHTS}|{_PIECES})(?:一|每|1)(?:{_CONTAINERS})|净重\d+(?:\.\d+)?(?:{_WEIGHTS})"
 )
 _VARIETY = re.compile(
     r"品种(?:是|叫|为)([\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,。！!的]|$)"
     r"|(?:是|种的|种)?([\u4e00-\u9fff]{2,4}?)品种"
 )
 _HARVEST = re.compile(
-    r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份|初|中|底|中旬|下旬|上旬)?(?:开始)?(?:上市|成熟|采摘|摘|收|熟)?|刚摘的?|现摘|现挖|现采|今年新[\u4e00-\u9fff]{0,2}|新鲜采摘|当天(?:摘|采|挖|发货)"
+    rf"(?:\d{{1,2}}|[{_NONZERO}十]{{1,2}})月(?:份|初|中|底|中旬|下旬|上旬)?(?:开始)?(?:上市|成熟|采摘|摘|收|熟)?|刚摘的?|现摘|现挖|现采|今年新[\u4e00-\u9fff]{{0,2}}|新鲜采摘|当天(?:摘|采|挖|发货)"
 )
 # Only where no negation comes before (negated_at): her 不包邮 is no shipping offer (it put
 # 包邮 in a kiwi's shop title, session 8).
-_SHIPPING = re.compile(r"包邮|顺丰|快递|送货上门|同城配送|自提|上门自取|冷链|次日达|当天发货")
+_SHIPPING = re.compile("|".join(lexicon.shipping_words(offers=True)))
 
 # What turns the word after it into its opposite: 不包邮, 没有温泉, 不能退. One rule for the
 # facts and the copy's guard, so the two never disagree about what she offered.
@@ -406,10 +389,8 @@ _GENERIC_PRODUCTS = frozenset({"野生菌", "野菜", "干货", "杂粮", "特�
 def find_product(text: str) -> str:
     """What she sells: the first product of ``data/products.txt`` she names (with a variety
     named just before it: 阳光玫瑰葡萄), else the X of "我家的X又…", else ""."""
-    from assistant.language.words import known_products
-
     found: list[tuple[int, int, str]] = []
-    for name in known_products():
+    for name in lexicon.known_products():
         for m in re.finditer(re.escape(name), text):
             if not _FEED_CLAUSE.search(text[: m.start()]):
                 found.append((m.start(), -len(name), name))

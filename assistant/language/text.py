@@ -6,13 +6,9 @@ or emoji is one.
 
 from __future__ import annotations
 
-import functools
 import re
-from pathlib import Path
 
-from assistant.datafiles import longest_first, table_rows
-
-_DATA = Path(__file__).with_name("data")
+from assistant.language import lexicon
 
 TRIM = " \t\n，,、。.；;：:！!？?#\"'“”「」"
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*\n?|\n")
@@ -120,17 +116,7 @@ def remove_fillers(text: str) -> str:
     return re.sub(r"[，,]{2,}", "，", text).strip("，, ")
 
 
-@functools.lru_cache(maxsize=1)
-def _mishearings() -> tuple[tuple[str, ...], ...]:
-    return longest_first(table_rows(_DATA / "mishearings.tsv", 2, header=True))
-
-
 _CANTONESE_ONLY = re.compile(r"[嘅㗎啲哋佢喺唔冇嘢啱咗嚟睇]")
-
-
-@functools.lru_cache(maxsize=1)
-def _cantonese() -> tuple[tuple[str, ...], ...]:
-    return longest_first(table_rows(_DATA / "cantonese.tsv", 2, header=True))
 
 
 def written_chinese(text: str) -> str:
@@ -138,7 +124,7 @@ def written_chinese(text: str) -> str:
     poster read in any province says it plainly; other text is returned as it is."""
     if not _CANTONESE_ONLY.search(text):
         return text
-    for said, written in _cantonese():
+    for said, written in lexicon.cantonese():
         text = text.replace(said, written)
     return text
 
@@ -168,7 +154,7 @@ _TRAILING_OFF = re.compile(r"的(?:那个|这个)$")
 
 def fix_mishearings(text: str) -> str:
     """包油 → 包邮, 九月分 → 九月份: selling words the recogniser often gets wrong."""
-    for heard, meant in _mishearings():
+    for heard, meant in lexicon.mishearings():
         text = text.replace(heard, meant)
     return text
 
@@ -182,7 +168,7 @@ def echo_share(text: str, source: str, set_aside_stock: bool = False) -> float:
     line glued on are still her words back."""
     kept = _CLAUSE_BREAK.split(text)
     if set_aside_stock:
-        stock = [p for p in stock_phrases() if p not in source]
+        stock = [p for p in lexicon.stock_lines() if p not in source]
         kept = [c for c in kept if not any(p in c for p in stock)]
     written = "".join(_HAN.findall("".join(kept)))
     return _copied(source, written) / len(written) if written else 0.0
@@ -213,12 +199,6 @@ def reads_back(text: str, source: str) -> bool:
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE_BREAK = re.compile(r"[，,。！!？?；;\n～~]+")
-
-
-@functools.lru_cache(maxsize=1)
-def stock_phrases() -> tuple[str, ...]:
-    rows = (_DATA / "stock_lines.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(r.strip() for r in rows if r.strip() and not r.startswith("#"))
 
 
 ECHO_SHARE = 0.75  # at or above this, a post "only repeats her words" (bench/copy_eval.py's echo column)

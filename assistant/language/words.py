@@ -10,50 +10,16 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from pathlib import Path
 
-_DATA = Path(__file__).with_name("data")
+from assistant.language import lexicon
+
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _lock = threading.Lock()  # jieba builds its prefix dictionary lazily and not thread-safely
 
 
-def _data_words(name: str) -> list[str]:
-    text = (_DATA / name).read_text(encoding="utf-8")
-    return [w for line in text.splitlines() if not line.startswith("#") for w in line.split()]
-
-
-@functools.lru_cache(maxsize=1)
-def _product_words() -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
-    """``data/products.txt`` read once: (what sellers offer, the selling words, the foods)."""
-    offered, selling, food, section = [], [], [], ""
-    for line in (_DATA / "products.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            section = line.lstrip("# ")
-            continue
-        (selling if section.startswith("Selling words") else offered).extend(line.split())
-        if section.startswith(_FOOD_SECTIONS):
-            food.extend(line.split())
-    return tuple(sorted(set(offered), key=len, reverse=True)), frozenset(selling), frozenset(food)
-
-
-# The sections of products.txt that are eaten or drunk: a script may ask "你吃过…吗？".
-_FOOD_SECTIONS = ("Fruit", "Vegetables", "Mushrooms", "Grain", "Meat")
-
-
 def is_food(product: str) -> bool:
-    """Whether ``product`` is (or ends with) a food in products.txt: 红心猕猴桃, 土蜂蜜."""
-    foods = _product_words()[2]
-    return any(product.endswith(f) for f in foods)
-
-
-def known_products() -> tuple[str, ...]:
-    """What sellers offer, from ``data/products.txt`` (selling words left out), longest first."""
-    return _product_words()[0]
-
-
-def selling_words() -> frozenset[str]:
-    """The common selling words of ``data/products.txt`` (新鲜, 包邮, 现摘 …)."""
-    return _product_words()[1]
+    """Whether ``product`` is (or ends with) a food or drink of products.tsv: 红心猕猴桃, 土蜂蜜."""
+    return lexicon.product_category(product) in lexicon.FOOD_CATEGORIES
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,7 +30,7 @@ def _tokenizer():
     tokenizer = jieba.Tokenizer()
     with _lock:
         tokenizer.initialize()
-        for word in _data_words("products.txt") + _data_words("places.txt"):
+        for word in lexicon.segmenter_words():
             if _HAN.fullmatch(word):
                 tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 2000))
     return tokenizer

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from assistant.contracts import Brief, Copy
 from assistant.datafiles import table_rows
-from assistant.language.words import selling_words, words
+from assistant.language.lexicon import selling_words
+from assistant.language.words import words
 
 _UNFIT_FILE = Path(__file__).with_name("data") / "unfit_on_food.tsv"
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.datafiles import table_rows
 from assistant.language.text import collapse_loops
 
 _DATA = Path(__file__).with_name("data")
@@ -25,8 +26,7 @@ class Hallucinations:
 
     @classmethod
     def load(cls) -> "Hallucinations":
-        lines = (_DATA / "hallucinations.txt").read_text(encoding="utf-8").splitlines()
-        phrases = tuple(_PUNCT.sub("", line).lower() for line in lines if line.strip() and not line.startswith("#"))
+        phrases = tuple(_PUNCT.sub("", line).lower() for (line,) in table_rows(_DATA / "hallucinations.txt", 1))
         return cls(phrases)
 
     def is_hallucination(self, text: str, prompt: str | None = None) -> bool:

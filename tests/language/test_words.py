@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language.words import breaks_inside_words, known_products, words
+from assistant.language.lexicon import known_products
+from assistant.language.words import breaks_inside_words, words
 
 
 @pytest.mark.parametrize(

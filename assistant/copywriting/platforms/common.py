@@ -7,15 +7,15 @@ import re
 
 from assistant.contracts import Brief
 from assistant.copywriting import compliance
+from assistant.language import lexicon
 from assistant.language.facts import cn_numerals_to_digits, find_contact, find_price, numbers_in
+from assistant.language.lexicon import numeral_chars, selling_words
 from assistant.language.text import EMOJI, collapse_loops, drop_repeated_sentences, han_count, remove_fillers
-from assistant.language.words import selling_words, words
+from assistant.language.words import words
 
 _SCAFFOLD = re.compile(r"^\s*(?:卖家资料|-\s*卖家原话|-\s*(?:产品|价格|风格|联系方式)：|```).*$", re.M)
 _LABEL = re.compile(r"^\s*(?:朋友圈|口播稿|口播|脚本|标题|正文|笔记|商品标题|民宿介绍|文案)\s*[:：]\s*", re.M)
-CALLS_TO_ACTION = re.compile(
-    r"评论|留言|关注|私信|下单|点击|点赞|链接|联系|加我|加微信|微信|打电话|电话|预订|来买|快来|赶紧|抢|点个收藏|收藏一下|小黄车"
-)
+CALLS_TO_ACTION = re.compile("|".join(lexicon.asks()))
 
 
 def leaks_prompt(text: str, system: str) -> bool:
@@ -62,8 +62,8 @@ def price_with_its_unit(text: str, brief: Brief) -> str:
 
 
 # A phone number as she said it, digit by digit: 一五九三三四五六七八九, 幺三九….
-_SPOKEN_DIGITS = re.compile(r"[零〇一幺二两三四五六七八九]{7,}")
-_DIGIT_OF = dict(zip("零〇一幺二两三四五六七八九", "0011223456789"))
+_SPOKEN_DIGITS = re.compile(rf"[{numeral_chars(phone=True)}]{{7,}}")
+_DIGIT_OF = {ch: str(value) for ch, value in lexicon.digit_values(phone=True).items()}
 
 
 def number_written(text: str, brief: Brief) -> str:
@@ -77,7 +77,7 @@ def number_written(text: str, brief: Brief) -> str:
     return _SPOKEN_DIGITS.sub(written, text)
 
 
-_NUMERALS = "0-9.零一二两三四五六七八九十百千万点"  # what a written or spoken number is made of
+_NUMERALS = f"0-9.{numeral_chars('十百千万')}点"  # what a written or spoken number is made of
 _PER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)元/([\u4e00-\u9fff])$")
 
 
@@ -105,7 +105,7 @@ def price_as_she_said(text: str, brief: Brief) -> str:
     return re.sub(rf"(?<![{_NUMERALS}元块])([{_NUMERALS}]+){unit}(?!装)", mend, text)
 
 
-_PRICE_WORDS = set("零一二三四五六七八九十百千万两块元钱毛角斤两公克个箱盒袋只条瓶罐桶件份每装")
+_PRICE_WORDS = set(numeral_chars("十百千万") + "块元钱毛角每装" + "".join(lexicon.units()))
 
 
 def only_a_price(text: str) -> bool:
@@ -152,10 +152,9 @@ _PIECE_BREAK = re.compile(rf"[【】\[\]（）()]+|{EMOJI.pattern}+|(?<=[\u4e00-
 _CONTACT_CLAUSE = re.compile(r"微信|电话|手机|加我|私信|联系|订房|预订|\d{7,}")
 # Shipping has its own line in every text (运费 in the prompt, the price line of a post): it
 # is kept in her clauses where there is room, never chosen over what she says of the goods.
-_SHIPPING_WORD = re.compile(r"包邮|顺丰|快递|发货|冷链|到货|运费")
-_TASTES = frozenset("香甜脆嫩糯鲜酥软滑")
+_SHIPPING_WORD = re.compile("|".join(lexicon.shipping_words()))
 # A price said without 块 at the end of a clause: 小孩的八十, 两斤的一百五.
-_BARE_AMOUNT = re.compile(r"(?<![\d零一二两三四五六七八九十百千])[\d零一二两三四五六七八九十百千.]{2,}$")
+_BARE_AMOUNT = re.compile(rf"(?<![\d{numeral_chars('十百千')}])[\d{numeral_chars('十百千')}.]{{2,}}$")
 # How a story starts rather than a selling point: 我做的是, 我们是海边渔民, 我在秦岭山里.
 _NARRATIVE = re.compile(r"^(?:我们|我|咱们|咱)(?:家)?(?:做的是|卖的是|是|在|这边是|这边)")
 
@@ -207,7 +206,7 @@ def _selling_score(clause: str) -> int:
     count, a story's opening and a long clause count against it."""
     said = [w for w in words(clause) if w in selling_words() and not _SHIPPING_WORD.search(w)]
     claims = [c for c in compliance.claims_in(clause) if not _SHIPPING_WORD.search(c)]
-    tastes = [w for w in words(clause) if w in _TASTES]
+    tastes = [w for w in words(clause) if w in lexicon.tastes()]
     score = 2 * len(said) + 2 * len(claims) + len(tastes)
     if _NARRATIVE.match(clause):
         score -= 2

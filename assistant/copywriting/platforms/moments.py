@@ -17,7 +17,8 @@ from assistant.copywriting.platforms.common import (
     product_name,
 )
 from assistant.language.facts import numbers_in
-from assistant.language.text import fit_post, reads_back, sentences, stock_phrases, visible_length
+from assistant.language.lexicon import stock_lines
+from assistant.language.text import fit_post, reads_back, sentences, visible_length
 
 MAX_CHARS = 150
 # Of a long text, the prompt quotes her clauses that sell, this many characters of them: with
@@ -61,7 +62,7 @@ def _price_once(lines: list[str]) -> list[str]:
 def _with_price(text: str, price: str) -> str:
     """``text`` with her price said before its closing ask (想要的给我留言…), or at its end."""
     parts = sentences(text)
-    stock = stock_phrases()
+    stock = stock_lines()
     closing = len(parts)
     while closing > 0 and any(p in parts[closing - 1] for p in stock):
         closing -= 1

@@ -1,0 +1,61 @@
+"""The reading: her words as slots, once per brief (issue 28)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.contracts import Brief
+from assistant.language.reading import LISTING, POST, SPOKEN
+
+
+def reading(text: str):
+    return Brief(text).reading
+
+
+def test_a_keyword_listing_is_read_as_a_listing_with_its_plain_product():
+    r = reading("枸杞宁夏中宁头茬红枸杞干货包邮500g")
+    assert (r.input, r.product, r.pack, r.shipping) == (LISTING, "枸杞", "500g", "包邮")
+    assert "宁夏" in r.place
+
+
+def test_a_spoken_sentence_and_a_long_post_are_told_apart():
+    assert reading("我家的杏子又大又甜，一斤十五块，包邮").input == SPOKEN
+    post = (
+        "今年的新米下来了，是我们五常自己家地里种的稻花香，一年只种一季，用的是山泉水，"
+        "煮出来的饭有一股清香，不放菜也能吃一碗。十斤一袋一百二。"
+    )
+    assert reading(post).input == POST
+
+
+def test_the_price_keeps_its_from_and_the_shipping_its_condition():
+    r = reading("我们的枸杞九块九一斤起，买两袋包邮")
+    assert (r.price, r.price_note, r.price_said) == ("9.9元/斤", "起", "9.9元/斤起")
+    assert r.shipping == "买两袋包邮"
+
+
+def test_her_no_free_shipping_is_read_as_such():
+    assert reading("娃娃菜一箱三十五，不包邮，自己来拉").shipping == "不包邮"
+
+
+@pytest.mark.parametrize(
+    "text, product, stay",
+    [
+        ("我家民宿在洱海边上，一晚三百八，两个人，含早餐", "民宿", True),
+        ("我们家民俗在婺源，房间一百八一晚", "民宿", True),  # misheard 民俗
+        ("平谷的大桃采摘园开了，门票二十一个人", "采摘园", False),  # a visit, not a stay
+        ("自家院子里种的葡萄，没打药，皮薄", "葡萄", False),
+    ],
+)
+def test_a_homestay_is_recognised_and_a_picking_garden_is_no_stay(text, product, stay):
+    r = reading(text)
+    assert (r.product, r.is_homestay) == (product, stay)
+
+
+def test_her_selling_words_are_hers_without_price_shipping_or_contact():
+    r = reading("我家的水蜜桃，汁多，咬一口就流水，五斤一箱四十八块，顺丰发货，电话13912340001")
+    assert "汁多" in r.selling
+    assert not any(w in "".join(r.selling) for w in ("四十八", "顺丰", "139"))
+
+
+def test_a_misheard_breed_is_read_as_she_meant_it():
+    assert reading("我们家养的乌鸦，黑脚黑骨头的，一只八十五").product == "乌鸡"
