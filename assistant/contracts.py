@@ -16,7 +16,15 @@ from pathlib import Path
 
 from assistant.datafiles import table_rows
 from assistant.errors import UserError
-from assistant.language.facts import Facts, contact_kind, extract_facts, find_price, find_product, numbers_in
+from assistant.language.facts import (
+    Facts,
+    contact_kind,
+    extract_facts,
+    find_contact,
+    find_price,
+    find_product,
+    numbers_in,
+)
 from assistant.language.reading import Reading, read
 from assistant.language.text import (
     fix_mishearings,
@@ -185,6 +193,14 @@ class Brief:
         return self.price or find_price(self.transcript) or ""
 
     @property
+    def price_shown(self) -> str:
+        """Her price as a buyer must read it, with its 起 when she said one (9.9元/斤起)."""
+        price = self.effective_price
+        if price and price == self.reading.price and self.reading.price_note.startswith("起"):
+            return price + "起"
+        return price
+
+    @property
     def scan_code(self) -> str:
         """What the poster's QR code holds: her own code; else a typed phone number (as tel:) or a
         link. A typed WeChat ID is never made a code: scanned, it would show only the text, and
@@ -231,7 +247,8 @@ class Brief:
         return fix_mishearings(mend_restarts(remove_fillers(written_chinese(self.said))))
 
     def allowed_numbers(self) -> set[str]:
-        return numbers_in(self.source)
+        """Every number she gave, her phone number too when she said it in groups (幺三九 零八七…)."""
+        return numbers_in(self.source) | numbers_in(find_contact(self.source))
 
     @property
     def is_homestay(self) -> bool:

@@ -243,7 +243,7 @@ class Pipeline:
         template = get_template(template_id) if template_id else suggested_template(brief)
         music_samples = load_audio(music, AudioLimits(max_duration_s=600)) if music else None
         colours = (template.color("primary") or "#C0392B", template.color("on_primary") or "#FFFFFF")
-        price = price_display(brief.effective_price) if brief.effective_price else ""
+        price = price_display(brief.price_shown) if brief.effective_price else ""
         out_dir = Path(out_dir)
         made = []
         shapes = [("story", video.STORY, "video.mp4")] + (

@@ -163,9 +163,10 @@ def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None
     price = wrong_price(text, source)
     if price:
         return "事实", price
-    folded = masked = fold_width(text)
+    # 一个大院子 is a yard, not the 个大 (big fruit) she never claimed.
+    folded = masked = re.sub(r"(?<=[一两二三四五六七八九十几\d])个大", "个，", fold_width(text))
     for term, kind, _ in lexicon.claims():
-        if kind != "口感" and term in folded:
+        if kind != "口感" and term in folded and _as_a_word(term, folded):
             if kind != "功效" and not _asserted(term, folded):
                 continue  # the copy says 不包邮 as she did: no promise, whoever says it
             if kind == "功效" or not said_herself(term, source):
@@ -184,6 +185,20 @@ def problem(text: str, source: str, allowed: set[str]) -> tuple[str, str] | None
     if variety:
         return "品质", variety
     return None
+
+
+def _as_a_word(term: str, text: str) -> bool:
+    """Whether ``term`` ends where a word ends in ``text``, not inside the next word (去火 in
+    去火车站接你 ends inside 火车站). Its start is not asked: 樱桃核小 may be cut 樱桃核|小."""
+    starts = _word_starts(text)
+    return any(m.end() in starts for m in re.finditer(re.escape(term), text))
+
+
+@functools.lru_cache(maxsize=256)
+def _word_starts(text: str) -> frozenset[int]:
+    from assistant.language.words import word_starts
+
+    return frozenset(word_starts(text))
 
 
 def wrong_price(text: str, source: str) -> str | None:

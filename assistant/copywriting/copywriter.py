@@ -18,6 +18,7 @@ from copy import deepcopy
 from dataclasses import dataclass, replace
 
 from assistant.contracts import Brief, Copy, Piece
+from assistant.copywriting import examples, review
 from assistant.copywriting.platforms import PLATFORMS, Finished, default_platforms, moments, poster
 from assistant.copywriting.platforms.common import leaks_prompt
 from assistant.copywriting.prompts import Prompt
@@ -42,12 +43,19 @@ class CopyOptions:
         seed: varies the regenerated version.
         previous: for 换一个, the texts it replaces: one that comes out the same is sampled
             again once, then varied by its platform (``Platform.vary``).
+        library: the worked example in each prompt is the library's closest to her brief
+            (``examples.nearest``); without it, the prompt file's one fixed example.
+        candidates: how many texts the model writes per platform: the first greedy, the rest
+            sampled; ``review.py`` keeps the one with the fewest faults, and the rule-based text
+            when every one has a fault it does not.
     """
 
     platforms: tuple[str, ...] | None = None
     temperature: float = 0.0
     seed: int = 0
     previous: tuple[tuple[str, str], ...] = ()  # (platform, text) of the version 换一个 replaces
+    library: bool = True  # show the model the library's example closest to her brief
+    candidates: int = 1  # texts written per platform; the reviewer keeps the one with fewest faults
 
     def generation(self, platform: str) -> GenerationOptions:
         spec = PLATFORMS[platform]
@@ -116,6 +124,42 @@ class _Raw:
     platform: str
     text: str
     seconds: float
+    others: tuple[str, ...] = ()  # further candidates, sampled, when best-of-N asked for them
+
+
+def faults_of(platform: str, result: Finished, brief: Brief) -> list[review.Fault]:
+    """What a reader would find wrong with a finished text (``review.py``)."""
+    if platform == "poster":
+        fields = result.fields
+        return review.review_poster(fields["title"], fields["slogan"], fields["selling_points"], brief)
+    return review.review_text(platform, result.text, brief)
+
+
+def _best(platform: str, raws: list[str], brief: Brief, copy: Copy) -> tuple[Finished, str]:
+    """The finished candidate with the fewest faults (``review.weight``): the model's texts in
+    the order written, then the rule-based text, which wins only when it has fewer."""
+    spec = PLATFORMS[platform]
+    candidates = [(_mended(spec.finish(raw, brief, copy), brief), raw) for raw in dict.fromkeys(raws)]
+    if candidates[0][0].source != "fallback":
+        candidates.append((_mended(spec.finish("", brief, copy), brief), ""))
+    scored = [(review.weight(faults_of(platform, result, brief)), i) for i, (result, _) in enumerate(candidates)]
+    best = min(scored)[1]
+    result, raw = candidates[best]
+    if best and raw == "":
+        result.notes.append(f"{platform}: 模型写的有毛病，换成了根据原话整理的版本")
+    return result, raw
+
+
+def _mended(result: Finished, brief: Brief) -> Finished:
+    """The finished text with what ``review.mend`` puts right (the rule-based text too: her
+    price's 起 and her shipping condition are its to keep as much as the model's)."""
+    if result.text:
+        result.text = review.mend(result.text, brief)
+    if "slogan" in result.fields:
+        result.fields["slogan"] = review.mend_piece(result.fields["slogan"], brief)
+        points = [review.mend_piece(p, brief) for p in result.fields["selling_points"]]
+        result.fields["selling_points"] = [p for p in points if p]
+    return result
 
 
 def _overall(sources: dict[str, str]) -> str:
@@ -158,7 +202,8 @@ class Copywriter:
     def _generate(self, platform: str, brief: Brief, options: CopyOptions) -> Iterator[str]:
         if self.generator is None:
             return
-        messages = self.prompts[platform].messages(brief, PLATFORMS[platform].quoted_chars)
+        example = examples.nearest(brief, platform) if options.library else None
+        messages = self.prompts[platform].messages(brief, PLATFORMS[platform].quoted_chars, example)
         yield from self.generator.stream(messages, options.generation(platform))
 
     @property
@@ -188,7 +233,14 @@ class Copywriter:
             except ServerUnavailableError as exc:
                 down.append(exc)
                 raw = ""  # half an answer is no answer: the rule-based text instead
-        yield _Raw(platform, raw, time.perf_counter() - started)
+        others = []
+        for k in range(1, options.candidates if raw and not down else 1):
+            sampled = replace(options, temperature=max(options.temperature, 0.7), seed=options.seed + 101 * k)
+            try:
+                others.append("".join(self._generate(platform, brief, sampled)))
+            except ServerUnavailableError:
+                break
+        yield _Raw(platform, raw, time.perf_counter() - started, tuple(others))
 
     def _together(self, platforms, brief, options, down, width) -> Iterator[Piece | _Raw]:
         events: queue.Queue = queue.Queue()
@@ -273,7 +325,7 @@ class Copywriter:
                 copy.notes.append(f"{platform}: 模型没按要求写，换成了根据原话整理的版本")
                 raw = ""
             spec = PLATFORMS[platform]
-            result = spec.finish(raw, brief, copy)
+            result, raw = _best(platform, [raw, *item.others], brief, copy)
             before = options.previous_text(platform)
             if before is not None and _same(self._text(platform, result), before):
                 result, raw = self._unlike(platform, brief, options, copy, result, raw, before, down)

@@ -84,7 +84,11 @@ _RANGE = re.compile(
     rf"(?![{numeral_chars('十百千万')}\d])"
 )
 # "29块9", "2块5": 29.9 and 2.5 yuan, written the way she says them.
-_DIGIT_JIAO = re.compile(r"(?<![\d.])(\d+)块(\d)(?![\d.])(?!\s*(?:毛|角))")
+_DIGIT_JIAO = re.compile(rf"(?<![\d.])(\d+)块(\d)(?![\d.])(?!\s*(?:毛|角|{unit_pattern()}))")
+# "一米八", "两米三": 1.8 and 2.3 metres, as lengths are said.
+_METRES = re.compile(
+    rf"(?<![{numeral_chars('十')}\d])([{numeral_chars()}])米([{_NONZERO}])(?![{numeral_chars('十百千万')}\d])"
+)
 
 
 def _phone_digits(m: re.Match) -> str:
@@ -99,6 +103,13 @@ def _next(m: re.Match) -> bool:
     return _DIGITS[m.group(2)] == _DIGITS[m.group(1)] + 1
 
 
+class _Run(str):
+    """A numeral run handed back to ``convert`` as if matched."""
+
+    def group(self, _: int = 0) -> str:
+        return str(self)
+
+
 def cn_numerals_to_digits(text: str) -> str:
     """Rewrite spoken numbers as digits: "一斤十五块" → "1斤15块", "三点五斤" → "3.5斤"."""
     protected: list[str] = []
@@ -110,6 +121,7 @@ def cn_numerals_to_digits(text: str) -> str:
     text = _PHONE_SAID.sub(_phone_digits, text)
     text = _RANGE.sub(lambda m: f"{_DIGITS[m.group(1)]}到{_DIGITS[m.group(2)]}" if _next(m) else m.group(0), text)
     text = _DIGIT_JIAO.sub(r"\1.\2元", text)
+    text = _METRES.sub(lambda m: f"{_DIGITS[m.group(1)]}.{_DIGITS[m.group(2)]}米", text)
     text = _YUAN_JIAO.sub(_yuan_jiao, text)
     text = _LIANG_UNIT.sub(_LIANG_MARK, text)
     text = _NOT_QUANTITY.sub(protect, text)
@@ -117,7 +129,15 @@ def cn_numerals_to_digits(text: str) -> str:
     def convert(m: re.Match) -> str:
         if all(ch in "百千万" for ch in m.group(0)):
             return m.group(0)  # a bare unit is a word, not a number: 万荣, 百合, 千层饼
-        whole, _, frac = m.group(0).partition("点")
+        run = m.group(0)
+        after_magnitude = re.search(rf"[十百千万][{_NONZERO}两](?=[{''.join(_DIGITS)}])", run)
+        if after_magnitude and "点" not in run:
+            # "一百八两个人": two numbers said together, 180 and 2, not 102.
+            cut = after_magnitude.end()
+            return f"{convert(_Run(run[:cut]))}，{convert(_Run(run[cut:]))}"
+        if len(run) > 1 and all(ch in _DIGITS for ch in run):
+            return "".join(str(_DIGITS[ch]) for ch in run)  # digit by digit, its zeros kept: 零八七三
+        whole, _, frac = run.partition("点")
         value = _cn_integer(whole)
         if value is None:
             return m.group(0)
@@ -132,7 +152,9 @@ def cn_numerals_to_digits(text: str) -> str:
 
 # 一 with no numeral beside it: "a" (一口, 一只), not the number one.
 _LONE_ONE = re.compile(
-    rf"(?<![{numeral_chars('十百千万点', phone=True)}\d.])一(?![{numeral_chars('十百千万点', phone=True)}\d块元毛角])"
+    rf"(?<![{numeral_chars('十百千万点', phone=True)}\d.])一"
+    rf"(?![{numeral_chars('十百千万点', phone=True)}\d块元毛角米])"
+    rf"|(?<![{numeral_chars('十百千万点', phone=True)}\d.])一(?=块(?!钱)[\u4e00-\u9fff])(?!块[{numeral_chars()}])"
 )
 
 
@@ -201,7 +223,11 @@ def _per(amount: str, count: str, unit: str) -> str:
 # "两个人三百八": what that many people pay together (one person: "一个人六十").
 _PEOPLE_PRICE = re.compile(
     r"(?<![\d.])(\d+)\s*个?(人|位)\s*[，,]?\s*(?:只要|要)?\s*(\d+(?:\.\d+)?)(?:\s*(?:元|块钱|块))?(?![\d.])"
+    rf"(?![{_ALL_UNIT_CHARS}])"  # 两个人一晚: the 1 is a night
 )
+
+
+_A_PIECE = re.compile(rf"(?<![\d.])1块(?=[\u4e00-\u9fff])(?![钱包{numeral_chars('十百千万')}每])")
 
 
 def find_price(text: str) -> str | None:
@@ -209,6 +235,8 @@ def find_price(text: str) -> str | None:
     "10元/2个", "五斤装六十九" → "69元/5斤", "一个人六十" → "60元/人"."""
     found = []  # (where it starts, longest first, the price)
     digits = re.sub(r"(?<=[一1每])\s*个(?=[人位])", "", cn_numerals_to_digits(text))
+    # 一块方巾, 一块草坪: a piece of something, not one yuan.
+    digits = _A_PIECE.sub("\x03", digits)
     # How homestays say it: "一个大人一天一百二" is 120 a person, "一晚上两百" 200 a night.
     digits = re.sub(r"(?<=[一1每])\s*个?(?:大人|成人)", "人", digits)
     digits = re.sub(r"(?<=[一1每][人位])\s*(?:[一1每])?天", "", digits)

@@ -22,6 +22,7 @@ from assistant.language.facts import (
     find_price,
     find_product,
     negated_at,
+    places_in,
 )
 from assistant.language.text import EMOJI, han_count
 
@@ -104,7 +105,7 @@ def read(text: str, product: str = "", price: str = "", contact: str = "") -> Re
     if category == "room" or homestay:
         category = "homestay"
     notes = price_notes(text, price)
-    selling = selling_phrases(text, product)
+    selling = selling_phrases(text, product, facts.place)
     return Reading(
         product=product,
         category=category,
@@ -189,9 +190,10 @@ def pack_size(text: str) -> str:
 
 
 # Her shipping terms with their condition: 买两袋包邮, 满99包邮, 两箱包邮, 偏远地区不包邮.
+_AMOUNT = rf"[{lexicon.numeral_chars('十百千万')}\d.]+"
 _SHIPPING_TERMS = re.compile(
-    r"(?:(?:买|满|拍|够)[^，,。！!？?；;\s]{1,6}?|[两三四五六七八九十\d]+(?:箱|袋|盒|斤|件|份|个|罐|瓶)(?:以上|起)?)"
-    r"(?:就|才|可以|可|都)?(?:包邮|免运费|免邮)"
+    rf"(?:(?:买|满|拍|够)\s*{_AMOUNT}\s*(?:元|块)?(?:{lexicon.unit_pattern()})?|{_AMOUNT}\s*(?:{lexicon.unit_pattern()}))"
+    r"(?:以上|起)?(?:就|才|可以|可|都)?(?:包邮|免运费|免邮)"
     r"|(?:偏远地区?|新疆西藏|港澳台)[^，,。！!？?；;\s]{0,4}?不包邮"
 )
 
@@ -216,28 +218,79 @@ _OPENING = re.compile(
 _PRICE_OR_CONTACT = re.compile(r"元|块|钱|微信|电话|手机|联系|加我|私信|\d{5,}|[¥￥]")
 
 
-def selling_phrases(text: str, product: str) -> tuple[str, ...]:
-    """Her own selling words, as short phrases in her order: the clauses (or their parts)
-    holding a selling word, a taste or a quality claim, without her product's name, the price,
-    the shipping or a contact. A health claim is never one."""
+_ASK_OR_TIME = re.compile(r"要的|想要|订|联系|私信|留言|欢迎|来买|来问|早点|提前|今天|明天|现在|下单|问我|打我")
+_NARRATIVE = re.compile(r"^(?:我们|我|咱们|咱|俺们|俺)(?:家)?(?:在|是|这|那)")
+
+
+def selling_phrases(text: str, product: str, place: str = "") -> tuple[str, ...]:
+    """Her own selling words, short, in her order: what she says of the goods (皮薄, 又大又甜,
+    手一捏就开), and from a pasted listing its keywords (头茬, 干货). Without her product's bare
+    name, the place, the price, the shipping, a contact, an ask or a health claim: each text
+    gives those their own line, and a health claim is never printed."""
     found: list[str] = []
-    for clause in _pieces(text):
-        if _PRICE_OR_CONTACT.search(clause) or _is_shipping(clause) or _health(clause):
-            continue
-        phrase = _OPENING.sub("", clause)
-        if product and phrase.startswith(product):
-            phrase = phrase[len(product) :]
-        phrase = _OPENING.sub("", phrase.lstrip("的是都很也还"))
-        if han_count(phrase) < 2 or phrase == product or is_keyword_string(phrase):
-            continue
-        if _sells(phrase) and phrase not in found:
-            found.append(phrase)
-    return tuple(found)
+    names = tuple(n for n in (product, *place.split("、")) if n)
+    for piece in _pieces(text, names):
+        for phrase in _listing_words(piece) if is_keyword_string(piece) else [piece]:
+            if _PRICE_OR_CONTACT.search(phrase) or _is_shipping(phrase) or _health(phrase):
+                continue
+            phrase = _bare_phrase(phrase, product)
+            if _worth_keeping(phrase, product, place) and phrase not in found:
+                found.append(phrase)
+    return tuple(found[:8])
 
 
-def _pieces(text: str) -> list[str]:
+def _bare_phrase(phrase: str, product: str) -> str:
+    phrase = _OPENING.sub("", phrase)
+    if product and phrase.startswith(product) and len(phrase) > len(product):
+        phrase = phrase[len(product) :]
+    elif product and phrase.endswith(product) and len(phrase) > len(product):
+        phrase = phrase[: -len(product)].rstrip("的")  # 东北黑蜂椴树蜜 → 东北黑蜂
+    return _OPENING.sub("", phrase.lstrip("的是都很也还就"))
+
+
+def _worth_keeping(phrase: str, product: str, place: str) -> bool:
+    chars = han_count(phrase)
+    if chars < 2 and not (chars == 1 and phrase in lexicon.tastes()):
+        return False
+    if chars > 12 or phrase == product or (place and phrase in place) or phrase in lexicon.places():
+        return False
+    if _ASK_OR_TIME.search(phrase) or _NARRATIVE.match(phrase) or re.search(r"\d", cn_numerals_to_digits(phrase)):
+        return False
+    rest = phrase
+    for name in places_in(phrase):
+        rest = rest.replace(name, "")
+    if han_count(rest.rstrip("的")) < 2:
+        return False  # 苍溪的, 冻的: a place or one word, not something that sells
+    return not any(phrase == name for name in lexicon.known_products())
+
+
+def _listing_words(piece: str) -> list[str]:
+    """A run of keywords pasted from a shop, cut into its words (头茬红枸杞干货 → 头茬, 干货)."""
+    from assistant.language.words import words  # words.py reads the lexicon this module uses
+
+    return [w for w in words(piece) if han_count(w) >= 2]
+
+
+# Where a clause said without a pause splits (speech is often written with no commas at all):
+# a filler, a number with its unit, her product's or a place's name.
+_SPOKEN_BREAK = re.compile(
+    rf"那个|这个|嗯|就是说|然后|噻|嘛|哈"
+    rf"|[{lexicon.numeral_chars('十百千万')}\d.]+(?:块钱?|元|毛)?(?:{lexicon.unit_pattern()})(?:装|起)?"
+    rf"|[{lexicon.numeral_chars('十百千万')}\d.]{{2,}}(?:块钱?|元|毛)?"
+)
+
+
+def _pieces(text: str, names: tuple[str, ...] = ()) -> list[str]:
     pieces = re.split(r"[，,。！!？?；;、\n【】\[\]（）()~～]+|\s+", text)
-    return [p.strip() for p in pieces if p.strip()]
+    found = []
+    for piece in (p.strip() for p in pieces if p.strip()):
+        if han_count(piece) <= 8:
+            found.append(piece)
+            continue
+        for name in names:
+            piece = piece.replace(name, "，")
+        found += [p for p in re.split(r"，", _SPOKEN_BREAK.sub("，", piece)) if p.strip()]
+    return found
 
 
 def _is_shipping(clause: str) -> bool:

@@ -143,8 +143,8 @@ def readable_on(hex_colour: str, text: tuple[int, int, int]) -> str:
 
 def price_display(price: str) -> str:
     """ "15元/斤" → "¥15/斤": the yuan sign reads as a price at a glance."""
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)元(/.+)?", price.strip())
-    return f"¥{m.group(1)}{m.group(2) or ''}" if m else price
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)元(/[^起]+)?(起)?", price.strip())
+    return f"¥{m.group(1)}{m.group(2) or ''}{m.group(3) or ''}" if m else price
 
 
 @dataclass
@@ -216,7 +216,7 @@ class Renderer:
                 colours.update(primary=primary, primary_dark=darker(primary))
         canvas = self._background(template, size, colours)
         poster = Poster(template, size, canvas)
-        price = brief.effective_price
+        price = brief.price_shown
         code = brief.scan_code
         present = {
             "contact": bool(brief.contact or code),

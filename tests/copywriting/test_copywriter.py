@@ -8,7 +8,7 @@ import re
 import pytest
 
 from assistant.contracts import Brief, Copy, Piece, styles
-from assistant.copywriting import CopyOptions, Copywriter, compliance, rule_based_draft
+from assistant.copywriting import CopyOptions, Copywriter, compliance, review, rule_based_draft
 from assistant.copywriting.lenient_json import parse_json_object
 from assistant.copywriting.platforms import PLATFORMS, TEXT_PLATFORMS, follows_rules, moments
 from assistant.copywriting.platforms.poster import LIMITS
@@ -38,11 +38,8 @@ def assert_platform_rules(copy: Copy, brief: Brief) -> None:
     assert 0 < len(copy.title) <= LIMITS["title"]
     assert 0 < len(copy.slogan) <= LIMITS["slogan"]
     assert len(copy.selling_points) <= 3 and (copy.selling_points or copy.slogan)
-    # Stock phrases (欢迎咨询) only ever stand alone: never padding beside a point of hers.
-    from assistant.copywriting.platforms.poster import GENERIC_POINTS
-
-    stock = [p for p in copy.selling_points if p in GENERIC_POINTS]
-    assert not stock or len(stock) == len(copy.selling_points), copy.selling_points
+    # An ask (欢迎咨询) or padding (品质保证) is never a selling point (issue 28).
+    assert not review.weak_points(copy.selling_points, brief) or not copy.selling_points, copy.selling_points
     assert all(0 < len(p) <= LIMITS["selling_point"] for p in copy.selling_points)
     assert 1 <= len(copy.hashtags) <= 5
     for text in [copy.title, copy.slogan, *copy.selling_points, *copy.hashtags, *copy.posts.values()]:
@@ -125,7 +122,7 @@ def test_facts_are_given_to_the_model():
     prompt = brief_prompt(brief)
     for line in (
         "价格：60元/箱",
-        "重量：5斤装",
+        "规格：5斤装",
         "产地：陕西万荣县",
         "品种：红富士",
         "采摘时间：十月份开始摘",

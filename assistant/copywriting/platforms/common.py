@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.contracts import Brief
-from assistant.copywriting import compliance
+from assistant.copywriting import compliance, review
 from assistant.language import lexicon
 from assistant.language.facts import cn_numerals_to_digits, find_contact, find_price, numbers_in
 from assistant.language.lexicon import numeral_chars, selling_words
@@ -39,7 +39,8 @@ def clean_model_text(text: str, brief: Brief, platform: str, changes: list) -> s
     changes.extend(fact_changes)
     text, ad_changes = compliance.clean_ad_terms(text, platform)
     changes.extend(ad_changes)
-    return number_written(price_with_its_unit(price_as_she_said(text, brief), brief), brief).strip()
+    text = number_written(price_with_its_unit(price_as_she_said(text, brief), brief), brief).strip()
+    return review.mend(text, brief)
 
 
 _PRICE_PARTS = re.compile(r"^(\d+(?:\.\d+)?)元/(\d*)([\u4e00-\u9fff]+)$")

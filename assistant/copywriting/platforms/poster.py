@@ -9,33 +9,16 @@ import re
 from dataclasses import dataclass
 
 from assistant.contracts import Brief, Change, Copy
-from assistant.copywriting import compliance
+from assistant.copywriting import compliance, review
 from assistant.copywriting.lenient_json import parse_json_object
 from assistant.copywriting.platforms import Finished, Platform, register_platform
 from assistant.copywriting.platforms.common import best_clauses, only_a_price, product_name, seller_clauses
 from assistant.language.facts import numbers_in
+from assistant.language.reading import LISTING, is_keyword_string
 from assistant.language.text import fit_length, han_count
 
 LIMITS = {"title": 12, "slogan": 20, "selling_point": 10, "hashtag": 10}
 N_SELLING_POINTS = 3
-GENERIC_POINTS = ("欢迎咨询", "农户自家", "诚信经营")  # padding, never beside a real point
-# What a small model pads a poster's points with (issue 17; 口感好 on session 8's 菜心): words
-# any seller could print, that tell a buyer nothing of hers. A model point that is one goes.
-MODEL_PADDING = frozenset(
-    {
-        "口感好",
-        "口感佳",
-        "品质好",
-        "品质优良",
-        "质量好",
-        "品质保证",
-        "放心购买",
-        "值得信赖",
-        "自家好物",
-        "新鲜美味",
-        "物美价廉",
-    }
-)
 MAX_HASHTAGS = 5
 
 
@@ -50,8 +33,15 @@ def _as_list(value) -> list[str]:
 def poster_draft(brief: Brief) -> dict:
     """Poster text made only from the seller's own words and fields."""
     product = product_name(brief)
-    clauses = _her_clauses(brief)
-    slogan = fit_length(clauses[0] if clauses else f"自家的{product}，实在", LIMITS["slogan"])
+    reading = brief.reading
+    clauses = [c for c in _her_clauses(brief) if not is_keyword_string(c)]
+    if reading.input == LISTING or not clauses:
+        # A listing's keywords are not a slogan: her selling words are (头茬, 颗粒大).
+        clauses = [c for c in reading.selling if 2 <= han_count(c) <= LIMITS["selling_point"]] or clauses
+    where = reading.place.split("、")[0]
+    slogan = fit_length(
+        clauses[0] if clauses else f"{where}的{product}" if where else f"自家的{product}", LIMITS["slogan"]
+    )
     points = [c for c in clauses[1:] if 2 <= len(c) <= LIMITS["selling_point"]][:N_SELLING_POINTS]
     # Short of three, her facts fill in (顺丰包邮, 5斤装, 现摘); stock phrases (欢迎咨询) only
     # when there is nothing else: they say nothing a buyer can hold her to, nor anything at all.
@@ -60,8 +50,6 @@ def poster_draft(brief: Brief) -> dict:
         fact = fit_length(fact, LIMITS["selling_point"])
         if len(points) < N_SELLING_POINTS and len(fact) >= 2 and not _repeats_a_point(fact, points):
             points.append(fact)
-    if not points:  # a poster needs something in its points; these say nothing she could be held to
-        points = list(GENERIC_POINTS[:2])
     return {
         "title": fit_length(f"{product}上新啦" if len(product) <= 8 else product, LIMITS["title"]),
         "slogan": slogan,
@@ -103,9 +91,13 @@ def _core(text: str) -> str:
 
 def _repeats_a_point(text: str, points: list[str]) -> bool:
     """ "汁多" next to "汁多味美", "有六个房间" next to "六个房间", or "吃虫子玉米" next to
-    "吃虫子和玉米": one says the other (its characters, in order, are in the other)."""
-    core = _core(text)
-    return any(_within(core, _core(p)) or _within(_core(p), core) for p in points)
+    "吃虫子和玉米": one says the other (its characters, in order, are in the other); and
+    "5斤一袋" next to "五斤一袋": the same numbers are the same fact."""
+    core, numbers = _core(text), numbers_in(text, per_one=False)
+    return any(
+        _within(core, _core(p)) or _within(_core(p), core) or (numbers and numbers == numbers_in(p, per_one=False))
+        for p in points
+    )
 
 
 def _says_only(text: str, shown: list[str]) -> bool:
@@ -180,7 +172,7 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
     for item in _as_list(parsed.get("selling_points")):
         text = fit_length(acceptable(item, "selling_points"), LIMITS["selling_point"])
         repeats_price = price_numbers and numbers_in(text) & price_numbers  # the price has its own badge
-        if not text or repeats_price or _repeats_a_point(text, points) or text in MODEL_PADDING:
+        if not text or repeats_price or _repeats_a_point(text, points) or review.weak_points([text], brief):
             continue
         if _says_only(text, shown):
             said_above.append(text)
@@ -195,15 +187,11 @@ def finish_poster(parsed: dict | None, repaired: bool, brief: Brief) -> PosterTe
     for extra in lead + draft["selling_points"]:
         if len(points) >= N_SELLING_POINTS:
             break
-        if points and extra in GENERIC_POINTS:
-            break  # two points of hers beat three with 欢迎咨询 in them
         if _says_only(extra, shown):
             said_above.append(extra)
         elif not _repeats_a_point(extra, points):
             points.append(extra)
             notes.append("selling_points: 卖点不够三个，用原话补上")
-    if not points and not said_above:  # nothing of hers anywhere: a point that says nothing
-        points = list(GENERIC_POINTS[:1])
     # Else, with none left, the poster has no points: its slogan already says them (皮薄肉香，
     # 一斤二十五块 over a lone 皮薄肉香 read twice), and the layout leaves the space to the photo.
 

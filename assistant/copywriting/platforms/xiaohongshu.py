@@ -7,7 +7,14 @@ import re
 from assistant.contracts import Brief, Copy
 from assistant.copywriting import compliance
 from assistant.copywriting.platforms import Finished, Platform, register_platform
-from assistant.copywriting.platforms.common import clean_model_text, price_missing, product_name, seller_clauses
+from assistant.copywriting.platforms.common import (
+    clean_model_text,
+    facts_line,
+    price_missing,
+    product_name,
+    seller_clauses,
+    spoken_clauses,
+)
 from assistant.language.text import EMOJI, fit_length, visible_length
 
 TITLE_MAX_CHARS = 20
@@ -53,7 +60,10 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
 
 def fallback_lines(brief: Brief) -> list[str]:
     product = product_name(brief)
-    clauses = seller_clauses(brief)
+    # Her sentences, never a keyword listing laid out as a paragraph: its facts in a line instead.
+    clauses = spoken_clauses(brief)
+    if len(clauses) < len(seller_clauses(brief)):
+        clauses = [facts_line(brief), *clauses]
     title = f"🌾{brief.facts.place}{product}" if brief.facts.place else f"🌾自家的{product}"
     paragraphs = ["🌱" + "，".join(clauses[i : i + 2]) + "。" for i in range(0, min(len(clauses), 4), 2)]
     return [title, *(paragraphs or [f"🌱我家的{product}，欢迎来问。"])]

@@ -1,0 +1,354 @@
+"""The faults a reader sees in a text, found in code: counted on every text, and used to
+choose between candidates.
+
+A blind reader graded Mulan's copy and named eight faults that stop a seller posting a text
+as it is (issue 28). Each is one check here, on the finished text and the brief's reading:
+
+1. ``pasted``: her keyword listing or her words handed back as the text;
+2. ``invented``: a fact she never gave (the guard's view) or another product's name;
+3. ``weak_point``: a poster point that does not sell: an ask, a negative, padding, the price,
+   the same fact twice; or no point where she gave some;
+4. ``fragment``: a piece of her sentence left dangling (是山上采的, a script ending 我们家的梨。);
+5. ``wrong_product``: the title does not name what she sells;
+6. ``changed_terms``: her price's 起 or her shipping condition (买两袋包邮) lost;
+7. ``wrong_person``: her goods called 你家的;
+8. ``broken``: 「？。」, an empty section, markup, English, a post with no body.
+
+A fault is never printed on purpose: the copywriter picks the candidate with the fewest, and
+the rule-based text when every model candidate has one it cannot mend.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.contracts import Brief
+from assistant.copywriting import compliance
+from assistant.language import lexicon
+from assistant.language.facts import find_price, numbers_in
+from assistant.language.reading import LISTING, is_keyword_string
+from assistant.language.text import han_count, sentences
+
+# What each fault is called where she or a trainer sees it.
+FAULTS = {
+    "pasted": "照搬了原话",
+    "invented": "写了没说过的事",
+    "weak_point": "卖点不像卖点",
+    "fragment": "半句话",
+    "wrong_product": "产品名不对",
+    "changed_terms": "价格或包邮条件变了",
+    "wrong_person": "人称不对",
+    "broken": "格式有毛病",
+}
+# Faults that make a text wrong, not only weak: a candidate with one loses to any without.
+SEVERE = frozenset({"invented", "wrong_product", "changed_terms", "wrong_person", "broken", "pasted"})
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str  # a key of FAULTS
+    where: str  # the platform, or the poster's field ("poster.slogan")
+    text: str  # the piece at fault
+
+    @property
+    def zh(self) -> str:
+        return f"{FAULTS[self.kind]}：{self.text}"
+
+
+def weight(faults: list[Fault]) -> int:
+    """How bad a candidate is: a severe fault outweighs any number of weak ones."""
+    return sum(10 if f.kind in SEVERE else 1 for f in faults)
+
+
+# --------------------------------------------------------------------------- the checks
+
+# Characters of her listing, in her order, that make a text hers pasted: a title may name
+# 阿克苏冰糖心苹果 as her listing does, but not carry on into 新疆丑苹果10斤装.
+_PASTE_RUN = 11
+
+
+def pasted(text: str, brief: Brief) -> bool:
+    """Her keyword listing in the text as she pasted it: a run of eleven or more of its
+    characters in her order (枸杞宁夏中宁头茬红枸杞). A spoken sentence of hers may be quoted."""
+    reading = brief.reading
+    if reading.input != LISTING:
+        return False
+    flat = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", text)
+    for clause in re.split(r"[，,。！!？?；;\s【】\[\]]+", brief.spoken_text):
+        bare = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", clause)
+        if len(bare) < _PASTE_RUN or not is_keyword_string(clause):
+            continue
+        if any(bare[i : i + _PASTE_RUN] in flat for i in range(len(bare) - _PASTE_RUN + 1)):
+            return True
+    return False
+
+
+def invented(text: str, brief: Brief) -> str:
+    """What ``text`` states that she did not: the guard's reason, or another product's name."""
+    for sentence in sentences(text) or [text]:
+        found = compliance.problem(sentence, brief.source, brief.allowed_numbers())
+        if found:
+            return found[1]
+    return other_product(text, brief)
+
+
+def other_product(text: str, brief: Brief) -> str:
+    """A known product named in ``text`` that is not hers and that she never named: 枣子 on
+    her peaches. A part or a longer name of hers (桃 for 水蜜桃, 红心猕猴桃) is hers."""
+    hers = brief.reading.product or brief.product
+    source = brief.source
+    for name in lexicon.known_products():
+        if len(name) < 2 or name not in text or name in source:
+            continue
+        if hers and (name in hers or hers in name or name[-1] == hers[-1]):
+            continue
+        kinds = {lexicon.product_category(name), lexicon.product_category(hers)} if hers else set()
+        if hers and set(name) & set(hers) and (len(kinds) == 1 or "" in kinds):
+            continue  # the everyday name of her kind: 杏子 for her 小白杏, 柚子 for 蜜柚
+        if all(ch in source for ch in name):
+            continue  # her own words put together: 散养鸡 for her 鸡在山上散养, 剪纸 for 红纸剪的
+        if lexicon.product_category(name) == "homestay":
+            continue  # 房间, 客房: what any homestay text speaks of
+        return name
+    return ""
+
+
+# What runs the goods down (知道的人不多); 没有籽 and 不怎么苦 sell, and stay.
+_NEGATIVE = re.compile(r"不多|不够|没啥|一般般|比较少|不知道|没人|很少|不一定")
+_DANGLING_START = re.compile(r"^(?:是|的|了|和|跟|就|也|都|还|而且|但是|所以|因为|然后)")
+_ONLY_THE_GOODS = re.compile(
+    r"^(?:这是|这就是|就是)?(?:我们家|我家|咱家|俺家|自家|我们)的?(?P<rest>[\u4e00-\u9fff]{1,6})[。！!]?$"
+)
+
+
+def fragment(piece: str, brief: Brief, opening: bool = True) -> bool:
+    """A piece of her sentence, not a line of copy: it opens like the middle of a sentence
+    (是山上采的, 的很甜; only for a piece that stands alone or opens a text: inside a post 还有
+    小黄鱼 follows on) or says only whose the goods are (a script ending 我们家的梨。)."""
+    bare = piece.strip(" \n，,。！!？?～~")
+    if not bare:
+        return False
+    if opening and _DANGLING_START.match(bare) and not re.match(r"^(?:都是|也是|还是|就是)[\u4e00-\u9fff]{2}", bare):
+        return True
+    m = _ONLY_THE_GOODS.match(bare)
+    return bool(m and m["rest"] in (brief.reading.product, brief.product))
+
+
+def asks_for_action(point: str) -> bool:
+    return any(word in point for word in lexicon.asks())
+
+
+def weak_points(points: list[str], brief: Brief) -> list[str]:
+    """The poster points that do not sell, and "" for a missing point where she gave some."""
+    weak, seen_numbers, seen = [], [], []
+    price_numbers = numbers_in(brief.effective_price)
+    for point in points:
+        numbers = numbers_in(point)
+        if (
+            asks_for_action(point)
+            or _NEGATIVE.search(point)
+            or point in lexicon.padding()
+            or (price_numbers and numbers_in(find_price(point) or "") & price_numbers)
+            or (numbers and numbers in seen_numbers)
+            or point in seen
+        ):
+            weak.append(point)
+        seen_numbers.append(numbers) if numbers else None
+        seen.append(point)
+    reading = brief.reading
+    if not points and (reading.selling or reading.story or reading.place or reading.pack):
+        weak.append("")
+    return weak
+
+
+def lost_terms(text: str, brief: Brief) -> str:
+    """Her price's 起 or her shipping condition, where ``text`` gives the price or the
+    shipping without it: what was lost, or ""."""
+    reading = brief.reading
+    if reading.price_note.startswith("起") and reading.price:
+        amount = re.match(r"\d+(?:\.\d+)?", reading.price)
+        if amount and amount.group(0) in text:
+            after = text[text.find(amount.group(0)) :][:12]
+            if "起" not in after:
+                return "起"
+    terms = reading.shipping
+    if _CONDITION.search(terms) and not terms.startswith("不"):
+        offer = next((w for w in ("包邮", "免运费", "免邮") if w in terms), "")
+        if offer and offer in text and terms not in text and not _condition_said(terms, text):
+            return terms
+    if reading.shipping.startswith("不") and re.search(r"(?<!不)包邮", text):
+        return reading.shipping
+    return ""
+
+
+_CONDITION = re.compile(rf"买|满|拍|够|以上|起|\d|[{lexicon.numeral_chars('十百')}]")
+
+
+def _condition_said(terms: str, text: str) -> bool:
+    """Her condition in other words: 满99元包邮 for 满99包邮, 两袋包邮 for 买两袋包邮."""
+    numbers = numbers_in(terms)
+    return bool(numbers) and any(numbers <= numbers_in(s) and "包邮" in s for s in re.split(r"[，,。！!？?\n]", text))
+
+
+_WRONG_PERSON = re.compile(r"(?:你家|你们家|您家|你们)的?")
+
+
+def wrong_person(text: str, brief: Brief) -> str:
+    """Her goods called the reader's: 你家的板栗 in her own script."""
+    product = brief.reading.product or brief.product
+    for m in _WRONG_PERSON.finditer(text):
+        after = text[m.end() : m.end() + 8]
+        if (product and after.startswith(product[:2])) or after.startswith(("民宿", "院子", "果园", "地里", "山上")):
+            return m.group(0) + after[: len(product) or 2]
+    return ""
+
+
+_BROKEN_MARKS = re.compile(r"[？?！!]。|。[。，,]|，[。，]|[：:]\s*(?:\n|$)|```|\{\s*\"|\*\*|#{2,}|\\n")
+_ENGLISH = re.compile(r"(?<![A-Za-z0-9_@.-])[A-Za-z]{4,}(?![A-Za-z0-9_@.-])")
+
+
+def broken(text: str, brief: Brief) -> str:
+    """What is wrong with the form: doubled marks (？。), an empty section (做法：), markup, English."""
+    m = _BROKEN_MARKS.search(text)
+    if m:
+        return m.group(0).strip() or "空的段落"
+    for word in _ENGLISH.findall(text):
+        if word.lower() not in brief.source.lower():
+            return word
+    return ""
+
+
+# --------------------------------------------------------------------------- per text
+
+
+def review_text(platform: str, text: str, brief: Brief) -> list[Fault]:
+    """Every fault of one platform's finished text."""
+    faults = []
+    if not text.strip():
+        return [Fault("broken", platform, "没有内容")]
+    if pasted(text, brief):
+        faults.append(Fault("pasted", platform, text[:20]))
+    found = invented(text, brief)
+    if found:
+        faults.append(Fault("invented", platform, found))
+    parts = [s for s in sentences(text) if s.strip()]
+    for i, sentence in enumerate(parts):
+        if fragment(sentence, brief, opening=i == 0) or (i == len(parts) - 1 and fragment(sentence, brief, False)):
+            faults.append(Fault("fragment", platform, sentence.strip()))
+            break
+    lost = lost_terms(text, brief)
+    if lost:
+        faults.append(Fault("changed_terms", platform, lost))
+    person = wrong_person(text, brief)
+    if person:
+        faults.append(Fault("wrong_person", platform, person))
+    form = broken(text, brief) or _shape(platform, text)
+    if form:
+        faults.append(Fault("broken", platform, form))
+    if platform == "shop_title" and not _names_product(text, brief):
+        faults.append(Fault("wrong_product", platform, text[:12]))
+    return faults
+
+
+def _shape(platform: str, text: str) -> str:
+    """A post that is only its closing line, a note with no body."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if platform == "moments":
+        body = [line for line in lines if not any(w in line for w in lexicon.asks()) and han_count(line) >= 4]
+        return "" if body else "只有结尾一句"
+    if platform == "xiaohongshu":
+        body = [line for line in lines[1:] if not line.lstrip().startswith("#")]
+        return "" if len(body) >= 1 and han_count("".join(body)) >= 15 else "正文是空的"
+    return ""
+
+
+def _names_product(text: str, brief: Brief) -> bool:
+    """Whether ``text`` names what she sells: its name, or its characters in order (清远鸡 in
+    广东清远走地鸡), or for a long name two of them together (翘嘴 for 翘嘴鱼)."""
+    product = brief.reading.product or brief.product
+    if not product or product in text:
+        return True
+    head = product[0] if product[-1] in "子儿" and len(product) == 2 else product[-1]
+    if head in text:
+        return True  # 麻鸭 for her 鸭子, 富平尖柿 for 柿子
+    rest = iter(text)
+    if all(ch in rest for ch in product):
+        return True
+    return len(product) >= 3 and any(product[i : i + 2] in text for i in range(len(product) - 1))
+
+
+def review_poster(title: str, slogan: str, points: list[str], brief: Brief) -> list[Fault]:
+    """Every fault of the poster text: its title, slogan and points."""
+    faults = []
+    for name, piece in (("title", title), ("slogan", slogan), *((f"point{i + 1}", p) for i, p in enumerate(points))):
+        where = f"poster.{name}"
+        if not piece:
+            continue
+        if pasted(piece, brief):
+            faults.append(Fault("pasted", where, piece))
+        found = invented(piece, brief)
+        if found:
+            faults.append(Fault("invented", where, found))
+        if name != "title" and fragment(piece, brief):
+            faults.append(Fault("fragment", where, piece))
+        person = wrong_person(piece, brief)
+        if person:
+            faults.append(Fault("wrong_person", where, person))
+        form = broken(piece, brief)
+        if form:
+            faults.append(Fault("broken", where, form))
+    if not brief.reading.is_homestay and not _names_product(title, brief) and not _names_product(slogan, brief):
+        faults.append(Fault("wrong_product", "poster.title", title))
+    faults += [Fault("weak_point", "poster.points", p or "没有卖点") for p in weak_points(points, brief)]
+    return faults
+
+
+# --------------------------------------------------------------------------- mending
+
+_DOUBLED_MARKS = (
+    (re.compile(r"([？?！!])[。.]"), r"\1"),
+    (re.compile(r"[。，,]{2,}"), "。"),
+    (re.compile(r"。(?=[，,])[，,]"), "。"),
+)
+_EMPTY_SECTION = re.compile(r"^[^\n：:]{1,8}[：:]\s*$", re.M)
+
+
+def mend(text: str, brief: Brief) -> str:
+    """What can be put right without changing what a text says: her goods called 你家的 are
+    我家的, doubled marks (？。) are one, an empty section (做法：) goes, a price that lost its
+    起 gets it back, and a bare 包邮 says her condition (买两袋包邮)."""
+    product = brief.reading.product or brief.product
+    if product:
+        text = re.sub(rf"(?:你们家|你家|您家)的?(?={re.escape(product[:2])})", "我家的", text)
+    for pattern, replacement in _DOUBLED_MARKS:
+        text = pattern.sub(replacement, text)
+    text = _EMPTY_SECTION.sub("", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    return _with_terms(text, brief)
+
+
+def mend_piece(piece: str, brief: Brief) -> str:
+    """A slogan or point mended, without the word that leaves it dangling (是山上采的 → 山上采的)."""
+    piece = mend(piece, brief)
+    if _DANGLING_START.match(piece) and not re.match(r"^(?:都是|也是|还是|就是)[\u4e00-\u9fff]{2}", piece):
+        piece = _DANGLING_START.sub("", piece)
+    return piece if han_count(piece) >= 2 else ""
+
+
+def _with_terms(text: str, brief: Brief) -> str:
+    reading = brief.reading
+    if reading.price_note.startswith("起") and reading.price:
+        amount = re.match(r"\d+(?:\.\d+)?", reading.price).group(0)
+        unit = re.escape(reading.price[len(amount) :])
+        # 9.9元/斤 or 9.9元 or 9.9块, not already followed by 起.
+        text = re.sub(
+            rf"(?<![\d.]){re.escape(amount)}\s*(?:{unit}|元(?:/[\u4e00-\u9fff]{{1,2}})?|块(?:钱)?)(?![\d.起])",
+            lambda m: m.group(0) + "起",
+            text,
+            count=1,
+        )
+    terms = reading.shipping
+    if _CONDITION.search(terms) and terms.endswith("包邮") and terms not in text and not _condition_said(terms, text):
+        text = re.sub(r"(?<![不满买])包邮", terms, text, count=1)
+    return text
