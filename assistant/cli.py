@@ -490,7 +490,9 @@ def cmd_understand(args) -> int:
     if not (text or "").strip():
         raise UserError('请给一段话，比如 --text "大闸蟹，八十八一斤"。', "Give a text with --text or --stdin.")
     facts = understand(text)
-    print(json.dumps({name: getattr(facts, name) for name in UNDERSTOOD_FIELDS}, ensure_ascii=False))
+    fields = {name: getattr(facts, name) for name in UNDERSTOOD_FIELDS}
+    fields["reading"] = Brief(text).reading.as_dict()  # what every text is written from
+    print(json.dumps(fields, ensure_ascii=False))
     return 0
 
 

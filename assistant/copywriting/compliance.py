@@ -244,8 +244,8 @@ def invented_variety(text: str, source: str) -> str | None:
     枣花蜜, her 鸭蛋 made 海鸭蛋, or 鸡苗 for her 土鸡. Her 鸭蛋，咸的 may be called 咸鸭蛋:
     she said 咸."""
     hers = _her_product(source)
-    if len(hers) < 2:
-        return None
+    if len(hers) < 2 or lexicon.product_category(hers) == "homestay":
+        return None  # a 樱桃园's 采摘园 is the same stay, not another kind of it
     for name in lexicon.known_products():
         # Made from hers, not hers: 鸡苗 or 鸡蛋 for her 土鸡 (copy_eval, 2026-12-04). 李子 for her
         # 青脆李 is the fruit's everyday name.

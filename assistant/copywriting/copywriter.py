@@ -43,8 +43,10 @@ class CopyOptions:
         seed: varies the regenerated version.
         previous: for 换一个, the texts it replaces: one that comes out the same is sampled
             again once, then varied by its platform (``Platform.vary``).
-        library: the worked example in each prompt is the library's closest to her brief
-            (``examples.nearest``); without it, the prompt file's one fixed example.
+        example: the worked example in each prompt: "typical", the library's most typical
+            example of her kind of goods said her way (a few dozen prompts, each evaluated
+            once and kept by the model server); "nearest", the library's closest to her brief
+            (BM25; evaluated anew for every brief); "fixed", the prompt file's own.
         candidates: how many texts the model writes per platform: the first greedy, the rest
             sampled; ``review.py`` keeps the one with the fewest faults, and the rule-based text
             when every one has a fault it does not.
@@ -54,7 +56,7 @@ class CopyOptions:
     temperature: float = 0.0
     seed: int = 0
     previous: tuple[tuple[str, str], ...] = ()  # (platform, text) of the version 换一个 replaces
-    library: bool = True  # show the model the library's example closest to her brief
+    example: str = "typical"  # which worked example the model is shown: see EXAMPLE_CHOICES
     candidates: int = 1  # texts written per platform; the reviewer keeps the one with fewest faults
 
     def generation(self, platform: str) -> GenerationOptions:
@@ -97,6 +99,14 @@ class CopyOptions:
 
     def previous_text(self, platform: str) -> str | None:
         return dict(self.previous).get(platform)
+
+
+# How the worked example shown to the model is chosen (CopyOptions.example).
+EXAMPLE_CHOICES = {
+    "typical": examples.typical,
+    "nearest": examples.nearest,
+    "fixed": lambda brief, platform: None,
+}
 
 
 def _texts_of(copy: Copy) -> tuple[tuple[str, str], ...]:
@@ -202,7 +212,7 @@ class Copywriter:
     def _generate(self, platform: str, brief: Brief, options: CopyOptions) -> Iterator[str]:
         if self.generator is None:
             return
-        example = examples.nearest(brief, platform) if options.library else None
+        example = EXAMPLE_CHOICES[options.example](brief, platform)
         messages = self.prompts[platform].messages(brief, PLATFORMS[platform].quoted_chars, example)
         yield from self.generator.stream(messages, options.generation(platform))
 

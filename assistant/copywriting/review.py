@@ -222,16 +222,22 @@ def broken(text: str, brief: Brief) -> str:
 # --------------------------------------------------------------------------- per text
 
 
+def _common_faults(text: str, where: str, brief: Brief) -> list[Fault]:
+    """The faults any text or poster field can have: pasted, invented, wrong person, broken."""
+    checks = (
+        ("pasted", text[:20] if pasted(text, brief) else ""),
+        ("invented", invented(text, brief)),
+        ("wrong_person", wrong_person(text, brief)),
+        ("broken", broken(text, brief)),
+    )
+    return [Fault(kind, where, found) for kind, found in checks if found]
+
+
 def review_text(platform: str, text: str, brief: Brief) -> list[Fault]:
     """Every fault of one platform's finished text."""
-    faults = []
     if not text.strip():
         return [Fault("broken", platform, "没有内容")]
-    if pasted(text, brief):
-        faults.append(Fault("pasted", platform, text[:20]))
-    found = invented(text, brief)
-    if found:
-        faults.append(Fault("invented", platform, found))
+    faults = _common_faults(text, platform, brief)
     parts = [s for s in sentences(text) if s.strip()]
     for i, sentence in enumerate(parts):
         if fragment(sentence, brief, opening=i == 0) or (i == len(parts) - 1 and fragment(sentence, brief, False)):
@@ -240,12 +246,9 @@ def review_text(platform: str, text: str, brief: Brief) -> list[Fault]:
     lost = lost_terms(text, brief)
     if lost:
         faults.append(Fault("changed_terms", platform, lost))
-    person = wrong_person(text, brief)
-    if person:
-        faults.append(Fault("wrong_person", platform, person))
-    form = broken(text, brief) or _shape(platform, text)
-    if form:
-        faults.append(Fault("broken", platform, form))
+    shape = _shape(platform, text)
+    if shape and not any(f.kind == "broken" for f in faults):
+        faults.append(Fault("broken", platform, shape))
     if platform == "shop_title" and not _names_product(text, brief):
         faults.append(Fault("wrong_product", platform, text[:12]))
     return faults
@@ -282,22 +285,11 @@ def review_poster(title: str, slogan: str, points: list[str], brief: Brief) -> l
     """Every fault of the poster text: its title, slogan and points."""
     faults = []
     for name, piece in (("title", title), ("slogan", slogan), *((f"point{i + 1}", p) for i, p in enumerate(points))):
-        where = f"poster.{name}"
         if not piece:
             continue
-        if pasted(piece, brief):
-            faults.append(Fault("pasted", where, piece))
-        found = invented(piece, brief)
-        if found:
-            faults.append(Fault("invented", where, found))
+        faults += _common_faults(piece, f"poster.{name}", brief)
         if name != "title" and fragment(piece, brief):
-            faults.append(Fault("fragment", where, piece))
-        person = wrong_person(piece, brief)
-        if person:
-            faults.append(Fault("wrong_person", where, person))
-        form = broken(piece, brief)
-        if form:
-            faults.append(Fault("broken", where, form))
+            faults.append(Fault("fragment", f"poster.{name}", piece))
     if not brief.reading.is_homestay and not _names_product(title, brief) and not _names_product(slogan, brief):
         faults.append(Fault("wrong_product", "poster.title", title))
     faults += [Fault("weak_point", "poster.points", p or "没有卖点") for p in weak_points(points, brief)]

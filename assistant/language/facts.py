@@ -415,13 +415,21 @@ _GENERIC_PRODUCTS = frozenset({"野生菌", "野菜", "干货", "杂粮", "特�
 
 
 def find_product(text: str) -> str:
-    """What she sells: the first product of ``data/products.txt`` she names (with a variety
+    """What she sells: the stay she offers if she names one (民宿, 农家乐, 采摘园), else the first
+    product of ``data/products.tsv`` she names (with a variety
     named just before it: 阳光玫瑰葡萄), else the X of "我家的X又…", else ""."""
     found: list[tuple[int, int, str]] = []
     for name in lexicon.known_products():
         for m in re.finditer(re.escape(name), text):
             if not _FEED_CLAUSE.search(text[: m.start()]):
                 found.append((m.start(), -len(name), name))
+    venues = [f for f in found if lexicon.product_category(f[2]) == "homestay"]
+    if venues:
+        # The stay she offers, named anywhere: a 草莓采摘园 sells the visit, not the berries;
+        # 窑洞民宿 is one name.
+        at, _, name = min(venues)
+        after = next((n for a, _, n in sorted(venues) if a == at + len(name)), "")
+        return name + after
     if found:
         at, _, name = min(found)
         if name in _GENERIC_PRODUCTS or len(name) == 1:

@@ -97,7 +97,7 @@ class Reading:
 
 def read(text: str, product: str = "", price: str = "", contact: str = "") -> Reading:
     """The reading of her (cleaned) words ``text``; typed fields win over what is heard."""
-    product = product or _venue(text) or find_product(text)
+    product = product or find_product(text)
     price = price or find_price(text) or ""
     facts = extract_facts(text, product, price, contact or find_contact(text))
     category = lexicon.product_category(product) if product else ""
@@ -123,14 +123,6 @@ def read(text: str, product: str = "", price: str = "", contact: str = "") -> Re
         suits=suits_of(text),
         contact=facts.contact,
     )
-
-
-def _venue(text: str) -> str:
-    """The stay she offers (民宿, 农家乐, 采摘园), named anywhere: a 草莓采摘园 sells the visit,
-    not the strawberries, and a homestay's 房间 is part of it."""
-    found = [(text.find(name), -len(name), name) for name in lexicon.known_products() if name in text]
-    venues = [f for f in found if lexicon.product_category(f[2]) == "homestay"]
-    return min(venues)[2] if venues else ""
 
 
 def input_kind(text: str) -> str:

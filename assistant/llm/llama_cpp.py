@@ -21,7 +21,9 @@ class LlamaCppGenerator:
     reproducible (a plain prompt cache would evaluate a different split each time).
     """
 
-    _PREFIX_CACHE_SIZE = 8  # one per platform prompt (6), with room for a user's own
+    # One per platform prompt and kind of worked example (the copywriter shows one of a few
+    # dozen: a listing of goods, a homestay post …); ~14 MB each once its logits are trimmed.
+    _PREFIX_CACHE_SIZE = 16
 
     def __init__(self, model: ResolvedModel, threads: int, n_ctx: int = 4096, flash_attn: bool = False):
         from llama_cpp import Llama
@@ -80,6 +82,7 @@ class LlamaCppGenerator:
                 self._prefix_states.pop(next(iter(self._prefix_states)))
             self._prefix_states[key] = state
         else:
+            self._prefix_states[key] = self._prefix_states.pop(key)  # used last: kept longest
             self.llm.load_state(state)
         return tokens
 

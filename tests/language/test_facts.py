@@ -98,6 +98,7 @@ def test_the_cli_prints_every_field_as_one_json_object():
     assert set(fields) >= {"product", "price", "weight", "place", "contact", "shipping", "harvest"}
     assert (fields["product"], fields["price"], fields["contact"]) == ("大闸蟹", "88元/斤", "xie_88")
     assert fields["place"] == "" and "包邮" in fields["shipping"]
+    assert fields["reading"]["product"] == "大闸蟹" and fields["reading"]["input"] == "spoken"
 
 
 def test_a_place_is_its_name_not_the_words_before_it_nor_what_she_sells():

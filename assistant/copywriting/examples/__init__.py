@@ -108,6 +108,48 @@ def _index(folder: Path = LIBRARY_DIR) -> _Index:
     return _Index(library(folder))
 
 
+def group_of(category: str) -> str:
+    """The broad kind of goods an example stands for: a stay, a craft, or goods to eat and use."""
+    return category if category in ("homestay", "craft") else "goods"
+
+
+def way_of_saying(kind: str) -> str:
+    return "spoken" if kind in ("misheard", "") else kind
+
+
+def typical(brief: Brief, platform: str, folder: Path = LIBRARY_DIR) -> Example | None:
+    """The library's most typical example of her kind of goods said her way (a listing of goods,
+    a homestay post …): one of a few dozen, so the prompt up to her brief is the same for every
+    seller of that kind, and the model server keeps it evaluated (``nearest`` differs per brief,
+    and its example is evaluated anew each time)."""
+    reading = brief.reading
+    group = "homestay" if reading.is_homestay else group_of(reading.category)
+    return _typical(folder).get((group, way_of_saying(reading.input), platform)) or _typical(folder).get(
+        (group, "spoken", platform)
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _typical(folder: Path = LIBRARY_DIR) -> dict[tuple[str, str, str], Example]:
+    """(group, way of saying it, platform) → the example closest to all the others of its cell."""
+    index = _index(folder)
+    cells: dict[tuple[str, str], list[int]] = {}
+    for i, example in enumerate(index.examples):
+        cells.setdefault((group_of(example.category), way_of_saying(example.input)), []).append(i)
+    found = {}
+    for (group, kind), members in cells.items():
+        centrality = {}
+        for i in members:
+            scores = index.scores(index.examples[i].brief)
+            centrality[i] = sum(scores[j] for j in members if j != i)
+        ranked = sorted(members, key=lambda i: -centrality[i])
+        for platform in {p for i in members for p in index.examples[i].texts}:
+            best = next((index.examples[i] for i in ranked if index.examples[i].text(platform)), None)
+            if best is not None:
+                found[(group, kind, platform)] = best
+    return found
+
+
 def nearest(brief: Brief, platform: str, folder: Path = LIBRARY_DIR) -> Example | None:
     """The library's example closest to ``brief`` that has a text for ``platform`` (her own
     brief, if it is in the library, is never its own example); None for an empty library."""
