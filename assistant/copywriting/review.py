@@ -27,8 +27,8 @@ from assistant.contracts import Brief
 from assistant.copywriting import compliance
 from assistant.language import lexicon
 from assistant.language.facts import find_price, numbers_in
-from assistant.language.reading import LISTING, is_keyword_string
-from assistant.language.text import han_count, sentences
+from assistant.language.reading import LISTING
+from assistant.language.text import EMOJI, han_count, sentences
 
 # What each fault is called where she or a trainer sees it.
 FAULTS = {
@@ -64,24 +64,31 @@ def weight(faults: list[Fault]) -> int:
 # --------------------------------------------------------------------------- the checks
 
 # Characters of her listing, in her order, that make a text hers pasted: a title may name
-# 阿克苏冰糖心苹果 as her listing does, but not carry on into 新疆丑苹果10斤装.
-_PASTE_RUN = 11
+# 阿克苏冰糖心苹果 as her listing does, but not carry on into 新疆丑苹果10斤装. (A shop title
+# is made of her keywords, and is never called pasted.)
+_PASTE_RUN = 13
 
 
-def pasted(text: str, brief: Brief) -> bool:
-    """Her keyword listing in the text as she pasted it: a run of eleven or more of its
-    characters in her order (枸杞宁夏中宁头茬红枸杞). A spoken sentence of hers may be quoted."""
-    reading = brief.reading
-    if reading.input != LISTING:
+def pasted(text: str, brief: Brief, whole: bool = False) -> bool:
+    """Her keyword listing in the text as she pasted it: a run of thirteen or more of its
+    characters in her order (枸杞宁夏中宁头茬红枸杞干货), its spaces and brackets aside (莫干山民宿
+    竹林山景大床房 含双早). With ``whole`` (a shop title, which is made of her keywords), only
+    all of one of its lines as she pasted it. A spoken sentence of hers may be quoted."""
+    if brief.reading.input != LISTING:
         return False
-    flat = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", text)
-    for clause in re.split(r"[，,。！!？?；;\s【】\[\]]+", brief.spoken_text):
-        bare = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", clause)
-        if len(bare) < _PASTE_RUN or not is_keyword_string(clause):
-            continue
-        if any(bare[i : i + _PASTE_RUN] in flat for i in range(len(bare) - _PASTE_RUN + 1)):
+    flat = _bare(text)
+    for line in brief.spoken_text.splitlines():
+        listing = _bare(line)
+        runs = [listing] if whole else [listing[i : i + _PASTE_RUN] for i in range(len(listing) - _PASTE_RUN + 1)]
+        if any(han_count(run) >= 8 and run in flat for run in runs):
             return True
     return False
+
+
+def _bare(text: str) -> str:
+    """``text`` without spaces, brackets and emoji; its punctuation and line breaks kept: her
+    listing laid out with commas (没有籽，皮薄，甜) or on lines of its own is written, not pasted."""
+    return re.sub(r"[ \t\u3000【】\[\]]+", "", EMOJI.sub("", text))
 
 
 def invented(text: str, brief: Brief) -> str:
@@ -225,7 +232,7 @@ def broken(text: str, brief: Brief) -> str:
 def _common_faults(text: str, where: str, brief: Brief) -> list[Fault]:
     """The faults any text or poster field can have: pasted, invented, wrong person, broken."""
     checks = (
-        ("pasted", text[:20] if pasted(text, brief) else ""),
+        ("pasted", text[:20] if pasted(text, brief, whole=where == "shop_title") else ""),
         ("invented", invented(text, brief)),
         ("wrong_person", wrong_person(text, brief)),
         ("broken", broken(text, brief)),

@@ -193,7 +193,7 @@ _PRICE = re.compile(
     # Spoken without 块: "八十八一斤", "一斤十五，包邮" (a count after the number is not a price: 一斤15个).
     rf"|(?<![\d.])\d+(?:\.\d+)?(?:一|每)(?:{_PRICE_UNITS})(?![\d.]|[{_ALL_UNIT_CHARS}])"
     # … nor a year or a date: "357克一饼 2019年压制 … 一饼三百八" (the long texts of 2026-12-04).
-    rf"|(?:一|每|1)(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?(?![\d.{_ALL_UNIT_CHARS}块元毛年月日号岁起多来几])"
+    rf"|(?:一|每|1)(?:{_PRICE_UNITS})\s*[，,]?\s*\d+(?:\.\d+)?(?![\d.{_ALL_UNIT_CHARS}块元毛年月日号岁起多来几\-~～到])"
 )
 
 
@@ -204,7 +204,12 @@ _PACK_PRICE = re.compile(
     rf"(?![\d.]|\s*(?:{_COUNTED}|{_PRICE_UNITS}))"  # "五斤装一箱六十块": the 一 is a count
 )
 # "5斤25元": a count, then what that many cost (元 said: "一斤15个" is a count of apples).
-_COUNT_THEN_PRICE = re.compile(rf"(?<![\d.])(\d+)\s*({_COUNTED})装?的?\s*[，,]?\s*(\d+(?:\.\d+)?)\s*(?:元|块钱|块)")
+_COUNT_THEN_PRICE = re.compile(
+    rf"(?<![\d.])(\d+)\s*({_COUNTED})装?的?\s*[，,]?\s*(\d+(?:\.\d+)?)\s*(?:元|块钱|块)"
+    rf"(?!\s*(?:/|一|每|1)\s*(?:{_PRICE_UNITS}))"  # 一串两斤，二十五块一斤: 25 a jin, not 25 for two
+)
+# "268/晚", "88/人": a price written with its unit and no 元.
+_SLASH_PRICE = re.compile(rf"(?<![\d./])(\d+(?:\.\d+)?)\s*/\s*({_PRICE_UNITS})(?![\u4e00-\u9fff]*?[元块])")
 _PRICE_FOR_SOME = re.compile(
     rf"(\d+(?:\.\d+)?)\s*(?:元|块钱|块|蚊)\s*(?:/|每)?\s*(\d+)\s*({_COUNTED})(?![\u4e00-\u9fff]*装)"
 )
@@ -251,6 +256,8 @@ def find_price(text: str) -> str | None:
         found.append((m.start(), -len(m.group(0)), _per(m.group(3), m.group(1), m.group(2))))
     for m in _BOX_THEN_PRICE.finditer(digits):
         found.append((m.start(), -len(m.group(0)), f"{m.group(2)}元/{m.group(1)}"))
+    for m in _SLASH_PRICE.finditer(digits):
+        found.append((m.start(), -len(m.group(0)), f"{m.group(1)}元/{m.group(2)}"))
     m = _PRICE.search(digits)
     if m:
         found.append((m.start(), -len(m.group(0)), _plain_price(m.group(0))))

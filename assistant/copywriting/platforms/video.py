@@ -19,6 +19,7 @@ from assistant.copywriting.platforms.common import (
     spoken_clauses,
 )
 from assistant.language.facts import numbers_in
+from assistant.language.reading import LISTING
 from assistant.language.text import reads_back, sentences, visible_length
 from assistant.language.words import is_food
 
@@ -58,7 +59,7 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
         notes.append("video: 结尾加了一句叫大家行动的话")
     price = brief.effective_price
     if price_missing("".join(lines), price):
-        lines.insert(len(lines) - 1, f"现在{price}。")
+        lines.insert(len(lines) - 1, f"现在{spoken_price(brief.price_shown)}。")
     # Too long to say in 30 s: drop sentences from the middle, never the hook or the ask.
     while visible_length("".join(lines)) > PLATFORM.max_chars and len(lines) > 3:
         middle = [i for i in range(1, len(lines) - 1) if not numbers_in(lines[i]) or not price]
@@ -90,15 +91,32 @@ def hook(brief: Brief) -> str:
 
 
 def fallback_lines(brief: Brief) -> list[str]:
-    """A script for the ear: the hook, her own short sentences (a keyword string becomes the
-    facts it holds), the price said on its own, and the ask."""
+    """A script for the ear: the hook, her own words two clauses to a sentence (a keyword
+    listing becomes its selling words), the price said as she would say it, and the ask."""
+    reading = brief.reading
     said = key_clauses(brief, QUOTED_CHARS)[:4]
-    if not said or any(is_keyword_string(c) for c in re.split(r"[，,。！!？?；;\s]+", brief.spoken_text)):
+    if reading.input == LISTING or any(
+        is_keyword_string(c) for c in re.split(r"[，,。！!？?；;\s]+", brief.spoken_text)
+    ):
+        said = [c for c in reading.selling if not is_keyword_string(c)][:4]
         said.insert(0, f"我家的{product_name(brief)}，{facts_line(brief, named=False)}".rstrip("，"))
-    lines = [hook(brief)] + [c + "。" for c in said if c]
+    lines = [hook(brief)] + ["，".join(said[i : i + 2]) + "。" for i in range(0, len(said), 2)]
     if brief.effective_price:
-        lines.append(f"现在{brief.effective_price}。")
+        lines.append(f"现在{spoken_price(brief.price_shown)}。")
     return lines + [call_to_action(brief)]
+
+
+def spoken_price(price: str) -> str:
+    """A price as a seller says it to her phone: 15元/斤 → 15块钱一斤, 380元/2人 → 2人380块钱."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)元(?:/(\d*)([\u4e00-\u9fff]+?))?(起)?", price)
+    if not m:
+        return price
+    amount, count, unit, start = m.groups()
+    if not unit:
+        return f"{amount}块钱{start or ''}"
+    if count:
+        return f"{count}{unit}{amount}块钱{start or ''}"
+    return f"{amount}块钱一{unit}{start or ''}"
 
 
 # Other asks for 换一个: a script that ends the same way each time sounds canned.
