@@ -145,6 +145,16 @@ def faults_of(platform: str, result: Finished, brief: Brief) -> list[review.Faul
     return review.review_text(platform, result.text, brief)
 
 
+def _fault_weight(platform: str, raw: str, brief: Brief) -> int:
+    """How bad ``raw`` reads once finished (on an empty copy: the poster's hashtags the 小红书
+    note would reuse are not needed to find its faults); a text the finisher threw away for the
+    rule-based one counts as broken."""
+    result = _mended(PLATFORMS[platform].finish(raw, brief, Copy.empty()), brief)
+    if result.source == "fallback":
+        return review.weight([review.Fault("broken", platform, "模型没写出能用的")])  # worth asking again
+    return review.weight(faults_of(platform, result, brief))
+
+
 def _best(platform: str, raws: list[str], brief: Brief, copy: Copy) -> tuple[Finished, str]:
     """The finished candidate with the fewest faults (``review.weight``): the model's texts in
     the order written, then the rule-based text, which wins only when it has fewer."""
@@ -152,8 +162,11 @@ def _best(platform: str, raws: list[str], brief: Brief, copy: Copy) -> tuple[Fin
     candidates = [(_mended(spec.finish(raw, brief, copy), brief), raw) for raw in dict.fromkeys(raws)]
     if candidates[0][0].source != "fallback":
         candidates.append((_mended(spec.finish("", brief, copy), brief), ""))
-    scored = [(review.weight(faults_of(platform, result, brief)), i) for i, (result, _) in enumerate(candidates)]
-    best = min(scored)[1]
+    scored = [
+        (review.weight(faults_of(platform, result, brief)), result.source == "fallback", i)
+        for i, (result, _) in enumerate(candidates)
+    ]
+    best = min(scored)[2]
     result, raw = candidates[best]
     if best and raw == "":
         result.notes.append(f"{platform}: 模型写的有毛病，换成了根据原话整理的版本")
@@ -243,8 +256,12 @@ class Copywriter:
             except ServerUnavailableError as exc:
                 down.append(exc)
                 raw = ""  # half an answer is no answer: the rule-based text instead
-        others = []
+        others: list[str] = []
+        # Best of N, but only as far as needed: another text is asked for only while every one
+        # so far has a fault a reader would see, so a good first text costs nothing more.
         for k in range(1, options.candidates if raw and not down else 1):
+            if min(_fault_weight(platform, r, brief) for r in (raw, *others)) == 0:
+                break
             sampled = replace(options, temperature=max(options.temperature, 0.7), seed=options.seed + 101 * k)
             try:
                 others.append("".join(self._generate(platform, brief, sampled)))

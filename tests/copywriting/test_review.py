@@ -9,7 +9,7 @@ import json
 import re
 
 from assistant.contracts import Brief
-from assistant.copywriting import Copywriter, default_platforms, review
+from assistant.copywriting import CopyOptions, Copywriter, default_platforms, review
 from assistant.language.text import sentences
 
 
@@ -136,3 +136,32 @@ def test_the_reviewer_counts_what_it_is_shown():
     bad = "你家的板栗好吃吗？。"
     kinds = {f.kind for f in review.review_text("video", bad, CHESTNUTS)}
     assert {"wrong_person", "broken"} <= kinds
+
+
+class Twice:
+    """A model that writes a faulty text first and a good one when asked again (sampled)."""
+
+    name = "test:twice"
+
+    def __init__(self, poster: dict, first: str, second: str):
+        self.poster, self.first, self.second = json.dumps(poster, ensure_ascii=False), first, second
+        self.asked = 0
+
+    def stream(self, messages, options):
+        if "JSON" in messages[0]["content"]:
+            yield self.poster
+            return
+        self.asked += 1
+        yield self.first if options.temperature == 0 else self.second
+
+
+def test_best_of_n_asks_again_only_while_the_text_has_a_fault_and_keeps_the_good_one():
+    good = "迁西板栗到啦！\n炒出来又香又糯，五斤包邮。\n想要的给我留言，我给你留一份。"
+    bad = "你家的板栗好吃吗？。"
+    model = Twice(poster("迁西板栗", "又香又糯", ["又香又糯"]), bad, good)
+    copy = Copywriter(model).write(CHESTNUTS, CopyOptions(platforms=("poster", "moments"), candidates=3))
+    assert copy.posts["moments"] == good and copy.sources["moments"] != "fallback"
+    assert model.asked == 2  # the second text had no fault: no third was asked for
+    model = Twice(poster("迁西板栗", "又香又糯", ["又香又糯"]), good, bad)
+    Copywriter(model).write(CHESTNUTS, CopyOptions(platforms=("poster", "moments"), candidates=3))
+    assert model.asked == 1

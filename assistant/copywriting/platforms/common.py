@@ -10,6 +10,7 @@ from assistant.copywriting import compliance, review
 from assistant.language import lexicon
 from assistant.language.facts import cn_numerals_to_digits, find_contact, find_price, numbers_in
 from assistant.language.lexicon import numeral_chars, selling_words
+from assistant.language.reading import LISTING
 from assistant.language.text import EMOJI, collapse_loops, drop_repeated_sentences, han_count, remove_fillers
 from assistant.language.words import words
 
@@ -174,6 +175,28 @@ def key_clauses(brief: Brief, budget: int) -> list[str]:
             chosen.add(i)
             used += han_count(pieces[i])
     return [pieces[i] for i in sorted(chosen)]
+
+
+def her_points(brief: Brief, budget: int) -> list[str]:
+    """What she said that sells, for a rule-based text, within ``budget`` characters: her
+    clauses (``key_clauses``); from speech written without a pause, or a listing, the reading's
+    selling words and story, which are cut where she would have paused."""
+    clauses = key_clauses(brief, budget)
+    if clauses and brief.reading.input != LISTING and not any(is_keyword_string(c) for c in clauses):
+        return clauses
+    allowed, points, used = brief.allowed_numbers(), [], 0
+    for phrase in (*brief.reading.selling, brief.reading.story):
+        if not phrase or phrase in points or compliance.problem(phrase, brief.source, allowed):
+            continue
+        if used + han_count(phrase) <= budget:
+            points.append(compliance.clean_ad_terms(phrase, "")[0])
+            used += han_count(phrase)
+    return points
+
+
+def where_from(brief: Brief) -> str:
+    """Her place as a name is said before the goods: 新疆库车, not 新疆、库车."""
+    return brief.reading.place.replace("、", "")
 
 
 def best_clauses(brief: Brief) -> list[str]:

@@ -9,12 +9,11 @@ from assistant.copywriting.platforms import Finished, Platform, register_platfor
 from assistant.copywriting.platforms.common import (
     clean_model_text,
     facts_line,
-    is_keyword_string,
-    key_clauses,
+    her_points,
     only_a_price,
-    opening,
     price_missing,
     product_name,
+    where_from,
 )
 from assistant.language.facts import numbers_in
 from assistant.language.lexicon import stock_lines
@@ -80,16 +79,18 @@ def fallback(brief: Brief) -> str:
     its own line, where a reader who reads slowly finds them."""
     product = product_name(brief)
     own = re.compile(rf"^(?:我家|我们家|自家|家里)?(?:的|种的|养的|做的)?{re.escape(product)}")
-    clauses = [own.sub("", c).strip(" ，,") or c for c in key_clauses(brief, QUOTED_CHARS)]
-    if not clauses or any(is_keyword_string(c) for c in re.split(r"[，,。！!？?；;\s]+", brief.spoken_text)):
-        clauses.insert(0, facts_line(brief))
+    clauses = [own.sub("", c).strip(" ，,") or c for c in her_points(brief, QUOTED_CHARS)]
+    if not clauses:
+        clauses = [facts_line(brief)]
     body = "，".join(c for c in clauses if c) or product
-    greeting = opening(brief) if brief.is_homestay else f"我家的{product}上新啦！"
+    where = where_from(brief)
+    named = f"{where}的{product}" if where and where not in product else f"我家的{product}"
+    greeting = f"{named}，欢迎来住！" if brief.is_homestay else f"{named}上新啦！"
     lines = [greeting, f"{body}。"]
     if brief.effective_price:
-        lines.append(f"💰 {brief.effective_price}")
-    if brief.contact:
-        lines.append(f"想要的联系我：{brief.contact}")
+        shipping = brief.reading.shipping if brief.reading.shipping not in body else ""
+        lines.append(f"💰 {brief.price_shown}" + (f"，{shipping}" if shipping else ""))
+    lines.append(f"想要的联系我：{brief.contact}" if brief.contact else "想要的给我留言～")
     return fit_post("\n".join(lines), MAX_CHARS)
 
 
