@@ -163,7 +163,12 @@ def _best(platform: str, raws: list[str], brief: Brief, copy: Copy) -> tuple[Fin
     if candidates[0][0].source != "fallback":
         candidates.append((_mended(spec.finish("", brief, copy), brief), ""))
     scored = [
-        (review.weight(faults_of(platform, result, brief)), result.source == "fallback", i)
+        (
+            review.weight(faults_of(platform, result, brief))
+            + (review.FALLBACK_WEIGHT if result.source == "fallback" else 0),
+            result.source == "fallback",
+            i,
+        )
         for i, (result, _) in enumerate(candidates)
     ]
     best = min(scored)[2]
@@ -177,7 +182,7 @@ def _mended(result: Finished, brief: Brief) -> Finished:
     """The finished text with what ``review.mend`` puts right (the rule-based text too: her
     price's 起 and her shipping condition are its to keep as much as the model's)."""
     if result.text:
-        result.text = review.mend(result.text, brief)
+        result.text = review.in_digits(review.mend(result.text, brief))
     if "slogan" in result.fields:
         result.fields["slogan"] = review.mend_piece(result.fields["slogan"], brief)
         points = [review.mend_piece(p, brief) for p in result.fields["selling_points"]]

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from assistant.contracts import Brief
 from assistant.copywriting import compliance
 from assistant.language import lexicon
-from assistant.language.facts import find_price, numbers_in
-from assistant.language.reading import LISTING
+from assistant.language.facts import cn_numerals_to_digits, find_price, numbers_in
+from assistant.language.reading import LISTING, POST
 from assistant.language.text import EMOJI, han_count, sentences
 
 # What each fault is called where she or a trainer sees it.
@@ -50,6 +50,7 @@ class Fault:
     kind: str  # a key of FAULTS
     where: str  # the platform, or the poster's field ("poster.slogan")
     text: str  # the piece at fault
+    mild: bool = False  # a reader's B, not C, though of a severe kind (a post too thin to say much)
 
     @property
     def zh(self) -> str:
@@ -58,7 +59,13 @@ class Fault:
 
 def weight(faults: list[Fault]) -> int:
     """How bad a candidate is: a severe fault outweighs any number of weak ones."""
-    return sum(10 if f.kind in SEVERE else 1 for f in faults)
+    return sum(10 if f.kind in SEVERE and not f.mild else 1 for f in faults)
+
+
+# What the rule-based text costs against the model's: it is her words laid out, which a reader
+# grades below a model text with a weak fault (a fragment, a point that does not sell), and
+# above one with a severe fault (an invented fact, a changed price).
+FALLBACK_WEIGHT = 5
 
 
 # --------------------------------------------------------------------------- the checks
@@ -67,22 +74,35 @@ def weight(faults: list[Fault]) -> int:
 # 阿克苏冰糖心苹果 as her listing does, but not carry on into 新疆丑苹果10斤装. (A shop title
 # is made of her keywords, and is never called pasted.)
 _PASTE_RUN = 13
+# Her spoken words in the text unchanged for this many characters: her sentence handed back
+# (中华蜂的一年只割一次，一斤八十八两斤起卖包邮), not her phrase quoted (炒出来又香又糯).
+_SENTENCE_RUN = 12
 
 
 def pasted(text: str, brief: Brief, whole: bool = False) -> bool:
     """Her keyword listing in the text as she pasted it: a run of thirteen or more of its
     characters in her order (枸杞宁夏中宁头茬红枸杞干货), its spaces and brackets aside (莫干山民宿
     竹林山景大床房 含双早). With ``whole`` (a shop title, which is made of her keywords), only
-    all of one of its lines as she pasted it. A spoken sentence of hers may be quoted."""
-    if brief.reading.input != LISTING:
-        return False
+    all of one of its lines as she pasted it. Her spoken words may be quoted, but not a run of
+    twelve with a number said as words in it (一斤八十八两斤起卖包邮): her sentence handed back."""
+    listing = brief.reading.input == LISTING
+    if (not listing and whole) or brief.reading.input == POST:
+        return False  # a post of her own may keep its sentences; reads_back() catches it whole
+    size = _PASTE_RUN if listing else _SENTENCE_RUN
     flat = _bare(text)
     for line in brief.spoken_text.splitlines():
-        listing = _bare(line)
-        runs = [listing] if whole else [listing[i : i + _PASTE_RUN] for i in range(len(listing) - _PASTE_RUN + 1)]
-        if any(han_count(run) >= 8 and run in flat for run in runs):
+        hers = _bare(line)
+        runs = [hers] if whole else [hers[i : i + size] for i in range(len(hers) - size + 1)]
+        if any(han_count(run) >= 8 and run in flat and (listing or _SAID_NUMBER.search(run)) for run in runs):
             return True
     return False
+
+
+# A number said as words with its unit (八十八, 两斤起): in her sentence handed back, not rewritten.
+_SAID_NUMBER = re.compile(
+    rf"[{lexicon.numeral_chars('十百千万')}]{{2,}}(?:块|元|{lexicon.unit_pattern()})"
+    rf"|[{lexicon.numeral_chars('十百千万', without='一')}](?:块|元|{lexicon.unit_pattern()})"
+)
 
 
 def _bare(text: str) -> str:
@@ -255,21 +275,43 @@ def review_text(platform: str, text: str, brief: Brief) -> list[Fault]:
         faults.append(Fault("changed_terms", platform, lost))
     shape = _shape(platform, text)
     if shape and not any(f.kind == "broken" for f in faults):
-        faults.append(Fault("broken", platform, shape))
+        faults.append(Fault("broken", platform, shape, mild=shape == THIN))
     if platform == "shop_title" and not _names_product(text, brief):
         faults.append(Fault("wrong_product", platform, text[:12]))
     return faults
 
 
+# A post shorter than this says too little to post (a blind reader: "correct but thin").
+THIN_CHARS = {"moments": 20, "xiaohongshu": 30, "video": 45, "homestay": 80}
+THIN = "太短，没说什么"
+
+
 def _shape(platform: str, text: str) -> str:
-    """A post that is only its closing line, a note with no body."""
-    lines = [line for line in text.splitlines() if line.strip()]
+    """A post that is only its closing line or too thin to post, a note with no body, a script
+    that says the same words line after line."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if han_count("".join(lines)) < THIN_CHARS.get(platform, 0):
+        return THIN
     if platform == "moments":
         body = [line for line in lines if not any(w in line for w in lexicon.asks()) and han_count(line) >= 4]
-        return "" if body else "只有结尾一句"
+        if not body:
+            return "只有结尾一句"
     if platform == "xiaohongshu":
         body = [line for line in lines[1:] if not line.lstrip().startswith("#")]
-        return "" if len(body) >= 1 and han_count("".join(body)) >= 15 else "正文是空的"
+        if not body or han_count("".join(body)) < 15:
+            return "正文是空的"
+    return _repeated("\n".join(lines[1:] if platform == "xiaohongshu" else lines))  # a note's title names it too
+
+
+def _repeated(text: str) -> str:
+    """A run of four or more characters said in three sentences or more (陕西富平吊柿饼 line
+    after line): a list, not a text."""
+    parts = [re.sub(r"\W", "", s) for s in sentences(text) if s.strip()]
+    for part in parts:
+        for i in range(len(part) - 3):
+            run = part[i : i + 4]
+            if sum(run in p for p in parts) >= 3:
+                return f"「{run}」说了三遍"
     return ""
 
 
@@ -316,7 +358,8 @@ _EMPTY_SECTION = re.compile(r"^[^\n：:]{1,8}[：:]\s*$", re.M)
 def mend(text: str, brief: Brief) -> str:
     """What can be put right without changing what a text says: her goods called 你家的 are
     我家的, doubled marks (？。) are one, an empty section (做法：) goes, a price that lost its
-    起 gets it back, and a bare 包邮 says her condition (买两袋包邮)."""
+    起 gets it back, and a bare 包邮 says her condition (买两袋包邮). (``in_digits`` writes her
+    numbers in digits, once a text is chosen: before, her words must still read as hers.)"""
     product = brief.reading.product or brief.product
     if product:
         text = re.sub(rf"(?:你们家|你家|您家)的?(?={re.escape(product[:2])})", "我家的", text)
@@ -324,7 +367,28 @@ def mend(text: str, brief: Brief) -> str:
         text = pattern.sub(replacement, text)
     text = _EMPTY_SECTION.sub("", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    return _with_terms(text, brief)
+    return _with_terms(text, brief).replace("起起", "起")
+
+
+_NUMERAL = lexicon.numeral_chars("十百千万")
+# A number said as words before what it counts or costs: 八十八块, 一百二一箱, 五斤 (not 一斤: "a").
+_NOT_ONE = lexicon.numeral_chars("十百千万", without="一")
+_WORDS_NUMBER = re.compile(
+    rf"(?<![{_NUMERAL}块毛])"
+    rf"(?:[{_NUMERAL}]*[十百千](?:[{_NUMERAL}]*[{_NOT_ONE}])?|[{lexicon.numeral_chars(without='一两')}])"
+    rf"(?=块|元|一?(?:{lexicon.unit_pattern()}))"
+)
+
+
+def in_digits(text: str) -> str:
+    """Her numbers said as words, written as a post writes them: 五斤包邮 → 5斤包邮, 一百二一箱
+    → 120一箱. Names with a numeral in them (三黄鸡, 九斤黄, 五常) and 一 as "a" stay as they are."""
+    names = [n for n in (*lexicon.known_products(), *lexicon.places()) if re.search(f"[{_NUMERAL}]", n) and n in text]
+    masked = text
+    for i, name in enumerate(names):
+        masked = masked.replace(name, f"\x01{i}\x01")
+    masked = _WORDS_NUMBER.sub(lambda m: cn_numerals_to_digits(m.group(0)), masked)
+    return re.sub("\x01(\\d+)\x01", lambda m: names[int(m.group(1))], masked)
 
 
 def mend_piece(piece: str, brief: Brief) -> str:

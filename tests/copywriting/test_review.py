@@ -160,7 +160,7 @@ def test_best_of_n_asks_again_only_while_the_text_has_a_fault_and_keeps_the_good
     bad = "你家的板栗好吃吗？。"
     model = Twice(poster("迁西板栗", "又香又糯", ["又香又糯"]), bad, good)
     copy = Copywriter(model).write(CHESTNUTS, CopyOptions(platforms=("poster", "moments"), candidates=3))
-    assert copy.posts["moments"] == good and copy.sources["moments"] != "fallback"
+    assert copy.posts["moments"] == review.in_digits(good) and copy.sources["moments"] != "fallback"
     assert model.asked == 2  # the second text had no fault: no third was asked for
     model = Twice(poster("迁西板栗", "又香又糯", ["又香又糯"]), good, bad)
     Copywriter(model).write(CHESTNUTS, CopyOptions(platforms=("poster", "moments"), candidates=3))
