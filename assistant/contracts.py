@@ -230,7 +230,7 @@ class Brief:
     def reading(self) -> Reading:
         """Her words read into slots once (``language/reading.py``): every text is written from it."""
         if self._reading is None:
-            self._reading = read(self.spoken_text, self.product, self.effective_price, self.contact)
+            self._reading = read(self.spoken_text, self.product, self.effective_price, self.contact, bool(self.price))
         return self._reading
 
     @property

@@ -34,9 +34,10 @@ def brief_prompt(brief: Brief, quoted_chars: int = 0) -> str:
     price = ""
     if brief.effective_price:
         notes = [n for n in reading.price_note.split("，") if n and n != "起"]
-        price = "，".join(
-            [reading.price_said if reading.price == brief.effective_price else brief.effective_price, *notes]
-        )
+        said = reading.price_said if reading.price == brief.effective_price else brief.effective_price
+        if reading.prices:  # 大的80元/个；小的60元/个: every price, each with what it is for
+            said = "；".join(reading.prices) + ("（起）" if reading.price_note.startswith("起") else "")
+        price = "，".join([said, *notes])
     lines = []
     for label, value in (
         ("产品", brief.product or reading.product),

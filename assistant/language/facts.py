@@ -29,6 +29,7 @@ _PER = unit_chars("per")
 # 800 a jin (31 jin is said 三十一斤 too, but a seller naming a unit after a number is pricing it).
 _NOT_QUANTITY = re.compile(
     r"一(?=[定起样直般些下点共切边天到])|(?<=[统唯万])一|十分(?!钟)|万一|千万(?=[别要不])|零(?=[食钱花碎售星])"
+    r"|(?:(?<=周)|(?<=星期))[一二三四五六日天]{1,2}"  # 周四, 周五六, 星期五: days, not numbers
     rf"|(?<=[两二三四五六七八九十百\d])一(?=[{_PER}])"
 )
 # "一块五" is 1.5 yuan, "两块五毛" 2.5: the 毛 digit after 块 is the decimal.
@@ -238,30 +239,49 @@ _A_PIECE = re.compile(rf"(?<![\d.])1块(?=[\u4e00-\u9fff])(?![钱包{numeral_cha
 def find_price(text: str) -> str | None:
     """The first price in ``text``, normalised: "一斤十五块" → "15元/斤", "十块钱两个" →
     "10元/2个", "五斤装六十九" → "69元/5斤", "一个人六十" → "60元/人"."""
-    found = []  # (where it starts, longest first, the price)
+    found = prices_in(text)
+    return found[0][2] if found else None
+
+
+def prices_in(text: str) -> list[tuple[int, int, str, str]]:
+    """Every price in ``text``, in order and not overlapping: (start, end, price, the words
+    before it). Start and end are in ``text`` with its numbers as digits."""
+    found = []  # (where it starts, longest first, the price, where it ends)
+    digits = _digits_for_prices(text)
+
+    def add(m: re.Match, price: str) -> None:
+        found.append((m.start(), -len(m.group(0)), price, m.end()))
+
+    for m in _PEOPLE_PRICE.finditer(digits):
+        add(m, _per(m.group(3), m.group(1), m.group(2)))
+    for m in _PACK_PRICE.finditer(digits):
+        add(m, _per(m.group(3), m.group(1), m.group(2)))
+    for m in _PRICE_FOR_SOME.finditer(digits):
+        add(m, _per(m.group(1), m.group(2), m.group(3)))
+    for m in _COUNT_THEN_PRICE.finditer(digits):
+        add(m, _per(m.group(3), m.group(1), m.group(2)))
+    for m in _BOX_THEN_PRICE.finditer(digits):
+        add(m, f"{m.group(2)}元/{m.group(1)}")
+    for m in _SLASH_PRICE.finditer(digits):
+        add(m, f"{m.group(1)}元/{m.group(2)}")
+    for m in _PRICE.finditer(digits):
+        add(m, _plain_price(m.group(0)))
+    kept, end = [], 0
+    for start, _, price, stop in sorted(found):
+        if start >= end:
+            kept.append((start, stop, price, digits[end:start]))
+            end = stop
+    return kept
+
+
+def _digits_for_prices(text: str) -> str:
     digits = re.sub(r"(?<=[一1每])\s*个(?=[人位])", "", cn_numerals_to_digits(text))
     # 一块方巾, 一块草坪: a piece of something, not one yuan.
     digits = _A_PIECE.sub("\x03", digits)
     # How homestays say it: "一个大人一天一百二" is 120 a person, "一晚上两百" 200 a night.
     digits = re.sub(r"(?<=[一1每])\s*个?(?:大人|成人)", "人", digits)
     digits = re.sub(r"(?<=[一1每][人位])\s*(?:[一1每])?天", "", digits)
-    digits = re.sub(r"(?<=[一1每]晚)上", "", digits)
-    for m in _PEOPLE_PRICE.finditer(digits):
-        found.append((m.start(), -len(m.group(0)), _per(m.group(3), m.group(1), m.group(2))))
-    for m in _PACK_PRICE.finditer(digits):
-        found.append((m.start(), -len(m.group(0)), _per(m.group(3), m.group(1), m.group(2))))
-    for m in _PRICE_FOR_SOME.finditer(digits):
-        found.append((m.start(), -len(m.group(0)), _per(m.group(1), m.group(2), m.group(3))))
-    for m in _COUNT_THEN_PRICE.finditer(digits):
-        found.append((m.start(), -len(m.group(0)), _per(m.group(3), m.group(1), m.group(2))))
-    for m in _BOX_THEN_PRICE.finditer(digits):
-        found.append((m.start(), -len(m.group(0)), f"{m.group(2)}元/{m.group(1)}"))
-    for m in _SLASH_PRICE.finditer(digits):
-        found.append((m.start(), -len(m.group(0)), f"{m.group(1)}元/{m.group(2)}"))
-    m = _PRICE.search(digits)
-    if m:
-        found.append((m.start(), -len(m.group(0)), _plain_price(m.group(0))))
-    return min(found)[2] if found else None
+    return re.sub(r"(?<=[一1每]晚)上", "", digits)
 
 
 def _plain_price(raw: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from assistant.language import lexicon
 from assistant.language.facts import (
+    _digits_for_prices,
     cn_numerals_to_digits,
     extract_facts,
     find_contact,
@@ -23,6 +24,7 @@ from assistant.language.facts import (
     find_product,
     negated_at,
     places_in,
+    prices_in,
 )
 from assistant.language.text import EMOJI, han_count
 
@@ -76,6 +78,7 @@ class Reading:
     place: str = ""
     price: str = ""
     price_note: str = ""
+    prices: tuple[str, ...] = field(default_factory=tuple)  # every price with what it is for: 大的80元/个
     pack: str = ""
     shipping: str = ""
     harvest: str = ""
@@ -95,8 +98,9 @@ class Reading:
         return self.price + ("起" if self.price_note.startswith("起") else "")
 
 
-def read(text: str, product: str = "", price: str = "", contact: str = "") -> Reading:
-    """The reading of her (cleaned) words ``text``; typed fields win over what is heard."""
+def read(text: str, product: str = "", price: str = "", contact: str = "", typed: bool = False) -> Reading:
+    """The reading of her (cleaned) words ``text``; typed fields win over what is heard
+    (``typed``: she typed the price, so it is the only one)."""
     product = product or find_product(text)
     price = price or find_price(text) or ""
     facts = extract_facts(text, product, price, contact or find_contact(text))
@@ -115,6 +119,7 @@ def read(text: str, product: str = "", price: str = "", contact: str = "") -> Re
         place=facts.place,
         price=price,
         price_note="，".join(notes),
+        prices=() if typed else all_prices(text),
         pack=pack_size(text) or facts.weight,
         shipping=shipping_terms(text) or facts.shipping.replace("、", ""),
         harvest=facts.harvest,
@@ -161,6 +166,41 @@ def price_notes(text: str, price: str) -> list[str]:
         if note not in notes:
             notes.append(note)
     return notes
+
+
+# What a price is for, said just before it: 大的, 小的, 生的, 平日, 周末, 周日至周四, 标间, 小孩.
+_QUALIFIER = re.compile(
+    r"(?:[\u4e00-\u9fff]{1,3}的|平日|平时|周末|节假日|假期|旺季|淡季|周[一二三四五六日天](?:到|至)周[一二三四五六日天]"
+    r"|周[一二三四五六日天]{1,2}|标间|单间|大床房|双人间|单人|双人|大人|成人|小孩|儿童|公蟹|母蟹|整只|半只)\s*$"
+)
+# A bare amount after another price: 小的六十, 周末398 (its unit is the price's before it).
+_BARE_AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:元|块钱?)?(?![\d.]|[\u4e00-\u9fff]*?[斤两克个只])")
+
+
+def all_prices(text: str) -> tuple[str, ...]:
+    """Every price she gives, each with what it is for when she says so: (大的80元/个, 小的60元/个),
+    (平日268元/晚, 周末398元/晚). One price alone is just that price."""
+    found = prices_in(text)
+    if not found:
+        return ()
+    digits = _digits_for_prices(text)
+    unit = found[0][2].partition("/")[2]
+    prices, end = [], 0
+    for start, stop, price, before in found:
+        prices.append((start, _qualified(before, price)))
+        end = stop
+    # Amounts said after the last price with a qualifier and no unit: 小的六十.
+    for m in _BARE_AMOUNT.finditer(digits, end):
+        before = digits[max(end, m.start() - 8) : m.start()]
+        qualifier = _QUALIFIER.search(re.split(r"[，,。！!\s]", before)[-1] if before else "")
+        if qualifier and unit:
+            prices.append((m.start(), f"{qualifier.group(0).strip()}{m.group(1)}元/{unit}"))
+    return tuple(p for _, p in sorted(prices)) if len(prices) > 1 else ()
+
+
+def _qualified(before: str, price: str) -> str:
+    m = _QUALIFIER.search(re.split(r"[，,。！!\s]", before)[-1] if before else "")
+    return f"{m.group(0).strip()}{price}" if m else price
 
 
 _PACK = re.compile(
@@ -249,8 +289,10 @@ def _worth_keeping(phrase: str, product: str, place: str) -> bool:
     if _ASK_OR_TIME.search(phrase) or _NARRATIVE.match(phrase) or re.search(r"\d", cn_numerals_to_digits(phrase)):
         return False
     rest = phrase
-    for name in places_in(phrase):
-        rest = rest.replace(name, "")
+    for name in (*places_in(phrase), product):
+        rest = rest.replace(name, "") if name else rest
+    if product and product[:2] in phrase and not _sells(rest):
+        return False  # 东阳的竹编篮子: where it is from and its name, not what sells it
     if han_count(rest.rstrip("的")) < 2:
         return False  # 苍溪的, 冻的: a place or one word, not something that sells
     return not any(phrase == name for name in lexicon.known_products())
@@ -303,7 +345,7 @@ def _sells(phrase: str) -> bool:
 
 
 _STORY = re.compile(
-    r"自己|自家|亲手|手工|奶奶|妈妈|爸爸|老人|婆婆|外婆|散养|放养|山上|山里|后山|传下来|老手艺|一针一线"
+    r"自己|自家|亲手|手工|奶奶|爷爷|妈|爸|娘|爹|老公|婆婆|外婆|散养|放养|山上|山里|后山|传下来|老手艺|一针一线|多年|几十年"
 )
 
 
