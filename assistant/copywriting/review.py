@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from assistant.contracts import Brief
 from assistant.copywriting import compliance
 from assistant.language import lexicon
-from assistant.language.facts import cn_numerals_to_digits, find_price, numbers_in
+from assistant.language.facts import cn_numerals_to_digits, find_price, numbers_in, places_in
 from assistant.language.reading import LISTING, POST
 from assistant.language.text import EMOJI, han_count, sentences
 
@@ -249,6 +249,15 @@ def broken(text: str, brief: Brief) -> str:
 # --------------------------------------------------------------------------- per text
 
 
+# A shop keyword cut from her sentence (今年收了好几, 定西的, 好多价格好商量): no one searches for it.
+_KEYWORD_CUT = re.compile(r"[了几吗呢吧啊]$|^[的了是就也都还]|价格|商量|要的|想要|联系|问我|[我你他她俺咱]")
+
+
+def _only_a_place(keyword: str) -> bool:
+    """定西的, 山东的: a place with 的, cut from her sentence."""
+    return keyword.endswith("的") and bool(places_in(keyword[:-1])) and han_count(keyword) <= 4
+
+
 def _common_faults(text: str, where: str, brief: Brief) -> list[Fault]:
     """The faults any text or poster field can have: pasted, invented, wrong person, broken."""
     checks = (
@@ -276,8 +285,12 @@ def review_text(platform: str, text: str, brief: Brief) -> list[Fault]:
     shape = _shape(platform, text)
     if shape and not any(f.kind == "broken" for f in faults):
         faults.append(Fault("broken", platform, shape, mild=shape == THIN))
-    if platform == "shop_title" and not _names_product(text, brief):
-        faults.append(Fault("wrong_product", platform, text[:12]))
+    if platform == "shop_title":
+        if not _names_product(text, brief):
+            faults.append(Fault("wrong_product", platform, text[:12]))
+        cut = next((w for w in text.split() if _KEYWORD_CUT.search(w) or _only_a_place(w)), "")
+        if cut:
+            faults.append(Fault("fragment", platform, cut))
     return faults
 
 

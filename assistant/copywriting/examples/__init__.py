@@ -65,6 +65,7 @@ def library(folder: Path = LIBRARY_DIR) -> tuple[Example, ...]:
 # listing of 枸杞 should find a listing of goji or dates before a spoken sentence about goji.
 CATEGORY_BONUS = 3.0
 INPUT_BONUS = 2.0
+SHAPE_BONUS = 2.0  # a price and a contact where she gave them: the model copies an example's
 _K1, _B = 1.2, 0.75
 
 
@@ -89,6 +90,7 @@ class _Index:
     def scores(self, brief: Brief) -> list[float]:
         query = set(_terms(brief))
         reading = brief.reading
+        shape = _shape_of(brief)
         found = []
         for example, doc, length in zip(self.examples, self.docs, self.lengths):
             score = 0.0
@@ -99,6 +101,8 @@ class _Index:
                 score += CATEGORY_BONUS
             if example.input == reading.input or (example.input == "misheard" and reading.input == "spoken"):
                 score += INPUT_BONUS
+            if _shape_of(example.brief) == shape:
+                score += SHAPE_BONUS
             found.append(score)
         return found
 
@@ -119,34 +123,39 @@ def way_of_saying(kind: str) -> str:
 
 def typical(brief: Brief, platform: str, folder: Path = LIBRARY_DIR) -> Example | None:
     """The library's most typical example of her kind of goods said her way (a listing of goods,
-    a homestay post …): one of a few dozen, so the prompt up to her brief is the same for every
-    seller of that kind, and the model server keeps it evaluated (``nearest`` differs per brief,
-    and its example is evaluated anew each time)."""
+    a homestay post …), with a price and a contact where she gave them and without where she did
+    not (the 1.5B model copies an example's phone number and price into a brief that has none):
+    one of a few dozen, so the prompt up to her brief is the same for every seller of that kind,
+    and the model server keeps it evaluated (``nearest`` differs per brief, and its example is
+    evaluated anew each time)."""
     reading = brief.reading
     group = "homestay" if reading.is_homestay else group_of(reading.category)
-    return _typical(folder).get((group, way_of_saying(reading.input), platform)) or _typical(folder).get(
-        (group, "spoken", platform)
-    )
+    ranked = _typical(folder).get((group, way_of_saying(reading.input))) or _typical(folder).get((group, "spoken"), [])
+    ranked = [e for e in ranked if e.text(platform)]
+    alike = [e for e in ranked if _shape_of(e.brief) == _shape_of(brief)]
+    priced = [e for e in ranked if _shape_of(e.brief)[0] == _shape_of(brief)[0]]
+    return next(iter(alike or priced or ranked), None)
+
+
+def _shape_of(brief: Brief) -> tuple[bool, bool]:
+    """Whether a brief gives a price, and a contact."""
+    return bool(brief.effective_price), bool(brief.contact or brief.reading.contact)
 
 
 @functools.lru_cache(maxsize=4)
-def _typical(folder: Path = LIBRARY_DIR) -> dict[tuple[str, str, str], Example]:
-    """(group, way of saying it, platform) → the example closest to all the others of its cell."""
+def _typical(folder: Path = LIBRARY_DIR) -> dict[tuple[str, str], list[Example]]:
+    """(group, way of saying it) → its examples, the one closest to all the others first."""
     index = _index(folder)
     cells: dict[tuple[str, str], list[int]] = {}
     for i, example in enumerate(index.examples):
         cells.setdefault((group_of(example.category), way_of_saying(example.input)), []).append(i)
     found = {}
-    for (group, kind), members in cells.items():
+    for cell, members in cells.items():
         centrality = {}
         for i in members:
             scores = index.scores(index.examples[i].brief)
             centrality[i] = sum(scores[j] for j in members if j != i)
-        ranked = sorted(members, key=lambda i: -centrality[i])
-        for platform in {p for i in members for p in index.examples[i].texts}:
-            best = next((index.examples[i] for i in ranked if index.examples[i].text(platform)), None)
-            if best is not None:
-                found[(group, kind, platform)] = best
+        found[cell] = [index.examples[i] for i in sorted(members, key=lambda i: -centrality[i])]
     return found
 
 
