@@ -7,6 +7,7 @@ here the same way: spoken Chinese numerals become digits ("十五块" → "15块
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -104,6 +105,15 @@ def _next(m: re.Match) -> bool:
     return _DIGITS[m.group(2)] == _DIGITS[m.group(1)] + 1
 
 
+@functools.lru_cache(maxsize=1)
+def _numbered_names() -> re.Pattern:
+    """The products, places and selling words with a numeral in their name, longest first."""
+    numeral = f"[{numeral_chars('十百千万')}]"
+    names = [w for w in lexicon.segmenter_words() if re.search(numeral, w) and re.sub(numeral, "", w)]
+    names += ["五花", "十三香", "八角"]  # 三七 is all numerals: a phone number said in groups has it
+    return re.compile("|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True)))
+
+
 class _Run(str):
     """A numeral run handed back to ``convert`` as if matched."""
 
@@ -123,6 +133,7 @@ def cn_numerals_to_digits(text: str) -> str:
     text = _RANGE.sub(lambda m: f"{_DIGITS[m.group(1)]}到{_DIGITS[m.group(2)]}" if _next(m) else m.group(0), text)
     text = _DIGIT_JIAO.sub(r"\1.\2元", text)
     text = _METRES.sub(lambda m: f"{_DIGITS[m.group(1)]}.{_DIGITS[m.group(2)]}米", text)
+    text = _numbered_names().sub(protect, text)  # 五花肉, 三黄鸡, 千岛湖: names, not numbers
     text = _YUAN_JIAO.sub(_yuan_jiao, text)
     text = _LIANG_UNIT.sub(_LIANG_MARK, text)
     text = _NOT_QUANTITY.sub(protect, text)
