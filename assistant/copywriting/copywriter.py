@@ -21,7 +21,7 @@ from assistant.contracts import Brief, Copy, Piece
 from assistant.copywriting import examples, review
 from assistant.copywriting.platforms import PLATFORMS, Finished, default_platforms, moments, poster
 from assistant.copywriting.platforms.common import leaks_prompt
-from assistant.copywriting.prompts import Prompt
+from assistant.copywriting.prompts import Prompt, example_answer
 from assistant.errors import ServerUnavailableError
 from assistant.llm import GenerationOptions, TextGenerator
 
@@ -145,23 +145,23 @@ def faults_of(platform: str, result: Finished, brief: Brief) -> list[review.Faul
     return review.review_text(platform, result.text, brief)
 
 
-def _fault_weight(platform: str, raw: str, brief: Brief) -> int:
+def _fault_weight(platform: str, raw: str, brief: Brief, example: str = "") -> int:
     """How bad ``raw`` reads once finished (on an empty copy: the poster's hashtags the 小红书
     note would reuse are not needed to find its faults); a text the finisher threw away for the
     rule-based one counts as broken."""
-    result = _mended(PLATFORMS[platform].finish(raw, brief, Copy.empty()), brief)
+    result = _mended(PLATFORMS[platform].finish(raw, brief, Copy.empty()), brief, example)
     if result.source == "fallback":
         return review.weight([review.Fault("broken", platform, "模型没写出能用的")])  # worth asking again
     return review.weight(faults_of(platform, result, brief))
 
 
-def _best(platform: str, raws: list[str], brief: Brief, copy: Copy) -> tuple[Finished, str]:
+def _best(platform: str, raws: list[str], brief: Brief, copy: Copy, example: str = "") -> tuple[Finished, str]:
     """The finished candidate with the fewest faults (``review.weight``): the model's texts in
     the order written, then the rule-based text, which wins only when it has fewer."""
     spec = PLATFORMS[platform]
-    candidates = [(_mended(spec.finish(raw, brief, copy), brief), raw) for raw in dict.fromkeys(raws)]
+    candidates = [(_mended(spec.finish(raw, brief, copy), brief, example), raw) for raw in dict.fromkeys(raws)]
     if candidates[0][0].source != "fallback":
-        candidates.append((_mended(spec.finish("", brief, copy), brief), ""))
+        candidates.append((_mended(spec.finish("", brief, copy), brief, example), ""))
     scored = [
         (
             review.weight(faults_of(platform, result, brief))
@@ -178,15 +178,19 @@ def _best(platform: str, raws: list[str], brief: Brief, copy: Copy) -> tuple[Fin
     return result, raw
 
 
-def _mended(result: Finished, brief: Brief) -> Finished:
+def _mended(result: Finished, brief: Brief, example: str = "") -> Finished:
     """The finished text with what ``review.mend`` puts right (the rule-based text too: her
-    price's 起 and her shipping condition are its to keep as much as the model's)."""
+    price's 起 and her shipping condition are its to keep as much as the model's), and without
+    what it copied from the worked example ``example`` that she never said (月住有优惠)."""
     if result.text:
-        result.text = review.in_digits(review.mend(result.text, brief))
+        result.text = review.in_digits(review.mend(review.without_copied(result.text, example, brief), brief))
     if "slogan" in result.fields:
-        result.fields["slogan"] = review.mend_piece(result.fields["slogan"], brief)
+        slogan = review.mend_piece(result.fields["slogan"], brief)
+        if review.copied_from(slogan, example, brief):
+            slogan = poster.poster_draft(brief)["slogan"]
+        result.fields["slogan"] = slogan
         points = [review.mend_piece(p, brief) for p in result.fields["selling_points"]]
-        result.fields["selling_points"] = [p for p in points if p]
+        result.fields["selling_points"] = [p for p in points if p and not review.copied_from(p, example, brief)]
     return result
 
 
@@ -227,6 +231,13 @@ class Copywriter:
                 final = item
         return final
 
+    @staticmethod
+    def _shown(platform: str, brief: Brief, options: CopyOptions) -> str:
+        """The worked example's answer the model is shown for ``platform`` ("" for the prompt
+        file's own, whose product is unlike any seller's)."""
+        example = EXAMPLE_CHOICES[options.example](brief, platform)
+        return example_answer(example, platform) if example is not None else ""
+
     def _generate(self, platform: str, brief: Brief, options: CopyOptions) -> Iterator[str]:
         if self.generator is None:
             return
@@ -265,7 +276,10 @@ class Copywriter:
         # Best of N, but only as far as needed: another text is asked for only while every one
         # so far has a fault a reader would see, so a good first text costs nothing more.
         for k in range(1, options.candidates if raw and not down else 1):
-            if min(_fault_weight(platform, r, brief) for r in (raw, *others)) == 0:
+            if (
+                min(_fault_weight(platform, r, brief, self._shown(platform, brief, options)) for r in (raw, *others))
+                == 0
+            ):
                 break
             sampled = replace(options, temperature=max(options.temperature, 0.7), seed=options.seed + 101 * k)
             try:
@@ -357,7 +371,7 @@ class Copywriter:
                 copy.notes.append(f"{platform}: 模型没按要求写，换成了根据原话整理的版本")
                 raw = ""
             spec = PLATFORMS[platform]
-            result, raw = _best(platform, [raw, *item.others], brief, copy)
+            result, raw = _best(platform, [raw, *item.others], brief, copy, self._shown(platform, brief, options))
             before = options.previous_text(platform)
             if before is not None and _same(self._text(platform, result), before):
                 result, raw = self._unlike(platform, brief, options, copy, result, raw, before, down)

@@ -47,7 +47,9 @@ def brief_prompt(brief: Brief, quoted_chars: int = 0) -> str:
         ("规格", reading.pack),
         ("运费", reading.shipping),
         ("采摘时间", reading.harvest),
-        ("她说的卖点", "、".join(reading.selling[:5])),
+        # Only a listing's keywords: from speech the phrases are cut where she may not have
+        # paused (东阳的, 我爸编的编了), and her words are quoted below anyway.
+        ("她说的卖点", "、".join(reading.selling[:5]) if reading.input == LISTING else ""),
         ("来历", reading.story),
         ("适合", reading.suits),
     ):

@@ -20,6 +20,8 @@ the rule-based text when every model candidate has one it cannot mend.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass
 
@@ -428,3 +430,53 @@ def _with_terms(text: str, brief: Brief) -> str:
     if _CONDITION.search(terms) and terms.endswith("包邮") and terms not in text and not _condition_said(terms, text):
         text = re.sub(r"(?<![不满买])包邮", terms, text, count=1)
     return text
+
+
+# --------------------------------------------------------------------------- the example's words
+
+_COPY_RUN = 4  # Chinese characters of the worked example, in its order, that are its words
+
+
+def copied_from(text: str, example: str, brief: Brief) -> str:
+    """A run of the worked example's own words in ``text`` that she never said (月住有优惠 from
+    a homestay example, on a 渔家乐 that said nothing of it): the 1.5B model copies the
+    example's facts along with its form. Phrasing many examples share (想要的评论区留言, 你吃过吗,
+    包邮到家) is anyone's: only a run rare in the library is the example's own."""
+    if not example:
+        return ""
+    source = re.sub(r"[^\u4e00-\u9fff]", "", brief.source)
+    shown = re.sub(r"[^\u4e00-\u9fff]", "", example)
+    common = _common_runs()
+    for part in re.split(r"[^\u4e00-\u9fff]+", text):
+        for i in range(len(part) - _COPY_RUN + 1):
+            run = part[i : i + _COPY_RUN]
+            if run in shown and run not in source and run not in common:
+                return run
+    return ""
+
+
+# A run in the texts of this many examples or more is common phrasing, not one seller's fact.
+_COMMON_IN = 4
+
+
+@functools.lru_cache(maxsize=1)
+def _common_runs() -> frozenset[str]:
+    from assistant.copywriting.examples import library  # the library's texts are the evidence
+
+    seen: dict[str, set[str]] = {}
+    for example in library():
+        for text in example.texts.values():
+            flat = json.dumps(text, ensure_ascii=False) if isinstance(text, dict) else text
+            for part in re.split(r"[^\u4e00-\u9fff]+", flat):
+                for i in range(len(part) - _COPY_RUN + 1):
+                    seen.setdefault(part[i : i + _COPY_RUN], set()).add(example.id)
+    runs = {run for run, ids in seen.items() if len(ids) >= _COMMON_IN}
+    return frozenset(runs | {line[i : i + _COPY_RUN] for line in lexicon.stock_lines() for i in range(len(line))})
+
+
+def without_copied(text: str, example: str, brief: Brief) -> str:
+    """``text`` without the sentences that carry the example's words (``copied_from``)."""
+    if not example:
+        return text
+    kept = [s for s in sentences(text) if not copied_from(s, example, brief)]
+    return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip()

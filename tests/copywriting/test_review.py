@@ -165,3 +165,17 @@ def test_best_of_n_asks_again_only_while_the_text_has_a_fault_and_keeps_the_good
     model = Twice(poster("迁西板栗", "又香又糯", ["又香又糯"]), good, bad)
     Copywriter(model).write(CHESTNUTS, CopyOptions(platforms=("poster", "moments"), candidates=3))
     assert model.asked == 1
+
+
+def test_what_the_model_copies_from_the_worked_example_and_she_never_said_goes():
+    # The 1.5B model copied 月住有优惠 from a homestay example onto a 渔家乐 that never said it.
+    from assistant.copywriting import examples
+    from assistant.copywriting.prompts import example_answer
+
+    stay = Brief("舟山嵊泗的渔家乐，海景房，包三餐海鲜，能出海捕鱼赶海，两个人一晚五百九十八，含船票")
+    shown = example_answer(examples.typical(stay, "moments"), "moments")
+    copied = next(s for s in sentences(shown) if review.copied_from(s, shown, stay))
+    text = f"舟山嵊泗的渔家乐，推开窗就是海景房！\n{copied.strip()}\n包三餐海鲜，想来的给我留言。"
+    copy = Copywriter(Scripted(poster("嵊泗渔家乐", "包三餐海鲜", ["海景房"]), text)).write(stay)
+    assert copied.strip().rstrip("。！") not in copy.posts["moments"], (copied, copy.posts["moments"])
+    assert "海景房" in copy.posts["moments"]

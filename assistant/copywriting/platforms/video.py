@@ -66,7 +66,11 @@ def finish(raw: str, brief: Brief, copy: Copy) -> Finished:
         lines.pop(middle[-1] if middle else len(lines) - 2)
     # Too short to fill 15 s: add the seller's own words, which are true by definition,
     # then sentences that state nothing about the product.
-    neutral = NEUTRAL_LINES_HOMESTAY if brief.is_homestay else NEUTRAL_LINES
+    # 先买一点尝尝 only for what is eaten: a reader laughed at it on baskets and a 渔家乐.
+    if brief.is_homestay or brief.reading.category == "homestay":
+        neutral = NEUTRAL_LINES_HOMESTAY
+    else:
+        neutral = NEUTRAL_LINES if is_food(product_name(brief)) else NEUTRAL_LINES[1:]
     said_already = re.sub(r"\W", "", "".join(lines))  # 秋风起，蟹脚痒！ has said 秋风起蟹脚痒
     extra = [c + "。" for c in spoken_clauses(brief) if re.sub(r"\W", "", c) not in said_already] + list(neutral)
     while visible_length("".join(lines)) < PLATFORM.min_chars and extra:
