@@ -27,7 +27,6 @@ class OpenAIHTTPGenerator:
     """Chat completions, streamed, against ``base_url`` (ending in ``/v1``)."""
 
     def __init__(self, base_url: str, model: str = "", api_key: str = "", timeout_s: float = 60.0, parallel: int = 4):
-        import httpx
         import openai
 
         self.base_url = base_url.rstrip("/")
@@ -40,7 +39,9 @@ class OpenAIHTTPGenerator:
         self.client = openai.OpenAI(
             base_url=self.base_url,
             api_key=api_key or "mulan",  # local servers want none; the client insists on one
-            timeout=httpx.Timeout(timeout_s, connect=CONNECT_TIMEOUT_S),
+            # The client's own Timeout: it is built on its own HTTP library (httpx2 since openai 3.x),
+            # which refuses a plain httpx.Timeout.
+            timeout=openai.Timeout(timeout_s, connect=CONNECT_TIMEOUT_S),
             max_retries=1,  # one quick retry for a dropped connection; a down server fails fast
         )
 
