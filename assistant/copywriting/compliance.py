@@ -19,7 +19,7 @@ import unicodedata
 
 from assistant.contracts import Change
 from assistant.language import lexicon
-from assistant.language.facts import find_price, invented_places, negated_at, numbers_in
+from assistant.language.facts import find_price, invented_places, negated_at, numbers_in, positions_of
 from assistant.language.text import sentences
 from assistant.language.words import words
 
@@ -129,7 +129,7 @@ def _asserted(word: str, source: str) -> bool:
     """True when ``source`` says ``word`` at least once without a negation just before it
     ("不包邮" and "没有温泉" are not her claims). A word that is itself a negation (没打农药)
     is never negated this way."""
-    return any(not negated_at(source, m.start()) for m in re.finditer(re.escape(word), source))
+    return any(not negated_at(source, at) for at in positions_of(word, source))
 
 
 # A word made only of taste characters, perhaps with a doubled ending: 香甜, 甜甜, 香喷喷.
@@ -191,7 +191,7 @@ def _as_a_word(term: str, text: str) -> bool:
     """Whether ``term`` ends where a word ends in ``text``, not inside the next word (去火 in
     去火车站接你 ends inside 火车站). Its start is not asked: 樱桃核小 may be cut 樱桃核|小."""
     starts = _word_starts(text)
-    return any(m.end() in starts for m in re.finditer(re.escape(term), text))
+    return any(at + len(term) in starts for at in positions_of(term, text))
 
 
 @functools.lru_cache(maxsize=256)

@@ -452,15 +452,27 @@ _FEED_CLAUSE = re.compile(r"(?:^|[，,。！!？?；;\s])(?:吃|喂|用)[^，,�
 _GENERIC_PRODUCTS = frozenset({"野生菌", "野菜", "干货", "杂粮", "特产", "土特产", "房间", "客房"})
 
 
+def positions_of(word: str, text: str) -> list[int]:
+    """Where ``word`` starts in ``text``, each occurrence after the last one's end. By str.find,
+    not re.finditer(re.escape(word)): a regex per word of a thousand-word list churns re's
+    pattern cache, and then every regex in the process is compiled again (indexing the example
+    library took 20 s instead of 2)."""
+    found, at = [], text.find(word) if word else -1
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + len(word))
+    return found
+
+
 def find_product(text: str) -> str:
     """What she sells: the stay she offers if she names one (民宿, 农家乐, 采摘园), else the first
     product of ``data/products.tsv`` she names (with a variety
     named just before it: 阳光玫瑰葡萄), else the X of "我家的X又…", else ""."""
     found: list[tuple[int, int, str]] = []
     for name in lexicon.known_products():
-        for m in re.finditer(re.escape(name), text):
-            if not _FEED_CLAUSE.search(text[: m.start()]):
-                found.append((m.start(), -len(name), name))
+        for at in positions_of(name, text):
+            if not _FEED_CLAUSE.search(text[:at]):
+                found.append((at, -len(name), name))
     venues = [f for f in found if lexicon.product_category(f[2]) == "homestay"]
     if venues:
         # The stay she offers, named anywhere: a 草莓采摘园 sells the visit, not the berries;

@@ -82,6 +82,7 @@ class _Index:
         self.examples = examples
         self.docs = [Counter(_terms(e.brief)) for e in examples]
         self.lengths = [sum(d.values()) for d in self.docs]
+        self.shapes = [_shape_of(e.brief) for e in examples]  # once: reading a price is not free
         self.average = sum(self.lengths) / max(1, len(self.lengths))
         frequency = Counter(term for doc in self.docs for term in doc)
         n = len(self.docs)
@@ -92,7 +93,7 @@ class _Index:
         reading = brief.reading
         shape = _shape_of(brief)
         found = []
-        for example, doc, length in zip(self.examples, self.docs, self.lengths):
+        for example, doc, length, example_shape in zip(self.examples, self.docs, self.lengths, self.shapes):
             score = 0.0
             for term in query & doc.keys():
                 tf = doc[term]
@@ -101,7 +102,7 @@ class _Index:
                 score += CATEGORY_BONUS
             if example.input == reading.input or (example.input == "misheard" and reading.input == "spoken"):
                 score += INPUT_BONUS
-            if _shape_of(example.brief) == shape:
+            if example_shape == shape:
                 score += SHAPE_BONUS
             found.append(score)
         return found
