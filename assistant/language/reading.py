@@ -168,9 +168,10 @@ def price_notes(text: str, price: str) -> list[str]:
     return notes
 
 
-# What a price is for, said just before it: 大的, 小的, 生的, 平日, 周末, 周日至周四, 标间, 小孩.
+# What a price is for, said just before it: 大的, 小的, 生的, 3到5钱的 (with its size: "钱的" alone
+# says nothing), 平日, 周末, 周日至周四, 标间, 小孩.
 _QUALIFIER = re.compile(
-    r"(?:[\u4e00-\u9fff]{1,3}的|平日|平时|周末|节假日|假期|旺季|淡季|周[一二三四五六日天](?:到|至)周[一二三四五六日天]"
+    r"(?:(?:(?:\d+(?:\.\d+)?(?:到|至|-|~))?\d+(?:\.\d+)?)?[\u4e00-\u9fff]{1,3}的|平日|平时|周末|节假日|假期|旺季|淡季|周[一二三四五六日天](?:到|至)周[一二三四五六日天]"
     r"|周[一二三四五六日天]{1,2}|标间|单间|大床房|双人间|单人|双人|大人|成人|小孩|儿童|公蟹|母蟹|整只|半只)\s*$"
 )
 # A bare amount after another price: 小的六十, 周末398 (its unit is the price's before it).
