@@ -33,6 +33,11 @@ def test_the_price_keeps_its_from_and_the_shipping_its_condition():
     assert r.shipping == "买两袋包邮"
 
 
+def test_each_price_keeps_the_size_it_is_for():
+    r = reading("潜江小龙虾，三到五钱的二十五一斤，五钱以上的三十五一斤")
+    assert r.prices == ("3到5钱的25元/斤", "5钱以上的35元/斤")  # not 钱的25元/斤
+
+
 def test_her_no_free_shipping_is_read_as_such():
     assert reading("娃娃菜一箱三十五，不包邮，自己来拉").shipping == "不包邮"
 
