@@ -27,6 +27,7 @@ from assistant.language.facts import (
     prices_in,
 )
 from assistant.language.text import EMOJI, han_count
+from assistant.language.words import words
 
 # How her words came: said into the phone, pasted from a shop, or a post she already wrote.
 SPOKEN, LISTING, POST = "spoken", "listing", "post"
@@ -148,24 +149,51 @@ def input_kind(text: str) -> str:
 # 起 after a price: 9.9元起, 一斤十块起, 39元/盒起.
 _FROM = re.compile(r"\d+(?:\.\d+)?\s*(?:元|块钱?)?(?:\s*(?:/|一|每|1)\s*[\u4e00-\u9fff]{1,2})?\s*起(?![来床早])")
 _STAY_NOTES = re.compile(
-    r"(?:含|包|带)(?:早餐|早饭|三餐|一日三餐|晚饭)|吃住全包|包吃住|(?:小孩|儿童|孩子)(?:半价|免费|减半)"
+    r"(?:含|包|带|管)(?:早餐|早饭|三餐|一日三餐|晚饭)|吃住全包|包吃住|(?:小孩|儿童|孩子)(?:半价|免费|减半)"
     r"|节假日(?:另算|加价|涨价)|周末(?:另算|加价)|(?:两|2|三|3|四|4)个?人(?:住)?"
 )
 
 
+_COUNT = rf"[{lexicon.numeral_chars('十百千万')}\d.]+"
+# The least a buyer must take, as she said it: 五斤起发, 两箱起卖, 10个起订. (A price's own 起,
+# 9.9元起, is _FROM's; 三盒起包邮 is her shipping's.) Dropping it sells a jin she will not send.
+_LEAST_ORDER = re.compile(
+    rf"(?<![块元毛角点.\d]){_COUNT}\s*(?:{lexicon.unit_pattern('pack')})\s*起(?:发|卖|售|订|批|购|拍)?"
+    r"(?!\s*(?:就|都|可以)?(?:包邮|免运费|免邮))"
+)
+# What comes free or on top: 进园不要钱, 小孩免费, 买3送1, and X另算 (the X found by words()).
+_FREE = re.compile(
+    r"(?:进园|进门|门票|停车|小孩|儿童|孩子)[^，,。！!？?；;\s]{0,10}?(?:不要钱|免费|不收钱|半价)"
+    rf"|买\s*{_COUNT}\s*(?:{lexicon.unit_pattern('pack')})?\s*送\s*{_COUNT}\s*(?:{lexicon.unit_pattern('pack')})?"
+)
+_ON_TOP = re.compile(r"另(?:算|收费|收|付)")
+
+
 def price_notes(text: str, price: str) -> list[str]:
-    """The conditions of her price: 起, and for a stay what it includes or whom it is for."""
+    """The conditions of her price: 起, the least order, what is free or on top, and for a
+    stay what it includes or whom it is for."""
     if not price:
         return []
     digits = cn_numerals_to_digits(text)
     notes = ["起"] if _FROM.search(digits) else []
-    for m in _STAY_NOTES.finditer(text):
-        note = m.group(0)
+    found = [m.group(0) for m in _STAY_NOTES.finditer(text)]
+    # 一斤起 is the price's 起 (九块九一斤起), never a least order.
+    least = [m for m in _LEAST_ORDER.finditer(text) if not re.match(r"[一1]\D", m.group(0))]
+    found += [re.sub(r"\s+", "", m.group(0)) for m in (*least, *_FREE.finditer(text))]
+    found += [_on_top(text, m.start()) + m.group(0) for m in _ON_TOP.finditer(text) if _on_top(text, m.start())]
+    for note in found:
         if re.fullmatch(r"(?:两|2|三|3|四|4)个?人(?:住)?", note) and "人" in price:
             continue  # 380元/2人 says it already
-        if note not in notes:
+        if note not in notes and not any(note in n for n in notes):
             notes.append(note)
     return notes
+
+
+def _on_top(text: str, at: int) -> str:
+    """What costs extra, the word just before 另算: 烧烤 in 晚上能看星星烧烤另算."""
+    clause = re.split(r"[，,。！!？?；;\s]", text[:at])[-1]
+    said = [w for w in words(clause) if w.strip()]
+    return said[-1] if said and han_count(said[-1]) >= 2 else ""
 
 
 # What a price is for, said just before it: 大的, 小的, 生的, 3到5钱的 (with its size: "钱的" alone

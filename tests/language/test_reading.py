@@ -33,6 +33,26 @@ def test_the_price_keeps_its_from_and_the_shipping_its_condition():
     assert r.shipping == "买两袋包邮"
 
 
+@pytest.mark.parametrize(
+    "text, note",
+    [
+        ("茂名荔枝妃子笑十五块一斤五斤起发，顺丰冷链", "五斤起发"),  # the least order
+        ("土鸡蛋一个一块五三十个起卖", "三十个起卖"),  # 三十, not 五三十 of 一块五
+        ("坝上露营帐篷一晚上两百八，晚上能看星星，烧烤另算", "烧烤另算"),  # what costs on top
+        ("草莓采摘园三十五一斤，进园不要钱", "进园不要钱"),  # what is free
+        ("郫县豆瓣酱 500g 买3送1 ¥19.9", "买3送1"),
+        ("雪乡民宿一晚上一百五一个人 管早饭", "管早饭"),
+    ],
+)
+def test_the_conditions_of_her_price_are_kept_as_she_said_them(text, note):
+    assert note in reading(text).price_note.split("，")
+
+
+def test_a_least_order_for_free_shipping_is_the_shippings_not_the_prices():
+    r = reading("湛江大虾一盒九十九，三盒起包邮")
+    assert (r.price_note, r.shipping) == ("", "三盒起包邮")
+
+
 def test_each_price_keeps_the_size_it_is_for():
     r = reading("潜江小龙虾，三到五钱的二十五一斤，五钱以上的三十五一斤")
     assert r.prices == ("3到5钱的25元/斤", "5钱以上的35元/斤")  # not 钱的25元/斤
