@@ -259,10 +259,13 @@ def test_a_seller_goes_from_voice_to_a_downloaded_poster_and_finds_it_in_the_his
         assert _english_on_screen(page, examples) == [], step
 
 
-def test_five_sellers_at_once_each_get_their_own_copy_poster_and_history(app_url, browser):
+def test_three_sellers_at_once_each_get_their_own_copy_poster_and_history(app_url, browser):
+    # Three, not a class: each Chromium page takes CPU from the model on CI's two cores, and the
+    # isolation shown here needs no more; a class's load is measured in bench/serve.py.
     url, data = app_url
-    pages = [browser(viewport={"width": 1366, "height": 900}) for _ in SELLERS]
-    for page, (text, product, price, contact) in zip(pages, SELLERS):
+    sellers = SELLERS[:3]
+    pages = [browser(viewport={"width": 1366, "height": 900}) for _ in sellers]
+    for page, (text, product, price, contact) in zip(pages, sellers):
         _open(page, url)
         page.get_by_role("button", name="⌨️ 不想说话？直接打字 ➡️").click()
         page.get_by_label("你说的话（有错字可以直接改）").fill(text)
@@ -274,7 +277,7 @@ def test_five_sellers_at_once_each_get_their_own_copy_poster_and_history(app_url
         ticked = page.locator("input[type=checkbox]:checked")
         while ticked.count():
             ticked.first.uncheck()
-    for page in pages:  # all five ask within a second or two; the queue takes them in turn
+    for page in pages:  # all three ask within a second or two; the queue takes them in turn
         page.get_by_role("button", name="✍️ 写文案").click()
     titles = []
     for page in pages:
@@ -284,7 +287,7 @@ def test_five_sellers_at_once_each_get_their_own_copy_poster_and_history(app_url
         page.get_by_label("抖音/视频号 9:16（1080×1920）").uncheck()
     for page in pages:
         page.get_by_role("button", name="🖼️ 做海报").click()
-    for page, title, (_, product, price, _contact) in zip(pages, titles, SELLERS):
+    for page, title, (_, product, price, _contact) in zip(pages, titles, sellers):
         page.get_by_text("海报做好了").wait_for(timeout=WAIT_MS)
         # What each page shows is what was saved for *her* product, and nobody else's.
         entry = next(
@@ -295,7 +298,7 @@ def test_five_sellers_at_once_each_get_their_own_copy_poster_and_history(app_url
         assert len(links) == len(entry.posters) == 1, (product, links)
         # The poster this page offers is, byte for byte, the one filed under her entry.
         assert page.request.get(links[0]).body() == entry.posters[0].read_bytes(), product
-        # Her 历史 lists her own entry only: the other four sellers' are on their own shelves.
+        # Her 历史 lists her own entry only: the other sellers' are on their own shelves.
         page.get_by_role("tab", name="📚 历史").click()
         page.get_by_label("以前做过的（最新的在上面）").click()
         listed = page.get_by_role("option").all_inner_texts()
