@@ -81,9 +81,18 @@ def shown(platform: str, text) -> str:
     return str(text)
 
 
+def texts_of(row: dict) -> dict:
+    """One brief's texts by platform, from ``write`` or from ``bench/copy_eval.py --json``
+    (a whole copy), so a copy_eval run that measured faults and time can be graded too."""
+    if "texts" in row:
+        return row["texts"]
+    poster = {k: row.get(k) for k in ("title", "slogan", "selling_points", "hashtags")}
+    return {"poster": poster, **row.get("posts", {})}
+
+
 def packet(args: argparse.Namespace) -> None:
     versions = [json.loads(Path(p).read_text(encoding="utf-8")) for p in args.outputs]
-    texts = [{(r["id"], p): t for r in rows for p, t in r["texts"].items() if t} for rows in versions]
+    texts = [{(r["id"], p): t for r in rows for p, t in texts_of(r).items() if t} for rows in versions]
     shared = sorted(set.intersection(*(set(t) for t in texts)))
     rng = random.Random(args.seed)
     pairs = rng.sample(shared, min(args.items // len(versions), len(shared)))
