@@ -147,6 +147,15 @@ def product_category(name: str) -> str:
     return products.get(tail, "")
 
 
+@functools.lru_cache(maxsize=1)
+def varieties() -> tuple[tuple[str, str], ...]:
+    """(kind, variety) from ``varieties.tsv``, the longest variety first: ("苹果", "冰糖心")."""
+    rows = [
+        (kind, name) for kind, names in table_rows(DATA / "varieties.tsv", 2, header=True) for name in names.split()
+    ]
+    return tuple(sorted(rows, key=lambda row: -len(row[1])))
+
+
 # The categories whose goods are eaten or drunk: a script may ask "你吃过…吗？".
 FOOD_CATEGORIES = frozenset(
     {"fruit", "nut", "vegetable", "mushroom", "grain", "honey", "tea", "eggs", "meat", "seafood", "food"}

@@ -116,7 +116,7 @@ def read(text: str, product: str = "", price: str = "", contact: str = "", typed
         category=category,
         is_homestay=homestay,
         input=input_kind(text),
-        variety=facts.variety,
+        variety=facts.variety or variety_of(text, product),
         place=facts.place,
         price=price,
         price_note="，".join(notes),
@@ -129,6 +129,18 @@ def read(text: str, product: str = "", price: str = "", contact: str = "", typed
         suits=suits_of(text),
         contact=facts.contact,
     )
+
+
+def variety_of(text: str, product: str) -> str:
+    """The variety or breed she names of the goods she sells (``data/varieties.tsv``): 冰糖心 of
+    her 苹果, 铁棍 of 铁棍山药; "" when she names none or it is all her product's name (槐花蜜).
+    A variety counts only for its own kind of goods: 凯特 is a mango's, never her cat's."""
+    if not product:
+        return ""
+    for kind, name in lexicon.varieties():
+        if kind in product and name != product and name in text:
+            return name
+    return ""
 
 
 def input_kind(text: str) -> str:

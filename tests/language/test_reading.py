@@ -53,6 +53,20 @@ def test_a_least_order_for_free_shipping_is_the_shippings_not_the_prices():
     assert (r.price_note, r.shipping) == ("", "三盒起包邮")
 
 
+@pytest.mark.parametrize(
+    "text, variety",
+    [
+        ("新疆阿克苏冰糖心苹果10斤整箱脆甜", "冰糖心"),
+        ("攀枝花的芒果凯特芒九块九起", "凯特"),  # a mango's 凯特
+        ("温县的铁棍山药，一箱五斤装一百块钱", "铁棍"),
+        ("我家的猫叫凯特，苹果一斤五块", ""),  # 凯特 is no apple's
+        ("秦岭槐花蜜，一斤六十", ""),  # all of her product's name, not a variety of it
+    ],
+)
+def test_the_variety_is_one_of_her_goods_kind(text, variety):
+    assert reading(text).variety == variety
+
+
 def test_each_price_keeps_the_size_it_is_for():
     r = reading("潜江小龙虾，三到五钱的二十五一斤，五钱以上的三十五一斤")
     assert r.prices == ("3到5钱的25元/斤", "5钱以上的35元/斤")  # not 钱的25元/斤
