@@ -54,6 +54,7 @@ from assistant.copywriting import (
     Copywriter,
     compliance,
 )
+from assistant.copywriting.lenient_json import parse_json_object
 from assistant.copywriting.platforms import PLATFORMS, default_platforms, follows_rules
 from assistant.copywriting.platforms import poster as poster_platform
 from assistant.copywriting.prompts import brief_prompt
@@ -255,6 +256,8 @@ def main() -> None:
             + (f" {rate('same_again'):10.0%} {rate('invented_again'):14.0%}" if args.again else "")
         )
     posters = [c.seconds["poster"] for _, _, c in results]
+    shapes = [parse_json_object(c.raw["poster"])[1] for _, _, c in results if c.raw.get("poster")]
+    print(f"poster text as whole JSON from the model: {shapes.count(False)} of {len(shapes)} (the rest repaired)")
     print(
         f"one seller's copy, wall clock: mean {statistics.mean(walls):.1f} s, p95 {percentile(walls, 0.95):.1f} s; "
         f"poster text first: mean {statistics.mean(posters):.1f} s, p95 {percentile(posters, 0.95):.1f} s; "

@@ -67,6 +67,7 @@ class CopyOptions:
             seed=self.seed,
             repeat_penalty=spec.repeat_penalty,
             urgent=platform == "poster",  # her posters wait for it; a class's other texts can
+            json_schema=spec.json_schema,
         )
 
     def order(self, brief: Brief) -> list[str]:

@@ -54,6 +54,10 @@ class GenerationOptions:
         stop: strings that end the generation (not included in the output).
         urgent: served before the other waiting requests (the poster text: her posters wait
             for it), where a back-end takes one request at a time.
+        json_schema: the answer must be JSON of this schema (a JSON text; "" for free text).
+            Back-ends that can constrain decoding to it do (llama.cpp turns it into a grammar,
+            servers take OpenAI's ``response_format``); the others ignore it, and callers
+            still parse leniently.
     """
 
     max_tokens: int = 512
@@ -63,6 +67,7 @@ class GenerationOptions:
     seed: int = 0
     stop: tuple[str, ...] = ()
     urgent: bool = False
+    json_schema: str = ""
 
 
 class TextGenerator(Protocol):

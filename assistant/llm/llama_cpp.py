@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import time
 from collections.abc import Iterator
@@ -94,6 +95,7 @@ class LlamaCppGenerator:
             repeat_penalty=options.repeat_penalty,
             seed=options.seed,
             stop=list(options.stop) or None,
+            grammar=_grammar(options.json_schema) if options.json_schema else None,
         )
 
     def generate(self, messages, options: GenerationOptions = GenerationOptions()) -> str:
@@ -109,6 +111,15 @@ class LlamaCppGenerator:
                 piece = chunk["choices"][0]["text"]
                 if piece:
                     yield piece
+
+
+@functools.lru_cache(maxsize=8)
+def _grammar(json_schema: str):
+    """The GBNF grammar of a JSON schema, built once per schema (it holds only the grammar
+    text; each completion makes its own sampler from it)."""
+    from llama_cpp import LlamaGrammar
+
+    return LlamaGrammar.from_json_schema(json_schema, verbose=False)
 
 
 register_backend(

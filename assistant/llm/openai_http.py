@@ -12,6 +12,7 @@ app starts costs nothing until the first copy, and the page recovers when it is 
 from __future__ import annotations
 
 import importlib.util
+import json
 import threading
 from collections.abc import Iterator
 from urllib.parse import urlparse
@@ -35,6 +36,7 @@ class OpenAIHTTPGenerator:
         # poster texts behind everyone's others, and time out there (bench/serve.py, 20 sellers).
         self._turns = Turns(self.parallel)
         self._model = model
+        self._takes_schemas = True  # until the server refuses one (see _stream)
         self._lock = threading.Lock()
         self.client = openai.OpenAI(
             base_url=self.base_url,
@@ -69,7 +71,7 @@ class OpenAIHTTPGenerator:
         return self._model
 
     def _request(self, messages: list[Message], options: GenerationOptions, stream: bool) -> dict:
-        return dict(
+        request = dict(
             model=self.model(),
             messages=messages,
             max_tokens=options.max_tokens,
@@ -81,6 +83,11 @@ class OpenAIHTTPGenerator:
             # llama-server reads repeat_penalty, vLLM repetition_penalty; others ignore both.
             extra_body={"repeat_penalty": options.repeat_penalty, "repetition_penalty": options.repeat_penalty},
         )
+        if options.json_schema and self._takes_schemas:
+            # OpenAI's structured output: llama-server and vLLM decode to the schema.
+            schema = json.loads(options.json_schema)
+            request["response_format"] = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
+        return request
 
     def generate(self, messages: list[Message], options: GenerationOptions = GenerationOptions()) -> str:
         return "".join(self.stream(messages, options))
@@ -90,8 +97,21 @@ class OpenAIHTTPGenerator:
             yield from self._stream(messages, options)
 
     def _stream(self, messages: list[Message], options: GenerationOptions) -> Iterator[str]:
+        import openai
+
         request = self._request(messages, options, stream=True)
-        chunks = self._call(lambda: self.client.chat.completions.create(**request))
+        try:
+            chunks = self.client.chat.completions.create(**request)
+        except openai.BadRequestError as exc:
+            if "response_format" not in request:
+                raise self._unavailable(exc) from exc
+            # A server that takes no schema (an older Ollama or LM Studio) refuses the request:
+            # it gets the text unconstrained, as the transformers back-end does, from now on.
+            del request["response_format"]
+            chunks = self._call(lambda: self.client.chat.completions.create(**request))
+            self._takes_schemas = False
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
         text, emitted, finished = "", 0, False
         try:
             for chunk in chunks:

@@ -60,3 +60,26 @@ def test_llama_cpp_refuses_a_non_gguf_model(tmp_path):
     assert choose_backend(model, "auto").name == "transformers"
     with pytest.raises(UserError):
         choose_backend(model, "llama.cpp")
+
+
+# Asked for a sentence, with no JSON in sight: only decoding held to the schema answers in it.
+ASKED_FOR_PROSE = [{"role": "user", "content": "用几句话夸夸我家的杏子，又大又甜。"}]
+
+
+def _holds_to_the_poster_schema(raw: str) -> None:
+    from assistant.copywriting.platforms import poster
+
+    answer = json.loads(raw)  # whole JSON: no fence, no line after it
+    assert list(answer) == ["title", "slogan", "selling_points", "hashtags"], raw
+    assert all(isinstance(answer[k], str) and len(answer[k]) >= 2 for k in ("title", "slogan")), raw
+    assert len(answer["selling_points"]) <= poster.N_SELLING_POINTS + 2, raw
+    assert len(answer["hashtags"]) <= poster.MAX_HASHTAGS, raw
+
+
+@pytest.mark.parametrize("backend", ["generator", "served_generator"])
+def test_the_poster_text_is_decoded_to_its_json_schema(backend, request):
+    from assistant.copywriting.platforms import poster
+
+    generator = request.getfixturevalue(backend)
+    options = GenerationOptions(max_tokens=200, json_schema=poster.SCHEMA)
+    _holds_to_the_poster_schema(generator.generate(ASKED_FOR_PROSE, options))

@@ -50,6 +50,8 @@ class FakeServer:
                 server.requests.append(body)
                 if server.mode == "500":
                     return self._json(500, {"error": {"message": "boom", "type": "server_error"}})
+                if server.mode == "no schemas" and "response_format" in body:  # an older Ollama
+                    return self._json(400, {"error": {"message": "unknown field response_format"}})
                 if server.mode == "404" or body["model"] != "qwen-fake":
                     return self._json(404, {"error": {"message": f"model {body['model']} not found"}})
                 if server.mode == "slow":
@@ -110,6 +112,21 @@ def test_a_streamed_answer_arrives_in_pieces_with_our_options(server):
     assert sent["repeat_penalty"] == 1.1 and sent["stop"] == ["包邮"]
     assert generator.name == f"openai-http:qwen-fake@127.0.0.1:{server.port}"
     assert OpenAIHTTPGenerator(server.url).name == f"openai-http:server@127.0.0.1:{server.port}"  # not asked yet
+
+
+def test_a_json_schema_goes_as_response_format_and_a_server_that_refuses_it_still_answers(server):
+    schema = json.dumps({"type": "object", "properties": {"title": {"type": "string"}}})
+    generator = OpenAIHTTPGenerator(server.url, model="qwen-fake")
+    options = GenerationOptions(json_schema=schema)
+    assert generator.generate(MESSAGES, options) == "杏子又大又甜，包邮。"
+    format_sent = server.requests[-1]["response_format"]
+    assert format_sent == {"type": "json_schema", "json_schema": {"name": "answer", "schema": json.loads(schema)}}
+
+    server.mode = "no schemas"
+    assert generator.generate(MESSAGES, options) == "杏子又大又甜，包邮。"  # asked again, unconstrained
+    assert [("response_format" in r) for r in server.requests[-2:]] == [True, False]
+    generator.generate(MESSAGES, options)
+    assert "response_format" not in server.requests[-1]  # not offered again to a server that refused it
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,8 @@ class Platform:
         quoted_chars: how much of her words the prompt quotes. 0: all of them. Otherwise a
             text longer than this is quoted as its clauses that sell (``common.key_clauses``),
             so a short text is written from her best points instead of her whole text copied.
+        json_schema: the JSON schema its answer is decoded to (a JSON text), where the back-end
+            can constrain decoding; "" for free text.
     """
 
     id: str
@@ -68,6 +70,7 @@ class Platform:
     only_for_homestays: bool = False
     vary: Variation | None = None
     quoted_chars: int = 0
+    json_schema: str = ""
 
     def follows_rules(self, text: str) -> bool:
         """The length rule (what bench/copy_eval.py reports)."""

@@ -5,6 +5,7 @@ JSON object."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -20,6 +21,39 @@ from assistant.language.text import fit_length, han_count
 LIMITS = {"title": 12, "slogan": 20, "selling_point": 10, "hashtag": 10}
 N_SELLING_POINTS = 3
 MAX_HASHTAGS = 5
+
+
+def _phrases(limit: int, most: int) -> dict:
+    return {"type": "array", "items": _phrase(limit), "maxItems": most}
+
+
+def _phrase(limit: int) -> dict:
+    # Twice the limit: enough to stop a loop, never so tight that decoding cuts her phrase
+    # mid-word (fit_length shortens it at a clause afterwards). At least two characters: an
+    # empty point says nothing.
+    return {"type": "string", "minLength": 2, "maxLength": 2 * limit}
+
+
+# The answer's shape, enforced while the model decodes where the back-end can (a llama.cpp
+# grammar, a server's response_format): left free, the 1.5B model fences the object, adds a
+# line after it, writes the points as one string or drops a key, and each costs a field to
+# the rule-based draft. The keys come in this order, the order the worked example shows.
+SCHEMA = json.dumps(
+    {
+        "type": "object",
+        "properties": {
+            "title": _phrase(LIMITS["title"]),
+            "slogan": _phrase(LIMITS["slogan"]),
+            # Two more points than the poster shows: the finisher drops those the slogan already
+            # says or that repeat the price, and a fourth (免费停车) then takes their place.
+            "selling_points": _phrases(LIMITS["selling_point"], N_SELLING_POINTS + 2),
+            "hashtags": _phrases(LIMITS["hashtag"], MAX_HASHTAGS),
+        },
+        "required": ["title", "slogan", "selling_points", "hashtags"],
+        "additionalProperties": False,
+    },
+    ensure_ascii=False,
+)
 
 
 def _as_list(value) -> list[str]:
@@ -240,4 +274,4 @@ def follows_rules(copy: Copy) -> bool:
     )
 
 
-PLATFORM = register_platform(Platform("poster", "海报文字", finish, max_tokens=200, is_post=False))
+PLATFORM = register_platform(Platform("poster", "海报文字", finish, max_tokens=200, is_post=False, json_schema=SCHEMA))
