@@ -31,6 +31,7 @@ from assistant.language.text import (
     has_words,
     mend_restarts,
     remove_fillers,
+    separate_run_on_quantities,
     without_instructions,
     written_chinese,
 )
@@ -190,7 +191,7 @@ class Brief:
 
     @property
     def effective_price(self) -> str:
-        return self.price or find_price(self.transcript) or ""
+        return self.price or find_price(separate_run_on_quantities(self.transcript)) or ""
 
     @property
     def price_shown(self) -> str:
@@ -222,7 +223,7 @@ class Brief:
     @property
     def facts(self) -> Facts:
         if self._facts is None:
-            heard = fix_mishearings(self.said)
+            heard = separate_run_on_quantities(fix_mishearings(self.said))
             self._facts = extract_facts(heard, self.product or find_product(heard), self.effective_price, self.contact)
         return self._facts
 
@@ -244,7 +245,7 @@ class Brief:
     def spoken_text(self) -> str:
         """The transcript as copy may reuse it: filler (嗯，那个) and restarts (一斤，一斤八块钱) out,
         misheard selling words (包油) fixed, Cantonese (嘅, 㗎) in standard written Chinese."""
-        return fix_mishearings(mend_restarts(remove_fillers(written_chinese(self.said))))
+        return separate_run_on_quantities(fix_mishearings(mend_restarts(remove_fillers(written_chinese(self.said)))))
 
     def allowed_numbers(self) -> set[str]:
         """Every number she gave, her phone number too when she said it in groups (幺三九 零八七…)."""

@@ -33,6 +33,8 @@ _NOT_QUANTITY = re.compile(
     r"|(?:(?<=周)|(?<=星期))[一二三四五六日天]{1,2}"  # 周四, 周五六, 星期五: days, not numbers
     rf"|(?<=[两二三四五六七八九十百\d])一(?=[{_PER}])"
 )
+# 一块一块, 一颗一颗: one by one, not a price (一块一 would read as 1.1 yuan).
+_ONE_BY_ONE = re.compile(rf"一([^{numeral_chars('十百千万点', phone=True)}\W\d])一\1")
 # "一块五" is 1.5 yuan, "两块五毛" 2.5: the 毛 digit after 块 is the decimal.
 _YUAN_JIAO = re.compile(
     rf"(\d+|[{numeral_chars('十百千')}]+)块([{_NONZERO}])(?:毛钱?|角|(?![{_PER}]))"
@@ -129,6 +131,7 @@ def cn_numerals_to_digits(text: str) -> str:
         protected.append(m.group(0))
         return f"\x00{len(protected) - 1}\x00"
 
+    text = _ONE_BY_ONE.sub(protect, text)
     text = _PHONE_SAID.sub(_phone_digits, text)
     text = _RANGE.sub(lambda m: f"{_DIGITS[m.group(1)]}到{_DIGITS[m.group(2)]}" if _next(m) else m.group(0), text)
     text = _DIGIT_JIAO.sub(r"\1.\2元", text)

@@ -6,6 +6,7 @@ or emoji is one.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from assistant.language import lexicon
@@ -150,6 +151,21 @@ def mend_restarts(text: str) -> str:
 
 _PAUSE_BEFORE = re.compile(r"^那个(?=[\u4e00-\u9fff]{2,4}$)")
 _TRAILING_OFF = re.compile(r"的(?:那个|这个)$")
+
+
+def separate_run_on_quantities(text: str) -> str:
+    """一斤六十两斤包邮 → 一斤六十，两斤包邮: a price said straight into a count, with no pause
+    heard between them. Read together they are 62 (or 60 两, a tea weight) and the price is
+    lost; written together, a reader stumbles on 60两斤. Only after a number of two characters
+    or more: 买一两斤 is "one or two jin"."""
+    return _run_on_quantity().sub("，", text)
+
+
+@functools.lru_cache(maxsize=1)
+def _run_on_quantity() -> re.Pattern:
+    number = f"[0-9{lexicon.numeral_chars('十百', without='两')}]"
+    counted = "|".join(u for u in lexicon.units("pack") if u != "两")
+    return re.compile(rf"(?<={number}{number})(?=两(?:{counted}))")
 
 
 def fix_mishearings(text: str) -> str:

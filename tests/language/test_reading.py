@@ -98,3 +98,31 @@ def test_her_selling_words_are_hers_without_price_shipping_or_contact():
 
 def test_a_misheard_breed_is_read_as_she_meant_it():
     assert reading("我们家养的乌鸦，黑脚黑骨头的，一只八十五").product == "乌鸡"
+
+
+@pytest.mark.parametrize(
+    "said, price, spoken",
+    [
+        # A price said straight into a count: 60 a jin and 两斤包邮, not 62 jin and no price.
+        ("山里的土蜂蜜一斤六十两斤包油", "60元/斤", "一斤六十，两斤包邮"),
+        ("秦岭土蜂蜜，一斤八十八两斤起卖包邮", "88元/斤", "一斤八十八，两斤起卖"),
+        # 两 after one numeral, or inside a number, is no count of its own.
+        ("小米买一两斤就够吃了，一斤十二", "12元/斤", "买一两斤"),
+        ("今年收了一千两百斤玉米，一斤一块五", "1.5元/斤", "一千两百斤"),
+    ],
+)
+def test_a_price_said_straight_into_a_count_is_two_facts(said, price, spoken):
+    brief = Brief(said)
+    assert brief.effective_price == price and brief.reading.price == price
+    assert spoken in brief.spoken_text
+
+
+def test_a_price_said_straight_into_a_count_keeps_her_shipping_condition():
+    r = reading("山里的土蜂蜜一斤六十两斤包油")
+    assert (r.price, r.shipping) == ("60元/斤", "两斤包邮")
+
+
+def test_one_by_one_is_no_price():
+    # 一块一块剪了贴的 read as 1块1 put "1.1元" into every text of a 桦树皮画 seller.
+    assert Brief("都是桦树皮一块一块剪了贴的，不掉色").effective_price == ""
+    assert Brief("一颗一颗挑的，一斤三十").effective_price == "30元/斤"
