@@ -126,3 +126,16 @@ def test_one_by_one_is_no_price():
     # 一块一块剪了贴的 read as 1块1 put "1.1元" into every text of a 桦树皮画 seller.
     assert Brief("都是桦树皮一块一块剪了贴的，不掉色").effective_price == ""
     assert Brief("一颗一颗挑的，一斤三十").effective_price == "30元/斤"
+
+
+@pytest.mark.parametrize(
+    "said, product, category",
+    [
+        ("广西柳州螺蛳粉 正宗 400g*3袋 加辣加臭 煮食速食 9.9包邮", "螺蛳粉", "food"),  # not 螺蛳, the snail
+        ("我家田里摸的螺蛳，一斤八块", "螺蛳", "seafood"),
+        ("咱这是大兴安岭的桦树皮画，鄂伦春那边老手艺", "桦树皮画", "craft"),
+    ],
+)
+def test_a_processed_food_or_craft_is_not_read_as_its_raw_material(said, product, category):
+    r = reading(said)
+    assert (r.product, r.category) == (product, category)
